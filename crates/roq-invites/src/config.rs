@@ -1,0 +1,242 @@
+//! Where the platform is and how to authenticate with it, checked once when a client is made.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use url::{Host, Url};
+
+use crate::error::{Error, Result};
+
+/// How long one HTTP request may take before it fails with `TIMEOUT`.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The environment variables [`Config::from_env`] reads, as ROQ's own docs name them.
+pub const ENV_HOST: &str = "ROQ_PLATFORM_URL";
+pub const ENV_ENVIRONMENT_ID: &str = "ROQ_ENVIRONMENT_ID";
+pub const ENV_API_KEY: &str = "ROQ_API_KEY";
+
+/// The options object of `new RoqClient({...})`, as it arrives from JavaScript or a config file.
+/// [`Config::from_options`] checks it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClientOptions {
+  pub host: String,
+  pub environment_id: String,
+  pub api_key: String,
+  #[serde(default)]
+  pub timeout_ms: Option<u64>,
+}
+
+/// A checked configuration. The API key is kept as a secret: `Debug` prints `[REDACTED]`.
+#[derive(Debug, Clone)]
+pub struct Config {
+  base: Url,
+  environment_id: String,
+  api_key: SecretString,
+  timeout: Duration,
+}
+
+impl Config {
+  /// Checks the three required settings: `host` must be an `https://` URL (or `http://` to a
+  /// loopback address, for the emulator), and the ids must not be empty.
+  pub fn new(host: &str, environment_id: &str, api_key: &str) -> Result<Self> {
+    Ok(Self {
+      base: parse_host(host)?,
+      environment_id: required("environmentId", environment_id)?.to_owned(),
+      api_key: SecretString::from(required("apiKey", api_key)?.to_owned()),
+      timeout: DEFAULT_TIMEOUT,
+    })
+  }
+
+  /// Checks an options object (see [`ClientOptions`]).
+  pub fn from_options(options: ClientOptions) -> Result<Self> {
+    let config = Self::new(&options.host, &options.environment_id, &options.api_key)?;
+    match options.timeout_ms {
+      Some(ms) => config.with_timeout(Duration::from_millis(ms)),
+      None => Ok(config),
+    }
+  }
+
+  /// Reads `ROQ_PLATFORM_URL`, `ROQ_ENVIRONMENT_ID` and `ROQ_API_KEY`.
+  pub fn from_env() -> Result<Self> {
+    let var = |name: &str| {
+      std::env::var(name).map_err(|_| {
+        Error::invalid_argument(format!(
+          "{name} is not set: set it in the environment (e.g. in .env.local), or pass the options to new RoqClient({{ host, environmentId, apiKey }})"
+        ))
+      })
+    };
+    let (host, environment_id, api_key) =
+      (var(ENV_HOST)?, var(ENV_ENVIRONMENT_ID)?, var(ENV_API_KEY)?);
+    Self::new(&host, &environment_id, &api_key).map_err(|e| e.context("from the environment"))
+  }
+
+  /// Sets how long one HTTP request may take (at least 1 ms).
+  pub fn with_timeout(mut self, timeout: Duration) -> Result<Self> {
+    if timeout.is_zero() {
+      return Err(Error::invalid_argument(
+        "timeoutMs: must be at least 1 (milliseconds); leave it out for the default of 30000",
+      ));
+    }
+    self.timeout = timeout;
+    Ok(self)
+  }
+
+  pub fn environment_id(&self) -> &str {
+    &self.environment_id
+  }
+
+  pub(crate) fn api_key(&self) -> &SecretString {
+    &self.api_key
+  }
+
+  pub fn timeout(&self) -> Duration {
+    self.timeout
+  }
+
+  /// The URL of a platform endpoint, e.g. `endpoint("v01/server/graphql")`.
+  pub(crate) fn endpoint(&self, path: &str) -> Url {
+    // `base` always ends with '/', so joining keeps any path prefix the host has.
+    self
+      .base
+      .join(path)
+      .expect("a relative path joins onto a base URL")
+  }
+}
+
+fn required<'a>(field: &str, value: &'a str) -> Result<&'a str> {
+  let value = value.trim();
+  if value.is_empty() {
+    return Err(Error::invalid_argument(format!(
+      "{field}: must not be empty; copy it from the ROQ Console (or run the emulator and use the one it prints)"
+    )));
+  }
+  Ok(value)
+}
+
+fn parse_host(host: &str) -> Result<Url> {
+  let example = "e.g. \"https://<your-environment>.roq-platform.com\"";
+  let mut url = Url::parse(host.trim()).map_err(|_| {
+    Error::invalid_argument(format!(
+      "host: {host:?} is not a URL; pass the platform's base URL, {example}"
+    ))
+  })?;
+  if url.host().is_none() {
+    return Err(Error::invalid_argument(format!(
+      "host: {host:?} has no host name; pass the platform's base URL, {example}"
+    )));
+  }
+  match url.scheme() {
+    "https" => {}
+    "http" if is_loopback(&url) => {}
+    "http" => {
+      return Err(Error::invalid_argument(format!(
+        "host: {host:?} uses http://, which would send the API key in clear text; use https:// (http:// is only allowed for localhost)"
+      )));
+    }
+    other => {
+      return Err(Error::invalid_argument(format!(
+        "host: the scheme {other:?} is not supported; use https://, {example}"
+      )));
+    }
+  }
+  if !url.username().is_empty() || url.password().is_some() {
+    return Err(Error::invalid_argument(
+      "host: must not contain a user name or password; pass environmentId and apiKey instead",
+    ));
+  }
+  if url.query().is_some() || url.fragment().is_some() {
+    return Err(Error::invalid_argument(format!(
+      "host: {host:?} must not have a query or fragment; pass only the base URL, {example}"
+    )));
+  }
+  if !url.path().ends_with('/') {
+    let path = format!("{}/", url.path());
+    url.set_path(&path);
+  }
+  Ok(url)
+}
+
+fn is_loopback(url: &Url) -> bool {
+  match url.host() {
+    Some(Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+    Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+    Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+    None => false,
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::error::ErrorCode;
+
+  #[test]
+  fn accepts_https_and_loopback_http() {
+    for host in [
+      "https://mars-pp.roq-platform.com",
+      "https://example.com/prefix/",
+      "http://127.0.0.1:4000",
+      "http://localhost:3000",
+      "http://[::1]:9",
+    ] {
+      assert!(Config::new(host, "env", "key").is_ok(), "{host}");
+    }
+  }
+
+  #[test]
+  fn keeps_a_path_prefix_and_never_doubles_slashes() {
+    let c = Config::new("https://example.com/roq", "env", "key").unwrap();
+    assert_eq!(
+      c.endpoint("v01/server/graphql").as_str(),
+      "https://example.com/roq/v01/server/graphql"
+    );
+    let c = Config::new("https://example.com/", "env", "key").unwrap();
+    assert_eq!(
+      c.endpoint("v01/authorize").as_str(),
+      "https://example.com/v01/authorize"
+    );
+  }
+
+  #[test]
+  fn rejects_bad_hosts_with_a_message_that_names_the_field() {
+    for (host, needle) in [
+      ("not a url", "is not a URL"),
+      ("http://example.com", "use https://"),
+      ("ftp://example.com", "not supported"),
+      ("https://user:pw@example.com", "user name or password"),
+      ("https://example.com?x=1", "query"),
+    ] {
+      let err = Config::new(host, "env", "key").unwrap_err();
+      assert_eq!(err.code(), ErrorCode::InvalidArgument);
+      assert!(err.message().starts_with("host: "), "{err}");
+      assert!(err.message().contains(needle), "{err}");
+    }
+  }
+
+  #[test]
+  fn rejects_empty_ids_and_zero_timeouts() {
+    assert!(
+      Config::new("https://x.io", " ", "key")
+        .unwrap_err()
+        .message()
+        .starts_with("environmentId:")
+    );
+    assert!(
+      Config::new("https://x.io", "env", "")
+        .unwrap_err()
+        .message()
+        .starts_with("apiKey:")
+    );
+    let c = Config::new("https://x.io", "env", "key").unwrap();
+    assert!(c.with_timeout(Duration::ZERO).is_err());
+  }
+
+  #[test]
+  fn debug_never_shows_the_api_key() {
+    let c = Config::new("https://x.io", "env", "super-secret-key").unwrap();
+    assert!(!format!("{c:?}").contains("super-secret-key"));
+  }
+}

@@ -1,0 +1,161 @@
+//! One error type for every failure, with a stable machine-readable [`ErrorCode`].
+
+use std::fmt;
+
+/// The stable codes a caller can branch on. They never change meaning between releases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+  /// The caller passed something wrong: a type, a missing field, a bad option.
+  InvalidArgument,
+  /// The platform rejected the credentials or the token.
+  Unauthorized,
+  /// The credentials are valid but may not do this.
+  Forbidden,
+  /// The invite (or other object) does not exist, or is not visible to this caller.
+  NotFound,
+  /// The invite is not in a state that allows this (e.g. cancelling an accepted invite).
+  Conflict,
+  /// The platform asked us to slow down (HTTP 429).
+  RateLimited,
+  /// The platform failed (HTTP 5xx or an internal GraphQL error).
+  ServerError,
+  /// The platform could not be reached, or the connection broke.
+  NetworkError,
+  /// The platform did not answer in time.
+  Timeout,
+  /// The caller cancelled the call.
+  Aborted,
+  /// The platform answered something that does not follow the protocol.
+  ProtocolError,
+}
+
+impl ErrorCode {
+  /// The code as the string JavaScript sees in `err.code`.
+  pub const fn as_str(self) -> &'static str {
+    match self {
+      Self::InvalidArgument => "INVALID_ARGUMENT",
+      Self::Unauthorized => "UNAUTHORIZED",
+      Self::Forbidden => "FORBIDDEN",
+      Self::NotFound => "NOT_FOUND",
+      Self::Conflict => "CONFLICT",
+      Self::RateLimited => "RATE_LIMITED",
+      Self::ServerError => "SERVER_ERROR",
+      Self::NetworkError => "NETWORK_ERROR",
+      Self::Timeout => "TIMEOUT",
+      Self::Aborted => "ABORTED",
+      Self::ProtocolError => "PROTOCOL_ERROR",
+    }
+  }
+
+  /// The code that best describes an HTTP status the platform answered with.
+  pub fn from_http_status(status: u16) -> Self {
+    match status {
+      400 | 422 => Self::InvalidArgument,
+      401 => Self::Unauthorized,
+      403 => Self::Forbidden,
+      404 => Self::NotFound,
+      409 => Self::Conflict,
+      408 | 504 => Self::Timeout,
+      429 => Self::RateLimited,
+      500..=599 => Self::ServerError,
+      _ => Self::ProtocolError,
+    }
+  }
+}
+
+impl fmt::Display for ErrorCode {
+  fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str(self.as_str())
+  }
+}
+
+/// A failed call: what went wrong (`code`), a message that says where and what to do, and what
+/// the platform said (`status_code`, `error_code`) when it said anything.
+///
+/// Messages never contain the API key or a token: nothing that builds one has access to them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+  code: ErrorCode,
+  message: String,
+  status_code: Option<u16>,
+  error_code: Option<String>,
+}
+
+/// The result of every fallible call in this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+  /// An error with a code and a message, and nothing from the platform.
+  pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    Self {
+      code,
+      message: message.into(),
+      status_code: None,
+      error_code: None,
+    }
+  }
+
+  /// `INVALID_ARGUMENT`: the message should name the field and the fix.
+  pub fn invalid_argument(message: impl Into<String>) -> Self {
+    Self::new(ErrorCode::InvalidArgument, message)
+  }
+
+  /// `PROTOCOL_ERROR`: the platform answered something we cannot use.
+  pub fn protocol(message: impl Into<String>) -> Self {
+    Self::new(ErrorCode::ProtocolError, message)
+  }
+
+  /// An error the platform reported, with its HTTP-like status and its own error code.
+  pub fn from_platform(
+    status_code: u16,
+    error_code: Option<String>,
+    message: impl Into<String>,
+  ) -> Self {
+    Self {
+      code: ErrorCode::from_http_status(status_code),
+      message: message.into(),
+      status_code: Some(status_code),
+      error_code,
+    }
+  }
+
+  pub fn code(&self) -> ErrorCode {
+    self.code
+  }
+
+  pub fn message(&self) -> &str {
+    &self.message
+  }
+
+  /// The status the platform gave (in `extensions.response.statusCode` or as the HTTP status).
+  pub fn status_code(&self) -> Option<u16> {
+    self.status_code
+  }
+
+  /// The platform's own error code, e.g. `UNAUTHORIZED_EXCEPTION`.
+  pub fn error_code(&self) -> Option<&str> {
+    self.error_code.as_deref()
+  }
+
+  pub(crate) fn with_status(mut self, status_code: u16) -> Self {
+    self.status_code = Some(status_code);
+    self
+  }
+
+  /// The same error with every occurrence of `secrets` in its texts replaced by `[REDACTED]`.
+  /// Secrets shorter than 6 characters are left alone: they would mangle ordinary words.
+  pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
+    for secret in secrets.iter().filter(|s| s.len() >= 6) {
+      self.message = self.message.replace(secret, "[REDACTED]");
+      self.error_code = self.error_code.map(|c| c.replace(secret, "[REDACTED]"));
+    }
+    self
+  }
+
+  /// The same error with `context` put in front of the message.
+  pub fn context(mut self, context: impl fmt::Display) -> Self {
+    self.message = format!("{context}: {}", self.message);
+    self
+  }
+}

@@ -1,0 +1,279 @@
+//! GraphQL over HTTP as the platform speaks it: the request body, and the reading of an answer.
+//!
+//! An answer is a success only if the HTTP status is 2xx, `data` is not null and `errors` is
+//! empty (the rule the official SDK applies). Errors carry the platform's
+//! `errors[0].extensions.response {statusCode, errorCode, message}` when it sends one.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::documents::Operation;
+use crate::error::{Error, ErrorCode, Result};
+use crate::transport::Reply;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Request<'a, V> {
+  query: &'a str,
+  variables: &'a V,
+  operation_name: &'a str,
+}
+
+/// The JSON body of a GraphQL request.
+pub(crate) fn request_body<V: Serialize>(operation: &Operation, variables: &V) -> Result<Vec<u8>> {
+  serde_json::to_vec(&Request {
+    query: operation.document,
+    variables,
+    operation_name: operation.name,
+  })
+  .map_err(|e| {
+    Error::invalid_argument(format!(
+      "{}: could not encode the variables: {e}",
+      operation.name
+    ))
+  })
+}
+
+#[derive(Deserialize)]
+struct Envelope<'a> {
+  #[serde(borrow, default)]
+  data: Option<&'a RawValue>,
+  #[serde(default)]
+  errors: Option<Vec<GraphqlError>>,
+}
+
+#[derive(Deserialize)]
+struct GraphqlError {
+  #[serde(default)]
+  message: Option<String>,
+  #[serde(default)]
+  extensions: Option<Extensions>,
+}
+
+#[derive(Deserialize)]
+struct Extensions {
+  #[serde(default)]
+  response: Option<PlatformResponse>,
+  #[serde(default)]
+  code: Option<String>,
+}
+
+/// NestJS's error response, which the platform puts in `extensions.response`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PlatformResponse {
+  #[serde(default)]
+  status_code: Option<u16>,
+  #[serde(default)]
+  error_code: Option<String>,
+  /// A string, or a list of strings (class-validator).
+  #[serde(default)]
+  message: Option<Value>,
+}
+
+/// Reads the answer to `operation` and deserializes `data.<root field>` into `T`.
+pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> Result<T> {
+  let name = operation.name;
+  let envelope: Option<Envelope> = if reply.is_json {
+    serde_json::from_slice(&reply.body).ok()
+  } else {
+    None
+  };
+
+  if let Some(error) = envelope
+    .as_ref()
+    .and_then(|e| e.errors.as_ref())
+    .and_then(|e| e.first())
+  {
+    return Err(graphql_error(name, error, reply.status));
+  }
+  if !reply.is_success() {
+    let error = Error::new(
+      ErrorCode::from_http_status(reply.status),
+      format!(
+        "{name}: the platform answered HTTP {} with {}",
+        reply.status,
+        reply.snippet()
+      ),
+    );
+    return Err(error.with_status(reply.status));
+  }
+  let Some(envelope) = envelope else {
+    return Err(Error::protocol(format!(
+      "{name}: the platform answered with something that is not GraphQL JSON: {}",
+      reply.snippet()
+    )));
+  };
+  let data = envelope
+    .data
+    .filter(|raw| raw.get() != "null")
+    .ok_or_else(|| {
+      Error::protocol(format!(
+        "{name}: the platform answered without data and without errors"
+      ))
+    })?;
+  let mut fields: serde_json::Map<String, Value> = serde_json::from_str(data.get())
+    .map_err(|e| Error::protocol(format!("{name}: `data` is not an object ({e})")))?;
+  let field = fields
+    .remove(operation.root_field)
+    .filter(|v| !v.is_null())
+    .ok_or_else(|| {
+      Error::protocol(format!(
+        "{name}: the answer has no `data.{}`",
+        operation.root_field
+      ))
+    })?;
+  serde_path_to_error::deserialize(field).map_err(|e| {
+    Error::protocol(format!(
+      "{name}: the answer does not match the schema at data.{}.{}: {}",
+      operation.root_field,
+      e.path(),
+      e.inner()
+    ))
+  })
+}
+
+fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16) -> Error {
+  let extensions = error.extensions.as_ref();
+  let message = error
+    .message
+    .clone()
+    .unwrap_or_else(|| "unknown error".to_owned());
+  if let Some(response) = extensions.and_then(|e| e.response.as_ref()) {
+    if let Some(status) = response.status_code {
+      let text = response
+        .message
+        .as_ref()
+        .map(message_text)
+        .unwrap_or(message);
+      return Error::from_platform(
+        status,
+        response.error_code.clone(),
+        format!("{operation}: {text}"),
+      );
+    }
+  }
+  let code = match extensions.and_then(|e| e.code.as_deref()) {
+    _ if !(200..300).contains(&http_status) => ErrorCode::from_http_status(http_status),
+    Some("UNAUTHENTICATED") => ErrorCode::Unauthorized,
+    Some("FORBIDDEN") => ErrorCode::Forbidden,
+    Some("BAD_USER_INPUT") => ErrorCode::InvalidArgument,
+    Some("GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED") => ErrorCode::ProtocolError,
+    _ if message.starts_with("Variable \"$") => ErrorCode::InvalidArgument,
+    _ => ErrorCode::ServerError,
+  };
+  let error = Error::new(code, format!("{operation}: {message}"));
+  if (200..300).contains(&http_status) {
+    error
+  } else {
+    error.with_status(http_status)
+  }
+}
+
+fn message_text(message: &Value) -> String {
+  match message {
+    Value::String(text) => text.clone(),
+    Value::Array(items) => items
+      .iter()
+      .map(message_text)
+      .collect::<Vec<_>>()
+      .join("; "),
+    other => other.to_string(),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::documents::SEND_USER_INVITES_V2;
+
+  fn reply(status: u16, is_json: bool, body: &str) -> Reply {
+    Reply {
+      status,
+      is_json,
+      body: body.as_bytes().to_vec(),
+    }
+  }
+
+  fn decode_err(status: u16, is_json: bool, body: &str) -> Error {
+    decode::<Value>(&SEND_USER_INVITES_V2, &reply(status, is_json, body)).unwrap_err()
+  }
+
+  #[test]
+  fn reads_the_root_field() {
+    let ok = reply(
+      200,
+      true,
+      r#"{"data":{"sendUserInvitesV2":{"success":[],"errors":[]}}}"#,
+    );
+    let value: Value = decode(&SEND_USER_INVITES_V2, &ok).unwrap();
+    assert_eq!(value["errors"], Value::Array(vec![]));
+  }
+
+  #[test]
+  fn maps_the_platform_error_shape_whatever_the_http_status() {
+    let body = r#"{"errors":[{"message":"Unauthorized","extensions":{"response":{"statusCode":401,"errorCode":"UNAUTHORIZED_EXCEPTION","message":"Token is invalid or expired"}}}],"data":null}"#;
+    for status in [200, 401] {
+      let err = decode_err(status, true, body);
+      assert_eq!(err.code(), ErrorCode::Unauthorized);
+      assert_eq!(err.status_code(), Some(401));
+      assert_eq!(err.error_code(), Some("UNAUTHORIZED_EXCEPTION"));
+      assert_eq!(
+        err.message(),
+        "sendUserInvites: Token is invalid or expired"
+      );
+    }
+  }
+
+  #[test]
+  fn maps_answers_that_are_not_successes() {
+    assert_eq!(
+      decode_err(500, false, "Internal Server Error").code(),
+      ErrorCode::ServerError
+    );
+    assert_eq!(
+      decode_err(500, true, r#"{"message":"boom"}"#).status_code(),
+      Some(500)
+    );
+    assert_eq!(
+      decode_err(429, false, "slow down").code(),
+      ErrorCode::RateLimited
+    );
+    assert_eq!(
+      decode_err(200, true, r#"{"data":null}"#).code(),
+      ErrorCode::ProtocolError
+    );
+    assert_eq!(
+      decode_err(200, true, r#"{"data":{"sendUserInv"#).code(),
+      ErrorCode::ProtocolError
+    );
+    assert_eq!(
+      decode_err(200, false, "<html>").code(),
+      ErrorCode::ProtocolError
+    );
+    let no_ext = decode_err(200, true, r#"{"errors":[{"message":"boom"}],"data":null}"#);
+    assert_eq!(
+      (no_ext.code(), no_ext.message()),
+      (ErrorCode::ServerError, "sendUserInvites: boom")
+    );
+  }
+
+  #[test]
+  fn names_the_path_of_a_field_that_does_not_match() {
+    let body = r#"{"data":{"sendUserInvitesV2":{"success":[{"id":1}],"errors":[]}}}"#;
+    let err = decode::<crate::types::CreateUserInvitesModel>(
+      &SEND_USER_INVITES_V2,
+      &reply(200, true, body),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::ProtocolError);
+    assert!(
+      err
+        .message()
+        .contains("data.sendUserInvitesV2.success[0].id"),
+      "{err}"
+    );
+  }
+}

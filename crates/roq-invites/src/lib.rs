@@ -1,0 +1,42 @@
+//! A client for the ROQ Platform's user-invite API, in plain Rust.
+//!
+//! It speaks the platform's wire protocol exactly as the official `@roq/nodejs` SDK does
+//! (reference/roq-protocol.md), with a token cache that fetches once however many calls start
+//! together, and one error type with stable codes.
+//!
+//! ```no_run
+//! # async fn demo() -> roq_invites::Result<()> {
+//! use roq_invites::{Client, Config, SendUserInvites, UserInviteCreateV2, UserInvitesCreateV2};
+//! let client = Client::new(Config::new("http://127.0.0.1:4000", "env-id", "api-key")?)?;
+//! let invite = UserInviteCreateV2 {
+//!   created_by_user_id: "inviter-id".into(),
+//!   email: "ada@example.com".into(),
+//!   first_name: None,
+//!   last_name: None,
+//!   locale: Some("en-US".into()),
+//!   roles: None,
+//!   injectable_variables: None,
+//! };
+//! let request = SendUserInvites::V2(UserInvitesCreateV2 { tenant_id: "tenant-id".into(), user_invites: vec![invite] });
+//! let result = client.send_user_invites(&request).await?;
+//! println!("{} sent, {} refused", result.success.len(), result.errors.len());
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod auth;
+mod client;
+mod config;
+mod documents;
+mod error;
+mod graphql;
+mod invites;
+mod transport;
+pub mod types;
+
+pub use client::Client;
+pub use config::{
+  ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST,
+};
+pub use error::{Error, ErrorCode, Result};
+pub use types::*;

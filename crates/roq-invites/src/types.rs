@@ -1,0 +1,200 @@
+//! The invite types of the platform's schema (reference/roq-golden/invites-schema.graphql).
+//!
+//! Field names are the schema's (camelCase on the wire and in JavaScript). Inputs reject unknown
+//! fields, so a misspelt key is an error instead of a silently dropped value.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A JSON object (`JsonObject` in the schema).
+pub type JsonObject = Map<String, Value>;
+
+/// `UserInviteStatusEnum`: the wire values are lower case, and "canceled" has one `l`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UserInviteStatus {
+  Pending,
+  Accepted,
+  Canceled,
+  Expired,
+}
+
+/// One invite to create, V1 shape (`UserInviteCreateDto`): what ROQ's docs and the browser SDK
+/// up to 0.0.6 send.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInviteCreate {
+  pub created_by_user_id: String,
+  pub email: String,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub first_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub last_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub locale: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub roles: Option<Vec<String>>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub data: Option<JsonObject>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub status: Option<UserInviteStatus>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub tenant_id: Option<String>,
+}
+
+/// A list of invites, V1 shape (`UserInvitesCreateDto`): `tenantId` is optional.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInvitesCreate {
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub tenant_id: Option<String>,
+  pub user_invites: Vec<UserInviteCreate>,
+}
+
+/// One invite to create, V2 shape (`UserInviteCreateV2Dto`): what `@roq/nodejs` 1.0.20 sends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInviteCreateV2 {
+  pub created_by_user_id: String,
+  pub email: String,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub first_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub last_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub locale: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub roles: Option<Vec<String>>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub injectable_variables: Option<JsonObject>,
+}
+
+/// A list of invites, V2 shape (`UserInvitesCreateV2Dto`): `tenantId` is required.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInvitesCreateV2 {
+  pub tenant_id: String,
+  pub user_invites: Vec<UserInviteCreateV2>,
+}
+
+/// The argument of `sendUserInvites`, in either generation: `{ userInvites: {...} }` (V1, the
+/// docs' call) or `{ data: {...} }` (V2, the API reference and `@roq/nodejs`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SendUserInvites {
+  #[serde(rename = "userInvites")]
+  V1(UserInvitesCreate),
+  #[serde(rename = "data")]
+  V2(UserInvitesCreateV2),
+}
+
+impl SendUserInvites {
+  /// The emails in the caller's order.
+  pub fn emails(&self) -> Vec<&str> {
+    match self {
+      Self::V1(v1) => v1.user_invites.iter().map(|i| i.email.as_str()).collect(),
+      Self::V2(v2) => v2.user_invites.iter().map(|i| i.email.as_str()).collect(),
+    }
+  }
+
+  /// The argument name the caller used, for error paths.
+  pub fn root(&self) -> &'static str {
+    match self {
+      Self::V1(_) => "userInvites",
+      Self::V2(_) => "data",
+    }
+  }
+}
+
+/// An invite as the platform returns it: every field of the SDK's `UserInvite` fragment.
+/// Dates are ISO-8601 strings, as the platform sends them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInvite {
+  pub id: String,
+  pub email: String,
+  pub first_name: Option<String>,
+  pub last_name: Option<String>,
+  pub locale: Option<String>,
+  pub data: Option<JsonObject>,
+  pub status: UserInviteStatus,
+  pub status_updated_at: Option<String>,
+  pub created_by_user_id: String,
+  pub accepted_by_user_id: Option<String>,
+  pub tenant_id: Option<String>,
+  pub role_keys: Option<Vec<String>>,
+  pub user_token_id: String,
+  pub created_at: String,
+  pub updated_at: Option<String>,
+}
+
+/// `CreateUserInviteErrorModel`: one invite the platform refused, as it reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateUserInviteError {
+  pub email: String,
+  pub error: String,
+  pub first_name: String,
+  pub last_name: String,
+}
+
+/// `CreateUserInvitesModel`: the answer of both send mutations. Both lists are nullable in the
+/// schema.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct CreateUserInvitesModel {
+  #[serde(default)]
+  pub success: Option<Vec<UserInvite>>,
+  #[serde(default)]
+  pub errors: Option<Vec<CreateUserInviteError>>,
+}
+
+/// Why one invite of a send was refused: a stable code beside the platform's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum InviteErrorCode {
+  /// The email is not a valid address.
+  InvalidEmail,
+  /// The email already has a pending invite in this tenant.
+  AlreadyInvited,
+  /// The same email (ignoring case) appears earlier in the same call.
+  DuplicateInRequest,
+  /// The platform refused it for a reason it did not make machine-readable (see `error`).
+  Rejected,
+}
+
+impl InviteErrorCode {
+  /// Classifies the platform's text. The platform has no per-invite error codes, so this reads
+  /// the words the emulator uses (and that a real platform is likely to use).
+  pub fn from_platform_text(text: &str) -> Self {
+    let text = text.to_ascii_lowercase();
+    if text.contains("more than once") || text.contains("duplicate") {
+      Self::DuplicateInRequest
+    } else if text.contains("already") {
+      Self::AlreadyInvited
+    } else if text.contains("email") && (text.contains("valid") || text.contains("format")) {
+      Self::InvalidEmail
+    } else {
+      Self::Rejected
+    }
+  }
+}
+
+/// One invite that was not created: the platform's fields, plus where it was in the caller's
+/// list (`index`) and a stable `code`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInviteError {
+  pub index: usize,
+  pub code: InviteErrorCode,
+  pub email: String,
+  pub error: String,
+  pub first_name: String,
+  pub last_name: String,
+}
+
+/// What `sendUserInvites` resolves to: the invites created (in the caller's order) and the ones
+/// refused, each with its position in the caller's list.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SendUserInvitesResult {
+  pub success: Vec<UserInvite>,
+  pub errors: Vec<UserInviteError>,
+}
