@@ -1,1 +1,239 @@
-pub fn x() {}
+//! A local emulator of the ROQ Platform's user-invite API: the same endpoints, headers, tokens
+//! and GraphQL documents as the real platform (reference/roq-protocol.md), so that both this
+//! project's client and the official `@roq/nodejs` SDK work against it unchanged.
+//!
+//! It is a real server (axum + async-graphql) over a real store (SQLite, in memory or in a file),
+//! and writes every invitation mail to an outbox instead of sending it.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), roq_emulator::StartError> {
+//! let emulator = roq_emulator::Emulator::start(Default::default()).await?;
+//! println!("{} {} {}", emulator.url(), emulator.environment_id(), emulator.api_key());
+//! emulator.stop().await;
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+
+mod auth;
+mod invites;
+mod mail;
+mod platform;
+mod schema;
+mod server;
+mod store;
+mod users;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::Rng as _;
+use serde::Deserialize;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use url::Url;
+
+pub use invites::is_email;
+pub use mail::{Mail, OutboxFilter};
+pub use platform::{MAX_INVITES_PER_CALL, Stats};
+
+use crate::auth::Credentials;
+use crate::platform::{Clock, Counters, Platform, Rules};
+use crate::store::Store;
+
+/// How the emulator starts. Everything is optional; JavaScript passes the same object to
+/// `startEmulator(options)`.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmulatorOptions {
+  /// The address to listen on; 127.0.0.1 unless given.
+  #[serde(default)]
+  pub host: Option<IpAddr>,
+  /// The port; 0 (the default) picks a free one.
+  #[serde(default)]
+  pub port: u16,
+  /// A SQLite file that keeps the data (and the credentials) across restarts; in memory if absent.
+  #[serde(default)]
+  pub db_path: Option<PathBuf>,
+  /// The environment id; made up (and kept in the file) if absent.
+  #[serde(default)]
+  pub environment_id: Option<String>,
+  /// The API key; made up (and kept in the file) if absent.
+  #[serde(default)]
+  pub api_key: Option<String>,
+  /// The page the accept link in each mail points to (`?token=` is added); the emulator's
+  /// `/accept-invite` if absent.
+  #[serde(default)]
+  pub accept_url: Option<String>,
+  /// How long an invite can be accepted, in milliseconds; 7 days if absent.
+  #[serde(default)]
+  pub invite_validity_ms: Option<u64>,
+  /// How long an access token is valid, in milliseconds; 1 hour if absent.
+  #[serde(default)]
+  pub token_lifetime_ms: Option<u64>,
+  /// Refuse user ids the emulator has not seen instead of registering them on first use.
+  #[serde(default)]
+  pub strict: bool,
+}
+
+pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// Why the emulator could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+  #[error("could not open the emulator's store{}: {source}", path.as_ref().map(|p| format!(" at {}", p.display())).unwrap_or_default())]
+  Store {
+    path: Option<PathBuf>,
+    source: rusqlite_migration::Error,
+  },
+  #[error("could not listen on {address}: {source}")]
+  Listen {
+    address: SocketAddr,
+    source: std::io::Error,
+  },
+  #[error("{0}")]
+  Options(String),
+}
+
+/// A running emulator. Stop it with [`Emulator::stop`]; dropping it stops it too.
+pub struct Emulator {
+  url: String,
+  platform: Arc<Platform>,
+  shutdown: Mutex<Option<oneshot::Sender<()>>>,
+  server: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Emulator {
+  /// Opens the store, binds the port and starts serving on the current tokio runtime.
+  pub async fn start(options: EmulatorOptions) -> Result<Self, StartError> {
+    let store_error = |source: rusqlite_migration::Error| StartError::Store {
+      path: options.db_path.clone(),
+      source,
+    };
+    let store = Store::open(options.db_path.as_deref()).map_err(store_error)?;
+    let setting = |key: &str, given: &Option<String>, make: fn() -> String| match given {
+      Some(value) if value.trim().is_empty() => Err(StartError::Options(format!("{key} must not be empty"))),
+      Some(value) => store
+        .set_setting(key, value)
+        .map(|()| value.clone())
+        .map_err(|e| store_error(e.into())),
+      None => store.setting(key, make).map_err(|e| store_error(e.into())),
+    };
+    let environment_id = setting("environmentId", &options.environment_id, || {
+      uuid::Uuid::new_v4().to_string()
+    })?;
+    let api_key = setting("apiKey", &options.api_key, || format!("roq_emu_{}", random_text()))?;
+    let signing_secret = setting("signingSecret", &None, random_text)?;
+
+    let address = SocketAddr::new(options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), options.port);
+    let listener = tokio::net::TcpListener::bind(address)
+      .await
+      .map_err(|source| StartError::Listen { address, source })?;
+    let address = listener
+      .local_addr()
+      .map_err(|source| StartError::Listen { address, source })?;
+    let url = format!("http://{address}");
+
+    let accept_url = options
+      .accept_url
+      .clone()
+      .unwrap_or_else(|| format!("{url}/accept-invite"));
+    let accept_url = Url::parse(&accept_url)
+      .map_err(|e| StartError::Options(format!("acceptUrl {accept_url:?} is not a URL ({e})")))?;
+    let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
+    let token_lifetime = millis(options.token_lifetime_ms, DEFAULT_TOKEN_LIFETIME);
+    let platform = Arc::new(Platform {
+      store,
+      clock: Clock::default(),
+      counters: Counters::default(),
+      credentials: Credentials::new(
+        environment_id,
+        api_key,
+        signing_secret.as_bytes(),
+        token_lifetime.as_secs().max(1) as i64,
+      ),
+      rules: Rules {
+        invite_validity: millis(options.invite_validity_ms, DEFAULT_INVITE_VALIDITY),
+        accept_url,
+        strict: options.strict,
+      },
+    });
+
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let app = server::router(Arc::clone(&platform));
+    let server = tokio::spawn(async move {
+      let stopped = async {
+        let _ = signal.await;
+      };
+      // An error here means the listener failed; there is no one to report it to but the
+      // caller of stop(), who sees the server gone either way.
+      let _ = axum::serve(listener, app).with_graceful_shutdown(stopped).await;
+    });
+    Ok(Self {
+      url,
+      platform,
+      shutdown: Mutex::new(Some(shutdown)),
+      server: Mutex::new(Some(server)),
+    })
+  }
+
+  /// The base URL, e.g. `http://127.0.0.1:41234`: what clients take as `host`.
+  pub fn url(&self) -> &str {
+    &self.url
+  }
+
+  pub fn environment_id(&self) -> &str {
+    &self.platform.credentials.environment_id
+  }
+
+  pub fn api_key(&self) -> &str {
+    &self.platform.credentials.api_key
+  }
+
+  /// The mails written so far, oldest first.
+  pub fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<Mail>, String> {
+    self.platform.outbox(filter).map_err(|p| p.message().to_owned())
+  }
+
+  /// How many requests each endpoint has answered.
+  pub fn stats(&self) -> Stats {
+    self.platform.counters.snapshot()
+  }
+
+  /// Moves the emulator's clock by `ms` (negative to go back): tokens and invites expire by
+  /// this clock, so tests need not sleep.
+  pub fn advance_clock(&self, ms: i64) {
+    self.platform.clock.advance(ms);
+  }
+
+  /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again
+  /// does nothing.
+  pub async fn stop(&self) {
+    if let Some(shutdown) = self.shutdown.lock().unwrap_or_else(PoisonError::into_inner).take() {
+      let _ = shutdown.send(());
+    }
+    let server = self.server.lock().unwrap_or_else(PoisonError::into_inner).take();
+    if let Some(mut server) = server
+      && tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err()
+    {
+      server.abort();
+    }
+  }
+}
+
+impl Drop for Emulator {
+  fn drop(&mut self) {
+    if let Some(server) = self.server.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
+      server.abort();
+    }
+  }
+}
+
+/// 256 random bits as text: API keys and signing secrets.
+fn random_text() -> String {
+  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+}

@@ -36,10 +36,7 @@ pub(crate) enum Identity {
   /// The environment's service account (`asSuperAdmin()`, the default).
   ServiceAccount,
   /// A platform user, with a token the service account asks for (`asUser(id)`).
-  User {
-    user_id: String,
-    expires_in: Option<u64>,
-  },
+  User { user_id: String, expires_in: Option<u64> },
   /// The signed-in user of a ROQ BaaS app, with the access token from its session cookie.
   Baas { access_token: SecretString },
 }
@@ -49,18 +46,13 @@ impl Identity {
   /// read without verifying anything (the platform verifies the access token itself).
   pub fn from_baas_session(session_jwt: &str) -> Result<Self> {
     let fix = "pass the value of the app's roq-session-token cookie";
-    let payload = jwt_payload(session_jwt.trim()).ok_or_else(|| {
-      Error::invalid_argument(format!(
-        "sessionJwt: is not a JWT (three base64url parts); {fix}"
-      ))
-    })?;
+    let payload = jwt_payload(session_jwt.trim())
+      .ok_or_else(|| Error::invalid_argument(format!("sessionJwt: is not a JWT (three base64url parts); {fix}")))?;
     let access_token = payload
       .get("roqAccessToken")
       .and_then(Value::as_str)
       .filter(|t| !t.is_empty())
-      .ok_or_else(|| {
-        Error::invalid_argument(format!("sessionJwt: has no roqAccessToken claim; {fix}"))
-      })?;
+      .ok_or_else(|| Error::invalid_argument(format!("sessionJwt: has no roqAccessToken claim; {fix}")))?;
     if HeaderValue::from_str(access_token).is_err() {
       return Err(Error::invalid_argument(format!(
         "sessionJwt: its roqAccessToken is not a valid token; {fix}"
@@ -104,19 +96,11 @@ impl TokenCache {
 
   /// The bearer token for `identity`, fetched (once, however many calls ask) when missing or
   /// about to expire.
-  pub async fn bearer(
-    &self,
-    identity: &Identity,
-    config: &Config,
-    transport: &Transport,
-  ) -> Result<SecretString> {
+  pub async fn bearer(&self, identity: &Identity, config: &Config, transport: &Transport) -> Result<SecretString> {
     match identity {
       Identity::Baas { access_token } => Ok(access_token.clone()),
       Identity::ServiceAccount => self.service_token(config, transport).await,
-      Identity::User {
-        user_id,
-        expires_in,
-      } => {
+      Identity::User { user_id, expires_in } => {
         self
           .get_or_fetch(user_id, || async {
             let service = self.service_token(config, transport).await?;
@@ -129,9 +113,7 @@ impl TokenCache {
 
   async fn service_token(&self, config: &Config, transport: &Transport) -> Result<SecretString> {
     self
-      .get_or_fetch(SERVICE_ACCOUNT_EMAIL, || {
-        fetch_service_token(config, transport)
-      })
+      .get_or_fetch(SERVICE_ACCOUNT_EMAIL, || fetch_service_token(config, transport))
       .await
   }
 
@@ -268,9 +250,7 @@ async fn request_token(
   whom: &str,
 ) -> Result<SecretString> {
   let body = serde_json::to_vec(body).expect("a JSON value always encodes");
-  let reply = transport
-    .post_json(config.endpoint(path), headers, body.into())
-    .await?;
+  let reply = transport.post_json(config.endpoint(path), headers, body.into()).await?;
   let parsed: Option<TokenReply> = if reply.is_json {
     serde_json::from_slice(&reply.body).ok()
   } else {
@@ -329,10 +309,7 @@ mod tests {
   }
 
   fn unix_now() -> u64 {
-    SystemTime::now()
-      .duration_since(UNIX_EPOCH)
-      .unwrap()
-      .as_secs()
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
   }
 
   #[test]
@@ -365,13 +342,7 @@ mod tests {
 
   #[test]
   fn rejects_malformed_baas_sessions() {
-    for bad in [
-      "",
-      "not-a-jwt",
-      "a.b",
-      "a.!!!.c",
-      &jwt(json!({ "roqUserId": "u1" })),
-    ] {
+    for bad in ["", "not-a-jwt", "a.b", "a.!!!.c", &jwt(json!({ "roqUserId": "u1" }))] {
       let err = Identity::from_baas_session(bad).unwrap_err();
       assert_eq!(err.code(), ErrorCode::InvalidArgument, "{bad}");
       assert!(err.message().starts_with("sessionJwt: "), "{err}");

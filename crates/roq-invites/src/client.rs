@@ -38,14 +38,9 @@ struct Shared {
 impl Client {
   /// A client acting as the environment's service account.
   pub fn new(config: Config) -> Result<Self> {
-    let credentials = format!(
-      "{}:{}",
-      config.environment_id(),
-      config.api_key().expose_secret()
-    );
-    let mut server_authorization =
-      HeaderValue::from_str(&format!("Basic {}", STANDARD.encode(credentials)))
-        .expect("base64 is always a valid header value");
+    let credentials = format!("{}:{}", config.environment_id(), config.api_key().expose_secret());
+    let mut server_authorization = HeaderValue::from_str(&format!("Basic {}", STANDARD.encode(credentials)))
+      .expect("base64 is always a valid header value");
     server_authorization.set_sensitive(true);
     let shared = Shared {
       transport: Transport::new(config.timeout())?,

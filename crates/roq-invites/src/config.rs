@@ -68,8 +68,7 @@ impl Config {
         ))
       })
     };
-    let (host, environment_id, api_key) =
-      (var(ENV_HOST)?, var(ENV_ENVIRONMENT_ID)?, var(ENV_API_KEY)?);
+    let (host, environment_id, api_key) = (var(ENV_HOST)?, var(ENV_ENVIRONMENT_ID)?, var(ENV_API_KEY)?);
     Self::new(&host, &environment_id, &api_key).map_err(|e| e.context("from the environment"))
   }
 
@@ -99,10 +98,7 @@ impl Config {
   /// The URL of a platform endpoint, e.g. `endpoint("v01/server/graphql")`.
   pub(crate) fn endpoint(&self, path: &str) -> Url {
     // `base` always ends with '/', so joining keeps any path prefix the host has.
-    self
-      .base
-      .join(path)
-      .expect("a relative path joins onto a base URL")
+    self.base.join(path).expect("a relative path joins onto a base URL")
   }
 }
 

@@ -107,11 +107,7 @@ impl Error {
   }
 
   /// An error the platform reported, with its HTTP-like status and its own error code.
-  pub fn from_platform(
-    status_code: u16,
-    error_code: Option<String>,
-    message: impl Into<String>,
-  ) -> Self {
+  pub fn from_platform(status_code: u16, error_code: Option<String>, message: impl Into<String>) -> Self {
     Self {
       code: ErrorCode::from_http_status(status_code),
       message: message.into(),

@@ -28,12 +28,7 @@ pub(crate) fn request_body<V: Serialize>(operation: &Operation, variables: &V) -
     variables,
     operation_name: operation.name,
   })
-  .map_err(|e| {
-    Error::invalid_argument(format!(
-      "{}: could not encode the variables: {e}",
-      operation.name
-    ))
-  })
+  .map_err(|e| Error::invalid_argument(format!("{}: could not encode the variables: {e}", operation.name)))
 }
 
 #[derive(Deserialize)]
@@ -109,22 +104,13 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) 
   let data = envelope
     .data
     .filter(|raw| raw.get() != "null")
-    .ok_or_else(|| {
-      Error::protocol(format!(
-        "{name}: the platform answered without data and without errors"
-      ))
-    })?;
-  let mut fields: serde_json::Map<String, Value> = serde_json::from_str(data.get())
-    .map_err(|e| Error::protocol(format!("{name}: `data` is not an object ({e})")))?;
+    .ok_or_else(|| Error::protocol(format!("{name}: the platform answered without data and without errors")))?;
+  let mut fields: serde_json::Map<String, Value> =
+    serde_json::from_str(data.get()).map_err(|e| Error::protocol(format!("{name}: `data` is not an object ({e})")))?;
   let field = fields
     .remove(operation.root_field)
     .filter(|v| !v.is_null())
-    .ok_or_else(|| {
-      Error::protocol(format!(
-        "{name}: the answer has no `data.{}`",
-        operation.root_field
-      ))
-    })?;
+    .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{}`", operation.root_field)))?;
   serde_path_to_error::deserialize(field).map_err(|e| {
     Error::protocol(format!(
       "{name}: the answer does not match the schema at data.{}.{}: {}",
@@ -137,23 +123,12 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) 
 
 fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16) -> Error {
   let extensions = error.extensions.as_ref();
-  let message = error
-    .message
-    .clone()
-    .unwrap_or_else(|| "unknown error".to_owned());
-  if let Some(response) = extensions.and_then(|e| e.response.as_ref()) {
-    if let Some(status) = response.status_code {
-      let text = response
-        .message
-        .as_ref()
-        .map(message_text)
-        .unwrap_or(message);
-      return Error::from_platform(
-        status,
-        response.error_code.clone(),
-        format!("{operation}: {text}"),
-      );
-    }
+  let message = error.message.clone().unwrap_or_else(|| "unknown error".to_owned());
+  if let Some(response) = extensions.and_then(|e| e.response.as_ref())
+    && let Some(status) = response.status_code
+  {
+    let text = response.message.as_ref().map(message_text).unwrap_or(message);
+    return Error::from_platform(status, response.error_code.clone(), format!("{operation}: {text}"));
   }
   let code = match extensions.and_then(|e| e.code.as_deref()) {
     _ if !(200..300).contains(&http_status) => ErrorCode::from_http_status(http_status),
@@ -175,11 +150,7 @@ fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16) -> Err
 fn message_text(message: &Value) -> String {
   match message {
     Value::String(text) => text.clone(),
-    Value::Array(items) => items
-      .iter()
-      .map(message_text)
-      .collect::<Vec<_>>()
-      .join("; "),
+    Value::Array(items) => items.iter().map(message_text).collect::<Vec<_>>().join("; "),
     other => other.to_string(),
   }
 }
@@ -220,10 +191,7 @@ mod tests {
       assert_eq!(err.code(), ErrorCode::Unauthorized);
       assert_eq!(err.status_code(), Some(401));
       assert_eq!(err.error_code(), Some("UNAUTHORIZED_EXCEPTION"));
-      assert_eq!(
-        err.message(),
-        "sendUserInvites: Token is invalid or expired"
-      );
+      assert_eq!(err.message(), "sendUserInvites: Token is invalid or expired");
     }
   }
 
@@ -233,14 +201,8 @@ mod tests {
       decode_err(500, false, "Internal Server Error").code(),
       ErrorCode::ServerError
     );
-    assert_eq!(
-      decode_err(500, true, r#"{"message":"boom"}"#).status_code(),
-      Some(500)
-    );
-    assert_eq!(
-      decode_err(429, false, "slow down").code(),
-      ErrorCode::RateLimited
-    );
+    assert_eq!(decode_err(500, true, r#"{"message":"boom"}"#).status_code(), Some(500));
+    assert_eq!(decode_err(429, false, "slow down").code(), ErrorCode::RateLimited);
     assert_eq!(
       decode_err(200, true, r#"{"data":null}"#).code(),
       ErrorCode::ProtocolError
@@ -249,10 +211,7 @@ mod tests {
       decode_err(200, true, r#"{"data":{"sendUserInv"#).code(),
       ErrorCode::ProtocolError
     );
-    assert_eq!(
-      decode_err(200, false, "<html>").code(),
-      ErrorCode::ProtocolError
-    );
+    assert_eq!(decode_err(200, false, "<html>").code(), ErrorCode::ProtocolError);
     let no_ext = decode_err(200, true, r#"{"errors":[{"message":"boom"}],"data":null}"#);
     assert_eq!(
       (no_ext.code(), no_ext.message()),
@@ -263,17 +222,9 @@ mod tests {
   #[test]
   fn names_the_path_of_a_field_that_does_not_match() {
     let body = r#"{"data":{"sendUserInvitesV2":{"success":[{"id":1}],"errors":[]}}}"#;
-    let err = decode::<crate::types::CreateUserInvitesModel>(
-      &SEND_USER_INVITES_V2,
-      &reply(200, true, body),
-    )
-    .unwrap_err();
+    let err =
+      decode::<crate::types::CreateUserInvitesModel>(&SEND_USER_INVITES_V2, &reply(200, true, body)).unwrap_err();
     assert_eq!(err.code(), ErrorCode::ProtocolError);
-    assert!(
-      err
-        .message()
-        .contains("data.sendUserInvitesV2.success[0].id"),
-      "{err}"
-    );
+    assert!(err.message().contains("data.sendUserInvitesV2.success[0].id"), "{err}");
   }
 }

@@ -6,18 +6,15 @@ use crate::client::Client;
 use crate::documents::{SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
 use crate::error::{Error, Result};
 use crate::types::{
-  CreateUserInviteError, CreateUserInvitesModel, InviteErrorCode, SendUserInvites,
-  SendUserInvitesResult, UserInvite, UserInviteError,
+  CreateUserInviteError, CreateUserInvitesModel, InviteErrorCode, SendUserInvites, SendUserInvitesResult, UserInvite,
+  UserInviteError,
 };
 
 impl Client {
   /// Creates one invite per entry and has the platform mail each invitee. Invites the platform
   /// refuses come back in `errors`, each with its position in the caller's list, beside the
   /// ones created.
-  pub async fn send_user_invites(
-    &self,
-    request: &SendUserInvites,
-  ) -> Result<SendUserInvitesResult> {
+  pub async fn send_user_invites(&self, request: &SendUserInvites) -> Result<SendUserInvitesResult> {
     let operation = match request {
       SendUserInvites::V1(_) => &SEND_USER_INVITES_V1,
       SendUserInvites::V2(_) => &SEND_USER_INVITES_V2,
@@ -31,23 +28,14 @@ impl Client {
 /// Gives every entry of the caller's list its outcome. The platform answers with two lists keyed
 /// by email and no positions, so entries are matched by email (ignoring case and surrounding
 /// space), in order: of two entries with the same email, the first takes the first outcome.
-fn attribute_results(
-  emails: &[&str],
-  model: CreateUserInvitesModel,
-) -> Result<SendUserInvitesResult> {
+fn attribute_results(emails: &[&str], model: CreateUserInvitesModel) -> Result<SendUserInvitesResult> {
   let mut created: HashMap<String, VecDeque<UserInvite>> = HashMap::new();
   for invite in model.success.unwrap_or_default() {
-    created
-      .entry(email_key(&invite.email))
-      .or_default()
-      .push_back(invite);
+    created.entry(email_key(&invite.email)).or_default().push_back(invite);
   }
   let mut refused: HashMap<String, VecDeque<CreateUserInviteError>> = HashMap::new();
   for error in model.errors.unwrap_or_default() {
-    refused
-      .entry(email_key(&error.email))
-      .or_default()
-      .push_back(error);
+    refused.entry(email_key(&error.email)).or_default().push_back(error);
   }
 
   let mut result = SendUserInvitesResult::default();
@@ -58,7 +46,7 @@ fn attribute_results(
     } else if let Some(error) = refused.get_mut(&key).and_then(VecDeque::pop_front) {
       result.errors.push(UserInviteError {
         index,
-        code: InviteErrorCode::from_platform_text(&error.error),
+        code: InviteErrorCode::from_platform_text(&error.error, &error.email),
         email: error.email,
         error: error.error,
         first_name: error.first_name,
@@ -70,8 +58,8 @@ fn attribute_results(
       )));
     }
   }
-  let unclaimed = created.values().map(VecDeque::len).sum::<usize>()
-    + refused.values().map(VecDeque::len).sum::<usize>();
+  let unclaimed =
+    created.values().map(VecDeque::len).sum::<usize>() + refused.values().map(VecDeque::len).sum::<usize>();
   if unclaimed > 0 {
     return Err(Error::protocol(
       "sendUserInvites: the platform answered with more outcomes than invites were sent",
@@ -129,11 +117,7 @@ mod tests {
     };
     let result = attribute_results(&["a@x.io", "bob@", "c@x.io", "A@x.io"], model).unwrap();
     assert_eq!(
-      result
-        .success
-        .iter()
-        .map(|i| i.email.as_str())
-        .collect::<Vec<_>>(),
+      result.success.iter().map(|i| i.email.as_str()).collect::<Vec<_>>(),
       ["a@x.io", "c@x.io"]
     );
     let errors: Vec<_> = result.errors.iter().map(|e| (e.index, e.code)).collect();
@@ -143,6 +127,27 @@ mod tests {
         (1, InviteErrorCode::InvalidEmail),
         (3, InviteErrorCode::DuplicateInRequest)
       ]
+    );
+  }
+
+  #[test]
+  fn classifies_refusals_without_reading_the_address() {
+    let code = |text: &str, email: &str| InviteErrorCode::from_platform_text(text, email);
+    assert_eq!(
+      code("\"already@\" is not a valid email address", "already@"),
+      InviteErrorCode::InvalidEmail
+    );
+    assert_eq!(
+      code("dup@x.io appears more than once in this request", "dup@x.io"),
+      InviteErrorCode::DuplicateInRequest
+    );
+    assert_eq!(
+      code("An invite to a@x.io is already pending in this tenant", "a@x.io"),
+      InviteErrorCode::AlreadyInvited
+    );
+    assert_eq!(
+      code("roles must be at most 50 non-empty role keys", "a@x.io"),
+      InviteErrorCode::Rejected
     );
   }
 

@@ -35,8 +35,6 @@ mod transport;
 pub mod types;
 
 pub use client::Client;
-pub use config::{
-  ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST,
-};
+pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST};
 pub use error::{Error, ErrorCode, Result};
 pub use types::*;

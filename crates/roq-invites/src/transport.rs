@@ -52,12 +52,7 @@ impl Transport {
       .connect_timeout(timeout.min(Duration::from_secs(10)))
       .user_agent(concat!("roq-invites/", env!("CARGO_PKG_VERSION")))
       .build()
-      .map_err(|e| {
-        Error::new(
-          ErrorCode::NetworkError,
-          format!("could not set up HTTP: {e}"),
-        )
-      })?;
+      .map_err(|e| Error::new(ErrorCode::NetworkError, format!("could not set up HTTP: {e}")))?;
     Ok(Self { http, timeout })
   }
 
@@ -79,11 +74,7 @@ impl Transport {
       .and_then(|v| v.to_str().ok())
       .is_some_and(is_json_content_type);
     let mut body = Vec::new();
-    while let Some(chunk) = response
-      .chunk()
-      .await
-      .map_err(|e| self.transport_error(&url, &e))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(&url, &e))? {
       if body.len() + chunk.len() > MAX_BODY_BYTES {
         return Err(Error::protocol(format!(
           "the answer from {url} is larger than {} MiB; is host pointing at the ROQ platform?",
@@ -92,11 +83,7 @@ impl Transport {
       }
       body.extend_from_slice(&chunk);
     }
-    Ok(Reply {
-      status,
-      is_json,
-      body,
-    })
+    Ok(Reply { status, is_json, body })
   }
 
   fn transport_error(&self, url: &Url, error: &reqwest::Error) -> Error {
@@ -113,9 +100,7 @@ impl Transport {
     if error.is_connect() {
       Error::new(
         ErrorCode::NetworkError,
-        format!(
-          "could not connect to {url} ({cause}); is the platform running, and is host right?"
-        ),
+        format!("could not connect to {url} ({cause}); is the platform running, and is host right?"),
       )
     } else {
       Error::new(

@@ -162,10 +162,11 @@ pub enum InviteErrorCode {
 }
 
 impl InviteErrorCode {
-  /// Classifies the platform's text. The platform has no per-invite error codes, so this reads
-  /// the words the emulator uses (and that a real platform is likely to use).
-  pub fn from_platform_text(text: &str) -> Self {
-    let text = text.to_ascii_lowercase();
+  /// Classifies the platform's text about `email`. The platform has no per-invite error codes,
+  /// so this reads the words the emulator uses (and that a real platform is likely to use),
+  /// leaving out the address itself, whose words must not count.
+  pub fn from_platform_text(text: &str, email: &str) -> Self {
+    let text = text.replace(email, "").to_lowercase();
     if text.contains("more than once") || text.contains("duplicate") {
       Self::DuplicateInRequest
     } else if text.contains("already") {

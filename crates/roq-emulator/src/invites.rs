@@ -1,0 +1,469 @@
+//! Invites: creation (each entry checked on its own), reading, and the rules that decide which
+//! tenant an invite belongs to.
+
+use std::collections::HashSet;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use email_address::{EmailAddress, Options};
+use rand::Rng as _;
+use rusqlite::{OptionalExtension, Row, Transaction, params};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::mail;
+use crate::platform::{MAX_INVITES_PER_CALL, Platform, Principal, Problem};
+use crate::users::{save_user, user_tenant};
+
+/// `UserInviteStatusEnum`, as stored and as sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+  Pending,
+  Accepted,
+  Canceled,
+  Expired,
+}
+
+impl Status {
+  pub fn as_str(self) -> &'static str {
+    match self {
+      Self::Pending => "pending",
+      Self::Accepted => "accepted",
+      Self::Canceled => "canceled",
+      Self::Expired => "expired",
+    }
+  }
+
+  fn parse(text: &str) -> rusqlite::Result<Self> {
+    match text {
+      "pending" => Ok(Self::Pending),
+      "accepted" => Ok(Self::Accepted),
+      "canceled" => Ok(Self::Canceled),
+      "expired" => Ok(Self::Expired),
+      other => Err(rusqlite::Error::InvalidColumnType(
+        0,
+        other.to_owned(),
+        rusqlite::types::Type::Text,
+      )),
+    }
+  }
+}
+
+/// An invite as stored. Times are milliseconds since the Unix epoch.
+#[derive(Clone, Debug)]
+pub struct Invite {
+  pub id: String,
+  pub tenant_id: String,
+  pub email: String,
+  pub first_name: Option<String>,
+  pub last_name: Option<String>,
+  pub locale: Option<String>,
+  pub data: Option<Map<String, Value>>,
+  pub role_keys: Option<Vec<String>>,
+  status: Status,
+  pub status_updated_at: i64,
+  pub created_by_user_id: String,
+  pub accepted_by_user_id: Option<String>,
+  pub user_token_id: String,
+  pub valid_till: i64,
+  pub created_at: i64,
+  pub updated_at: i64,
+}
+
+impl Invite {
+  /// The status at `now`: a pending invite past its validity reads as expired.
+  pub fn status(&self, now: i64) -> Status {
+    if self.status == Status::Pending && self.valid_till <= now {
+      Status::Expired
+    } else {
+      self.status
+    }
+  }
+
+  /// When the status last changed: for an invite that expired by time, when it expired.
+  pub fn status_updated_at(&self, now: i64) -> i64 {
+    if self.status(now) != self.status {
+      self.valid_till
+    } else {
+      self.status_updated_at
+    }
+  }
+}
+
+const INVITE_COLUMNS: &str = "id, tenant_id, email, first_name, last_name, locale, data, role_keys, status, \
+  status_updated_at, created_by_user_id, accepted_by_user_id, user_token_id, valid_till, created_at, updated_at";
+
+fn read_invite(row: &Row) -> rusqlite::Result<Invite> {
+  let json = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
+  Ok(Invite {
+    id: row.get(0)?,
+    tenant_id: row.get(1)?,
+    email: row.get(2)?,
+    first_name: row.get(3)?,
+    last_name: row.get(4)?,
+    locale: row.get(5)?,
+    data: json(6)?.and_then(|text| serde_json::from_str(&text).ok()),
+    role_keys: json(7)?.and_then(|text| serde_json::from_str(&text).ok()),
+    status: Status::parse(&row.get::<_, String>(8)?)?,
+    status_updated_at: row.get(9)?,
+    created_by_user_id: row.get(10)?,
+    accepted_by_user_id: row.get(11)?,
+    user_token_id: row.get(12)?,
+    valid_till: row.get(13)?,
+    created_at: row.get(14)?,
+    updated_at: row.get(15)?,
+  })
+}
+
+/// One entry of a send, whichever generation of the mutation it came from.
+#[derive(Clone, Debug, Default)]
+pub struct NewInvite {
+  pub created_by_user_id: String,
+  pub email: String,
+  pub first_name: Option<String>,
+  pub last_name: Option<String>,
+  pub locale: Option<String>,
+  pub roles: Option<Vec<String>>,
+  /// V1 `data`, or V2 `injectableVariables`.
+  pub data: Option<Map<String, Value>>,
+  /// V1 only: a tenant for this entry.
+  pub tenant_id: Option<String>,
+}
+
+/// An entry the platform refused, in the shape of `CreateUserInviteErrorModel`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+  pub email: String,
+  pub error: String,
+  pub first_name: String,
+  pub last_name: String,
+}
+
+#[derive(Debug, Default)]
+pub struct SendOutcome {
+  pub success: Vec<Invite>,
+  pub errors: Vec<Refusal>,
+}
+
+const MAX_TEXT: usize = 255;
+const MAX_LOCALE: usize = 35;
+const MAX_ROLES: usize = 50;
+const MAX_DATA_BYTES: usize = 64 * 1024;
+
+impl Platform {
+  /// Creates one invite per entry and writes its mail. Each entry is checked on its own: a bad
+  /// one is refused with a clear text while the others are created. The whole call is one
+  /// transaction, so it is stored entirely or not at all.
+  pub fn send_invites(
+    &self,
+    principal: &Principal,
+    tenant_id: Option<String>,
+    entries: Vec<NewInvite>,
+  ) -> Result<SendOutcome, Problem> {
+    if entries.len() > MAX_INVITES_PER_CALL {
+      return Err(Problem::BadRequest(format!(
+        "At most {MAX_INVITES_PER_CALL} invites can be sent in one call; this call has {}",
+        entries.len()
+      )));
+    }
+    let now = self.clock.now_ms();
+    let mut connection = self.store.lock();
+    let tx = connection.transaction()?;
+    let caller_tenant = match principal {
+      Principal::ServiceAccount => None,
+      Principal::User { user_id } => Some(self.user_tenant_for_send(&tx, user_id, tenant_id.as_deref(), now)?),
+    };
+    let mut outcome = SendOutcome::default();
+    let mut seen = HashSet::new();
+    for entry in entries {
+      match self.check_entry(
+        &tx,
+        principal,
+        caller_tenant.as_deref(),
+        tenant_id.as_deref(),
+        &entry,
+        &mut seen,
+        now,
+      )? {
+        Ok(tenant) => outcome.success.push(self.create_invite(&tx, &tenant, entry, now)?),
+        Err(error) => outcome.errors.push(Refusal {
+          email: entry.email,
+          error,
+          first_name: entry.first_name.unwrap_or_default(),
+          last_name: entry.last_name.unwrap_or_default(),
+        }),
+      }
+    }
+    tx.commit()?;
+    Ok(outcome)
+  }
+
+  /// The tenant a user invites into: its own. A user the emulator has not seen yet takes the
+  /// tenant of its first send.
+  fn user_tenant_for_send(
+    &self,
+    tx: &Transaction,
+    user_id: &str,
+    requested: Option<&str>,
+    now: i64,
+  ) -> Result<String, Problem> {
+    match (user_tenant(tx, user_id)?.flatten(), requested) {
+      (Some(own), Some(requested)) if own != requested => Err(Problem::Forbidden(format!(
+        "A user can only invite into their own tenant; user {user_id} belongs to tenant {own}, not {requested}"
+      ))),
+      (Some(own), _) => Ok(own),
+      (None, Some(requested)) => {
+        save_user(tx, user_id, Some(requested), now)?;
+        Ok(requested.to_owned())
+      }
+      (None, None) => Err(Problem::BadRequest(format!(
+        "User {user_id} has no tenant yet; pass tenantId with the invites"
+      ))),
+    }
+  }
+
+  /// Checks one entry: `Ok(Ok(tenant))` if it can be created, `Ok(Err(text))` if it is refused.
+  #[allow(
+    clippy::too_many_arguments,
+    reason = "the call's context, passed down once per entry"
+  )]
+  fn check_entry(
+    &self,
+    tx: &Transaction,
+    principal: &Principal,
+    caller_tenant: Option<&str>,
+    call_tenant: Option<&str>,
+    entry: &NewInvite,
+    seen: &mut HashSet<(String, String)>,
+    now: i64,
+  ) -> Result<Result<String, String>, Problem> {
+    if let Err(text) = check_fields(entry) {
+      return Ok(Err(text));
+    }
+    if let Principal::User { user_id } = principal
+      && &entry.created_by_user_id != user_id
+    {
+      return Ok(Err(format!(
+        "createdByUserId must be your own user id ({user_id}) when you invite as a user"
+      )));
+    }
+    let inviter_tenant = user_tenant(tx, &entry.created_by_user_id)?;
+    if self.rules.strict && inviter_tenant.is_none() {
+      return Ok(Err(format!(
+        "createdByUserId {} is not a user of this environment",
+        entry.created_by_user_id
+      )));
+    }
+    let tenant = match (caller_tenant, entry.tenant_id.as_deref().or(call_tenant)) {
+      (Some(own), Some(asked)) if own != asked => {
+        return Ok(Err(format!(
+          "tenantId {asked} is not your tenant; a user can only invite into their own tenant"
+        )));
+      }
+      (Some(own), _) => own.to_owned(),
+      (None, Some(asked)) => asked.to_owned(),
+      (None, None) => match inviter_tenant.clone().flatten() {
+        Some(tenant) => tenant,
+        None => {
+          return Ok(Err(
+            "tenantId is missing and the inviter has no tenant; pass tenantId".to_owned(),
+          ));
+        }
+      },
+    };
+    let key = email_key(&entry.email);
+    if !seen.insert((tenant.clone(), key.clone())) {
+      return Ok(Err(format!("{} appears more than once in this request", entry.email)));
+    }
+    if pending_invite_exists(tx, &tenant, &key, now)? {
+      return Ok(Err(format!(
+        "An invite to {} is already pending in this tenant",
+        entry.email
+      )));
+    }
+    if inviter_tenant.is_none() {
+      save_user(tx, &entry.created_by_user_id, Some(&tenant), now)?;
+    }
+    Ok(Ok(tenant))
+  }
+
+  fn create_invite(&self, tx: &Transaction, tenant_id: &str, entry: NewInvite, now: i64) -> Result<Invite, Problem> {
+    let token = random_token();
+    let invite = Invite {
+      id: uuid::Uuid::new_v4().to_string(),
+      tenant_id: tenant_id.to_owned(),
+      email: entry.email.trim().to_owned(),
+      first_name: entry.first_name,
+      last_name: entry.last_name,
+      locale: entry.locale,
+      data: entry.data,
+      role_keys: entry.roles,
+      status: Status::Pending,
+      status_updated_at: now,
+      created_by_user_id: entry.created_by_user_id,
+      accepted_by_user_id: None,
+      user_token_id: uuid::Uuid::new_v4().to_string(),
+      valid_till: now + self.rules.invite_validity.as_millis() as i64,
+      created_at: now,
+      updated_at: now,
+    };
+    tx.prepare_cached(&format!(
+      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    ))?
+    .execute(params![
+      invite.id,
+      invite.tenant_id,
+      invite.email,
+      invite.first_name,
+      invite.last_name,
+      invite.locale,
+      invite.data.as_ref().map(to_json),
+      invite.role_keys.as_ref().map(to_json),
+      invite.status.as_str(),
+      invite.status_updated_at,
+      invite.created_by_user_id,
+      invite.accepted_by_user_id,
+      invite.user_token_id,
+      invite.valid_till,
+      invite.created_at,
+      invite.updated_at,
+      email_key(&invite.email),
+    ])?;
+    tx.prepare_cached("INSERT INTO user_tokens (id, token_hash, user_invite_id, valid_till) VALUES (?1, ?2, ?3, ?4)")?
+      .execute(params![
+        invite.user_token_id,
+        token_hash(&token),
+        invite.id,
+        invite.valid_till
+      ])?;
+    mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
+    Ok(invite)
+  }
+
+  /// One invite, if the caller may see it.
+  pub fn invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+    let connection = self.store.lock();
+    let invite = connection
+      .prepare_cached(&format!("SELECT {INVITE_COLUMNS} FROM user_invites WHERE id = ?1"))?
+      .query_row([id], read_invite)
+      .optional()?;
+    let visible = match (&invite, principal) {
+      (Some(_), Principal::ServiceAccount) => true,
+      (Some(invite), Principal::User { user_id }) => {
+        user_tenant(&connection, user_id)?.flatten().as_deref() == Some(invite.tenant_id.as_str())
+      }
+      (None, _) => false,
+    };
+    match invite {
+      Some(invite) if visible => Ok(invite),
+      _ => Err(Problem::NotFound(format!("No user invite with id {id}"))),
+    }
+  }
+}
+
+/// The checks that need nothing but the entry itself.
+fn check_fields(entry: &NewInvite) -> Result<(), String> {
+  if entry.created_by_user_id.trim().is_empty() {
+    return Err("createdByUserId must not be empty".to_owned());
+  }
+  if !is_email(&entry.email) {
+    return Err(format!("{:?} is not a valid email address", entry.email));
+  }
+  for (field, value, max) in [
+    ("firstName", &entry.first_name, MAX_TEXT),
+    ("lastName", &entry.last_name, MAX_TEXT),
+    ("locale", &entry.locale, MAX_LOCALE),
+  ] {
+    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
+      return Err(format!("{field} is longer than {max} characters"));
+    }
+  }
+  if let Some(roles) = &entry.roles
+    && (roles.len() > MAX_ROLES || roles.iter().any(|r| r.trim().is_empty() || r.len() > MAX_TEXT))
+  {
+    return Err(format!("roles must be at most {MAX_ROLES} non-empty role keys"));
+  }
+  if entry
+    .data
+    .as_ref()
+    .is_some_and(|d| Value::Object(d.clone()).to_string().len() > MAX_DATA_BYTES)
+  {
+    return Err(format!("data is larger than {} KiB", MAX_DATA_BYTES / 1024));
+  }
+  Ok(())
+}
+
+/// An address an invitation can be delivered to: RFC 5322 (without display names or IP
+/// literals), and a domain with a dot.
+pub fn is_email(email: &str) -> bool {
+  let options = Options::default().without_display_text().without_domain_literal();
+  email.len() <= 254 && EmailAddress::parse_with_options(email.trim(), options).is_ok_and(|e| e.domain().contains('.'))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+  serde_json::to_string(value).expect("JSON values and string lists always encode")
+}
+
+fn email_key(email: &str) -> String {
+  email.trim().to_lowercase()
+}
+
+/// Whether `email` has a pending invite in `tenant` that has not expired. One that has expired
+/// is marked so, which frees the email for a new invite.
+fn pending_invite_exists(tx: &Transaction, tenant: &str, key: &str, now: i64) -> rusqlite::Result<bool> {
+  let found: Option<(String, i64)> = tx
+    .prepare_cached(
+      "SELECT id, valid_till FROM user_invites WHERE tenant_id = ?1 AND email_key = ?2 AND status = 'pending'",
+    )?
+    .query_row(params![tenant, key], |row| Ok((row.get(0)?, row.get(1)?)))
+    .optional()?;
+  match found {
+    Some((id, valid_till)) if valid_till <= now => {
+      tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
+        .execute(params![id, valid_till])?;
+      Ok(false)
+    }
+    Some(_) => Ok(true),
+    None => Ok(false),
+  }
+}
+
+/// A one-time accept token: 256 random bits.
+fn random_token() -> String {
+  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+}
+
+/// Tokens are stored as digests; only the mail carries the token itself.
+pub(crate) fn token_hash(token: &str) -> String {
+  format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn accepts_unusual_valid_emails_and_refuses_junk() {
+    for ok in [
+      "a@b.co",
+      "user+tag@example.com",
+      "o'brien@example.ie",
+      "\"john..doe\"@example.com",
+      "用户@例子.广告",
+    ] {
+      assert!(is_email(ok), "{ok}");
+    }
+    for bad in [
+      "bob@",
+      "@x.io",
+      "a b@x.io",
+      "a@localhost",
+      "a..b@x.io",
+      "Ada <a@x.io>",
+      "x@[127.0.0.1]",
+      "",
+    ] {
+      assert!(!is_email(bad), "{bad}");
+    }
+  }
+}

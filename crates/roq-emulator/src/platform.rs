@@ -1,0 +1,149 @@
+//! The emulated platform's state: its store, clock, settings and credentials, shared by the HTTP
+//! endpoints and the GraphQL resolvers.
+
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use url::Url;
+
+use crate::auth::Credentials;
+use crate::store::Store;
+
+/// Who is calling, once the headers have been checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+  /// The environment's service account: sees and acts on every tenant.
+  ServiceAccount,
+  /// A platform user: sees and acts on its own tenant only.
+  User { user_id: String },
+}
+
+/// Why a request failed, in the terms of the platform's error response
+/// (`extensions.response {statusCode, errorCode, message}`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+  BadRequest(String),
+  Unauthorized(String),
+  Forbidden(String),
+  NotFound(String),
+  Internal(String),
+}
+
+impl Problem {
+  pub fn status_code(&self) -> u16 {
+    match self {
+      Self::BadRequest(_) => 400,
+      Self::Unauthorized(_) => 401,
+      Self::Forbidden(_) => 403,
+      Self::NotFound(_) => 404,
+      Self::Internal(_) => 500,
+    }
+  }
+
+  /// The platform's `errorCode` (the SDK knows `UNAUTHORIZED_EXCEPTION`, `FORBIDDEN` and
+  /// `INTERNAL_ERROR`; the others follow the same style).
+  pub fn error_code(&self) -> &'static str {
+    match self {
+      Self::BadRequest(_) => "BAD_REQUEST",
+      Self::Unauthorized(_) => "UNAUTHORIZED_EXCEPTION",
+      Self::Forbidden(_) => "FORBIDDEN",
+      Self::NotFound(_) => "NOT_FOUND",
+      Self::Internal(_) => "INTERNAL_ERROR",
+    }
+  }
+
+  pub fn message(&self) -> &str {
+    match self {
+      Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::Internal(m) => m,
+    }
+  }
+}
+
+impl From<rusqlite::Error> for Problem {
+  fn from(error: rusqlite::Error) -> Self {
+    Self::Internal(format!("the emulator's store failed: {error}"))
+  }
+}
+
+/// Wall-clock time that tests can move forward (or back) instead of sleeping.
+#[derive(Default)]
+pub struct Clock {
+  offset_ms: AtomicI64,
+}
+
+impl Clock {
+  /// Milliseconds since the Unix epoch, as the platform sees it.
+  pub fn now_ms(&self) -> i64 {
+    let real = SystemTime::now()
+      .duration_since(UNIX_EPOCH)
+      .unwrap_or_default()
+      .as_millis() as i64;
+    real + self.offset_ms.load(Ordering::Relaxed)
+  }
+
+  pub fn advance(&self, ms: i64) {
+    self.offset_ms.fetch_add(ms, Ordering::Relaxed);
+  }
+}
+
+/// How many requests each endpoint has answered: lets tests see how often a client fetched a
+/// token.
+#[derive(Default)]
+pub struct Counters {
+  pub service_account_tokens: AtomicU64,
+  pub user_tokens: AtomicU64,
+  pub graphql: AtomicU64,
+}
+
+/// A snapshot of [`Counters`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+  pub service_account_tokens: u64,
+  pub user_tokens: u64,
+  pub graphql: u64,
+}
+
+impl Counters {
+  pub fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+  }
+
+  pub fn snapshot(&self) -> Stats {
+    Stats {
+      service_account_tokens: self.service_account_tokens.load(Ordering::Relaxed),
+      user_tokens: self.user_tokens.load(Ordering::Relaxed),
+      graphql: self.graphql.load(Ordering::Relaxed),
+    }
+  }
+}
+
+/// The rules the emulator applies where the real platform's are unknown (see the README).
+#[derive(Clone, Debug)]
+pub struct Rules {
+  /// How long an invite can be accepted after it was sent (or last resent).
+  pub invite_validity: Duration,
+  /// Where the accept link in an invite mail points; the token is added as `?token=`.
+  pub accept_url: Url,
+  /// Refuse ids the emulator has not seen instead of registering them on first use.
+  pub strict: bool,
+}
+
+/// Everything the endpoints share.
+pub struct Platform {
+  pub store: Store,
+  pub clock: Clock,
+  pub counters: Counters,
+  pub credentials: Credentials,
+  pub rules: Rules,
+}
+
+/// At most this many invites in one send: larger lists are split by the client.
+pub const MAX_INVITES_PER_CALL: usize = 1000;
+
+/// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).
+pub fn iso(ms: i64) -> String {
+  chrono::DateTime::from_timestamp_millis(ms)
+    .unwrap_or_default()
+    .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

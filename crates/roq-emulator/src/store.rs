@@ -1,0 +1,142 @@
+//! The emulator's SQLite store: in memory, or in a file that survives restarts. The schema is
+//! made by migrations (`PRAGMA user_version`), so a file from an older emulator is upgraded.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite_migration::{M, Migrations};
+
+/// The schema, one migration per change; never edit a migration that has shipped.
+const MIGRATIONS: &[M<'static>] = &[M::up(
+  "CREATE TABLE settings (
+     key TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   );
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     tenant_id TEXT,
+     email TEXT,
+     first_name TEXT,
+     last_name TEXT,
+     locale TEXT,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE user_invites (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
+     tenant_id TEXT NOT NULL,
+     email TEXT NOT NULL,
+     email_key TEXT NOT NULL,
+     first_name TEXT,
+     last_name TEXT,
+     locale TEXT,
+     data TEXT,
+     role_keys TEXT,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'canceled', 'expired')),
+     status_updated_at INTEGER NOT NULL,
+     created_by_user_id TEXT NOT NULL,
+     accepted_by_user_id TEXT,
+     user_token_id TEXT NOT NULL,
+     valid_till INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   -- At most one pending invite per email and tenant.
+   CREATE UNIQUE INDEX user_invites_one_pending ON user_invites (tenant_id, email_key) WHERE status = 'pending';
+   CREATE INDEX user_invites_by_tenant ON user_invites (tenant_id, created_at);
+   CREATE TABLE user_tokens (
+     id TEXT PRIMARY KEY,
+     token_hash TEXT NOT NULL UNIQUE,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     valid_till INTEGER NOT NULL,
+     used_at INTEGER
+   );
+   CREATE TABLE mails (
+     seq INTEGER PRIMARY KEY,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     tenant_id TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     locale TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     body TEXT NOT NULL,
+     accept_url TEXT NOT NULL,
+     token TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   );",
+)];
+
+/// The store: one connection, used under a lock. SQLite work here is short (a batch of invites
+/// is one transaction), so the lock is held only briefly and never across an `.await`.
+pub struct Store {
+  connection: Mutex<Connection>,
+}
+
+impl Store {
+  /// Opens (and creates or upgrades) the store; `None` keeps it in memory.
+  pub fn open(path: Option<&Path>) -> Result<Self, rusqlite_migration::Error> {
+    let mut connection = match path {
+      Some(path) => Connection::open(path)?,
+      None => Connection::open_in_memory()?,
+    };
+    connection.execute_batch(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+    )?;
+    Migrations::from_slice(MIGRATIONS).to_latest(&mut connection)?;
+    Ok(Self {
+      connection: Mutex::new(connection),
+    })
+  }
+
+  /// The connection, for one unit of work.
+  pub fn lock(&self) -> MutexGuard<'_, Connection> {
+    self.connection.lock().unwrap_or_else(PoisonError::into_inner)
+  }
+
+  /// A setting, created with `make` the first time it is asked for (and kept in the file).
+  pub fn setting(&self, key: &str, make: impl FnOnce() -> String) -> rusqlite::Result<String> {
+    let connection = self.lock();
+    let existing: Option<String> = connection
+      .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+      .optional()?;
+    if let Some(value) = existing {
+      return Ok(value);
+    }
+    let value = make();
+    connection.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", params![key, value])?;
+    Ok(value)
+  }
+
+  /// Sets a setting, replacing what was there.
+  pub fn set_setting(&self, key: &str, value: &str) -> rusqlite::Result<()> {
+    let connection = self.lock();
+    connection.execute(
+      "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      params![key, value],
+    )?;
+    Ok(())
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn migrations_are_valid() {
+    assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+  }
+
+  #[test]
+  fn settings_are_made_once_and_kept() {
+    let dir = std::env::temp_dir().join(format!("roq-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("settings.db");
+    let _ = std::fs::remove_file(&path);
+    let first = Store::open(Some(&path)).unwrap().setting("k", || "v1".into()).unwrap();
+    let again = Store::open(Some(&path)).unwrap().setting("k", || "v2".into()).unwrap();
+    assert_eq!((first.as_str(), again.as_str()), ("v1", "v1"));
+    std::fs::remove_dir_all(dir).unwrap();
+  }
+}
