@@ -1,5 +1,9 @@
 //! `roq-emulator`: a local ROQ platform for invites, as a standalone process.
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program talks on stdout and stderr")]
+#![allow(
+  clippy::print_stdout,
+  clippy::print_stderr,
+  reason = "a command-line program talks on stdout and stderr"
+)]
 
 use std::net::IpAddr;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::{Host, Url};
 
@@ -18,13 +18,13 @@ pub const ENV_ENVIRONMENT_ID: &str = "ROQ_ENVIRONMENT_ID";
 pub const ENV_API_KEY: &str = "ROQ_API_KEY";
 
 /// The options object of `new RoqClient({...})`, as it arrives from JavaScript or a config file.
-/// [`Config::from_options`] checks it.
-#[derive(Deserialize)]
+/// [`Config::from_options`] checks it. `Debug` does not show the API key.
+#[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
   pub host: String,
   pub environment_id: String,
-  pub api_key: String,
+  pub api_key: SecretString,
   #[serde(default)]
   pub timeout_ms: Option<u64>,
 }
@@ -52,7 +52,7 @@ impl Config {
 
   /// Checks an options object (see [`ClientOptions`]).
   pub fn from_options(options: ClientOptions) -> Result<Self> {
-    let config = Self::new(&options.host, &options.environment_id, &options.api_key)?;
+    let config = Self::new(&options.host, &options.environment_id, options.api_key.expose_secret())?;
     match options.timeout_ms {
       Some(ms) => config.with_timeout(Duration::from_millis(ms)),
       None => Ok(config),

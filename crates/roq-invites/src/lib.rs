@@ -30,6 +30,7 @@ mod config;
 mod documents;
 mod error;
 mod graphql;
+pub mod input;
 mod invites;
 mod transport;
 pub mod types;

@@ -1,0 +1,58 @@
+// Compile-time checks of index.d.ts (`npm run lint` runs tsc --strict over this file): correct
+// use compiles, and each @ts-expect-error line proves a misuse is rejected.
+import { RoqClient, RoqError, startEmulator } from '../index.js'
+import type { InviteErrorCode, RoqErrorCode, SendUserInvitesResult, UserInvite, UserInviteStatus } from '../index.js'
+
+export async function usage(): Promise<void> {
+  const emulator = await startEmulator({ port: 0, inviteValidityMs: 60_000 })
+  const client = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey, timeoutMs: 5000 })
+  const fromEnv: RoqClient = RoqClient.fromEnv().asUser('user-1', { expiresIn: 3600 }).asSuperAdmin()
+  void fromEnv.withBaasToken('a.b.c')
+
+  const tenantId = 'tenant-1'
+  const roqUserId = 'user-1'
+  const email = 'ada@example.com'
+  const status: SendUserInvitesResult = await client.roqPlatform.sendUserInvites({
+    userInvites: {
+      tenantId,
+      userInvites: [{ createdByUserId: roqUserId, email, locale: 'en-US' }],
+    },
+  })
+  const first: UserInvite | undefined = status.success[0]
+  const state: UserInviteStatus | undefined = first?.status
+  const codes: InviteErrorCode[] = status.errors.map((e) => e.code)
+  const index: number | undefined = status.errors[0]?.index
+  void [state, codes, index]
+
+  await client.roqPlatform.sendUserInvites({
+    data: { tenantId, userInvites: [{ createdByUserId: roqUserId, email, injectableVariables: { team: 'Blue' } }] },
+  })
+
+  // @ts-expect-error a misspelt field
+  await client.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [{ createdById: roqUserId, email }] } })
+  // @ts-expect-error a V2 call without tenantId
+  await client.roqPlatform.sendUserInvites({ data: { userInvites: [{ createdByUserId: roqUserId, email }] } })
+  // @ts-expect-error a wrong status string
+  await client.roqPlatform.sendUserInvites({ userInvites: { userInvites: [{ createdByUserId: roqUserId, email, status: 'cancelled' }] } })
+  // @ts-expect-error both shapes at once
+  await client.roqPlatform.sendUserInvites({ userInvites: { userInvites: [] }, data: { tenantId, userInvites: [] } })
+  // @ts-expect-error the API key is required
+  new RoqClient({ host: emulator.url, environmentId: emulator.environmentId })
+
+  try {
+    await client.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [] } })
+  } catch (error) {
+    if (error instanceof RoqError) {
+      const code: RoqErrorCode = error.code
+      const statusCode: number | undefined = error.statusCode
+      void [code, statusCode, error.errorCode]
+    }
+  }
+  const mails = await emulator.outbox({ to: email })
+  const link: string | undefined = mails[0]?.acceptUrl
+  void link
+  emulator.advanceClock(1000)
+  const { graphql }: { graphql: number } = emulator.stats()
+  void graphql
+  await emulator.stop()
+}

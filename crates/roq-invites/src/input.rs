@@ -1,0 +1,153 @@
+//! Reading what a caller passed (as JSON) into the typed requests, with errors that name the
+//! field path and say what to pass instead: `userInvites.userInvites[3].email: expected a
+//! string, got the number 3`.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+/// Parses `json` as a `T`. `what` names the argument in messages when the problem is at its root
+/// (e.g. `options`).
+pub fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+  // Every argument is an object; say so plainly rather than in serde's words for enums.
+  match json.trim_start().chars().next() {
+    Some('{') => {}
+    Some('n') | None => {
+      return Err(Error::invalid_argument(format!(
+        "{what}: expected an object, got null or undefined"
+      )));
+    }
+    Some('[') => {
+      return Err(Error::invalid_argument(format!(
+        "{what}: expected an object, got an array"
+      )));
+    }
+    Some(_) => {
+      return Err(Error::invalid_argument(format!(
+        "{what}: expected an object, got {}",
+        json.trim()
+      )));
+    }
+  }
+  let deserializer = &mut serde_json::Deserializer::from_str(json);
+  let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+    let path = e.path().to_string();
+    Error::invalid_argument(explain(&path, what, &e.into_inner().to_string()))
+  })?;
+  Ok(value)
+}
+
+/// Rewrites serde's message for a JavaScript caller, with the path in front (`what` when the
+/// problem is the argument itself).
+fn explain(path: &str, what: &str, message: &str) -> String {
+  let at_root = path == ".";
+  // serde adds " at line 1 column 42": the position in our JSON text, meaningless to the caller.
+  let message = message.split(" at line ").next().unwrap_or(message);
+  if let Some(field) = between(message, "missing field `", "`") {
+    return if at_root {
+      format!("{field}: is required")
+    } else {
+      format!("{path}.{field}: is required")
+    };
+  }
+  let path = if at_root { what } else { path };
+  if message.starts_with("unknown field `") {
+    // The path already ends with the unknown field.
+    let expected = message
+      .split_once(", expected ")
+      .map(|(_, rest)| rest.replace('`', ""))
+      .unwrap_or_default();
+    return format!("{path}: is not a known field (expected {expected})");
+  }
+  if let Some(rest) = message.strip_prefix("invalid type: ")
+    && let Some((got, expected)) = rest.split_once(", expected ")
+  {
+    return format!("{path}: expected {}, got {}", js_type(expected), js_value(got));
+  }
+  if let Some(variant) = between(message, "unknown variant `", "`") {
+    let expected = message
+      .split_once(", expected ")
+      .map(|(_, rest)| rest.replace('`', ""))
+      .unwrap_or_default();
+    return format!("{path}: {variant:?} is not one of {expected}");
+  }
+  format!("{path}: {message}")
+}
+
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+  let rest = text.split_once(start)?.1;
+  Some(rest.split_once(end)?.0)
+}
+
+/// serde's names for what it wanted, in JavaScript words.
+fn js_type(expected: &str) -> &str {
+  match expected {
+    "a string" | "a borrowed string" => "a string",
+    "u64" | "u32" | "usize" | "i64" | "i32" | "f64" => "a number",
+    "a sequence" => "an array",
+    "a map" => "an object",
+    "a boolean" => "true or false",
+    other if other.starts_with("struct ") || other.starts_with("enum ") => "an object",
+    other => other,
+  }
+}
+
+/// serde's description of what it got (`integer \`3\``), in JavaScript words.
+fn js_value(got: &str) -> String {
+  let quoted = between(got, "`", "`");
+  match got.split(' ').next().unwrap_or(got) {
+    "integer" | "floating" => format!("the number {}", quoted.unwrap_or("")),
+    "string" => format!("the string {:?}", quoted.unwrap_or("")),
+    "boolean" => quoted.unwrap_or("a boolean").to_owned(),
+    "sequence" => "an array".to_owned(),
+    "map" => "an object".to_owned(),
+    "null" | "unit" => "null".to_owned(),
+    _ => got.to_owned(),
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::types::SendUserInvites;
+
+  fn message(json: &str) -> String {
+    from_json::<SendUserInvites>(json, "args")
+      .unwrap_err()
+      .message()
+      .to_owned()
+  }
+
+  #[test]
+  fn names_the_path_and_the_types_in_javascript_words() {
+    let wrong_type = r#"{"userInvites":{"userInvites":[{"createdByUserId":"u","email":3}]}}"#;
+    assert_eq!(
+      message(wrong_type),
+      "userInvites.userInvites[0].email: expected a string, got the number 3"
+    );
+    let missing = r#"{"data":{"tenantId":"t","userInvites":[{"email":"a@b.co"}]}}"#;
+    assert_eq!(message(missing), "data.userInvites[0].createdByUserId: is required");
+    let not_a_list = r#"{"data":{"tenantId":"t","userInvites":{}}}"#;
+    assert_eq!(
+      message(not_a_list),
+      "data.userInvites: expected an array, got an object"
+    );
+    assert_eq!(message("null"), "args: expected an object, got null or undefined");
+    let options = from_json::<crate::ClientOptions>(r#"{"host":"h","environmentId":"e"}"#, "options").unwrap_err();
+    assert_eq!(options.message(), "apiKey: is required");
+    assert_eq!(message("[]"), "args: expected an object, got an array");
+    assert_eq!(message("\"x\""), "args: expected an object, got \"x\"");
+  }
+
+  #[test]
+  fn names_unknown_fields_and_what_was_expected() {
+    let typo = r#"{"data":{"tenantId":"t","userInvites":[{"createdById":"u","email":"a@b.co"}]}}"#;
+    let text = message(typo);
+    assert!(
+      text.starts_with("data.userInvites[0].createdById: is not a known field (expected "),
+      "{text}"
+    );
+    assert!(text.contains("createdByUserId"), "{text}");
+    assert!(message(r#"{"invites":{}}"#).contains("\"invites\" is not one of userInvites or data"));
+  }
+}

@@ -1,0 +1,292 @@
+// Type definitions for roq-invites: the public contract. The native classes they wrap are
+// typed in binding.d.ts, which napi-rs generates.
+
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+
+/** A JSON object (`JsonObject` in the platform's schema). */
+export type JsonObject = { [key: string]: JsonValue }
+
+// ---- errors ----------------------------------------------------------------------------------
+
+/**
+ * What went wrong, as a stable string to branch on:
+ * - `INVALID_ARGUMENT`: an argument or option is wrong; the message names the field and the fix.
+ * - `UNAUTHORIZED`: the platform refused the credentials or the token (check `apiKey`).
+ * - `FORBIDDEN`: the credentials may not do this.
+ * - `NOT_FOUND`: no such invite (or not visible to this caller).
+ * - `CONFLICT`: the invite is not in a state that allows this.
+ * - `RATE_LIMITED`: the platform asked to slow down (HTTP 429).
+ * - `SERVER_ERROR`: the platform failed (HTTP 5xx).
+ * - `NETWORK_ERROR`: the platform could not be reached, or the connection broke.
+ * - `TIMEOUT`: the platform did not answer in time.
+ * - `ABORTED`: the caller cancelled the call.
+ * - `PROTOCOL_ERROR`: the platform answered something that does not follow its protocol.
+ * - `INTERNAL_ERROR`: a bug in roq-invites; please report it.
+ */
+export type RoqErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'SERVER_ERROR'
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'PROTOCOL_ERROR'
+  | 'INTERNAL_ERROR'
+
+/**
+ * Every failure rejects (or throws) with a `RoqError`. Messages never contain the API key or a
+ * token.
+ */
+export declare class RoqError extends Error {
+  readonly name: 'RoqError'
+  /** What went wrong; see {@link RoqErrorCode}. */
+  readonly code: RoqErrorCode
+  /** The status the platform gave (e.g. 401), when it gave one. */
+  readonly statusCode?: number
+  /** The platform's own error code (e.g. `UNAUTHORIZED_EXCEPTION`), when it gave one. */
+  readonly errorCode?: string
+}
+
+// ---- the client ------------------------------------------------------------------------------
+
+export interface RoqClientOptions {
+  /**
+   * The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
+   * Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
+   */
+  host: string
+  /** The environment's id, from the ROQ Console (ROQ_ENVIRONMENT_ID). */
+  environmentId: string
+  /** The environment's API key, from the ROQ Console (ROQ_API_KEY). Never printed. */
+  apiKey: string
+  /** How long one HTTP request may take, in milliseconds. Default 30000. */
+  timeoutMs?: number
+}
+
+/** A client of the ROQ Platform's invite API. */
+export declare class RoqClient {
+  /** @throws {RoqError} `INVALID_ARGUMENT` when an option is missing or wrong. */
+  constructor(options: RoqClientOptions)
+  /**
+   * A client configured from the environment: ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID, ROQ_API_KEY.
+   * @throws {RoqError} `INVALID_ARGUMENT` naming the variable that is missing or wrong.
+   */
+  static fromEnv(): RoqClient
+  /** The invite operations. The same object on every access. */
+  readonly roqPlatform: RoqPlatform
+  /** The same client acting as the environment's service account: sees every tenant (the default). */
+  asSuperAdmin(): RoqClient
+  /**
+   * The same client acting as the platform user `userId`: sees and acts on that user's tenant only.
+   * Shares the connection pool and token cache of this client.
+   */
+  asUser(userId: string, options?: { /** The user token's lifetime, in seconds. */ expiresIn?: number }): RoqClient
+  /**
+   * The same client acting as the signed-in user of a ROQ BaaS app, from its session JWT (the
+   * `roq-session-token` cookie).
+   * @throws {RoqError} `INVALID_ARGUMENT` when the session token is malformed.
+   */
+  withBaasToken(sessionJwt: string): RoqClient
+}
+
+// ---- invites ---------------------------------------------------------------------------------
+
+/** An invite's status. A pending invite past its validity reads as `expired`. */
+export type UserInviteStatus = 'pending' | 'accepted' | 'canceled' | 'expired'
+
+/** One invite to send, in the docs' (V1) shape. */
+export interface UserInviteCreateInput {
+  /** The id of the user who invites. */
+  createdByUserId: string
+  email: string
+  firstName?: string | null
+  lastName?: string | null
+  /** The invitation mail's language, e.g. `en-US`. */
+  locale?: string | null
+  /** Role keys the invitee gets, e.g. `['content-creator']`. */
+  roles?: string[] | null
+  /** Data kept with the invite. */
+  data?: JsonObject | null
+  /** New invites are always pending. */
+  status?: 'pending' | null
+  /** The tenant, for this entry only. */
+  tenantId?: string | null
+}
+
+/** A list of invites, in the docs' (V1) shape: `tenantId` is optional. */
+export interface UserInvitesCreateInput {
+  tenantId?: string | null
+  userInvites: UserInviteCreateInput[]
+}
+
+/** One invite to send, in the API reference's (V2) shape. */
+export interface UserInviteCreateV2Input {
+  /** The id of the user who invites. */
+  createdByUserId: string
+  email: string
+  firstName?: string | null
+  lastName?: string | null
+  /** The invitation mail's language, e.g. `en-US`. */
+  locale?: string | null
+  /** Role keys the invitee gets. */
+  roles?: string[] | null
+  /** Variables for the invitation mail's template; kept as the invite's `data`. */
+  injectableVariables?: JsonObject | null
+}
+
+/** A list of invites, in the V2 shape: `tenantId` is required. */
+export interface UserInvitesCreateV2Input {
+  tenantId: string
+  userInvites: UserInviteCreateV2Input[]
+}
+
+/**
+ * The argument of `sendUserInvites`: the docs' `{ userInvites: {...} }` or the API reference's
+ * `{ data: {...} }`.
+ */
+export type SendUserInvitesArgs =
+  | { userInvites: UserInvitesCreateInput; data?: never }
+  | { data: UserInvitesCreateV2Input; userInvites?: never }
+
+/** An invite, with every field of the platform's `UserInvite` fragment. Dates are ISO-8601 strings. */
+export interface UserInvite {
+  id: string
+  email: string
+  firstName: string | null
+  lastName: string | null
+  locale: string | null
+  data: JsonObject | null
+  status: UserInviteStatus
+  statusUpdatedAt: string | null
+  createdByUserId: string
+  acceptedByUserId: string | null
+  tenantId: string | null
+  roleKeys: string[] | null
+  /** The id of the invite's one-time accept token. */
+  userTokenId: string
+  createdAt: string
+  updatedAt: string | null
+}
+
+/**
+ * Why one entry was not sent:
+ * - `INVALID_EMAIL`: the email is not a valid address.
+ * - `ALREADY_INVITED`: the email already has a pending invite in this tenant.
+ * - `DUPLICATE_IN_REQUEST`: the same email (ignoring case) is earlier in the same call.
+ * - `REJECTED`: the platform refused it for another reason (see `error`).
+ */
+export type InviteErrorCode = 'INVALID_EMAIL' | 'ALREADY_INVITED' | 'DUPLICATE_IN_REQUEST' | 'REJECTED'
+
+/** An entry that was not sent: the platform's fields, its position in your list, and a stable code. */
+export interface UserInviteError {
+  /** The entry's position in the list you passed. */
+  index: number
+  code: InviteErrorCode
+  email: string
+  /** The platform's explanation. */
+  error: string
+  firstName: string
+  lastName: string
+}
+
+export interface SendUserInvitesResult {
+  /** The invites created, in the order of your list. */
+  success: UserInvite[]
+  /** The entries refused, each with its index in your list. */
+  errors: UserInviteError[]
+}
+
+/** The invite operations: `client.roqPlatform`. */
+export declare class RoqPlatform {
+  private constructor()
+  /**
+   * Creates one invite per entry and has the platform mail each invitee. Entries the platform
+   * refuses come back in `errors` (with their index) while the others are sent.
+   * @throws {RoqError} when the call as a whole fails (wrong arguments, credentials, network).
+   */
+  sendUserInvites(args: SendUserInvitesArgs): Promise<SendUserInvitesResult>
+}
+
+// ---- the emulator ----------------------------------------------------------------------------
+
+export interface EmulatorOptions {
+  /** The port; 0 (the default) picks a free one. The emulator listens on 127.0.0.1 unless `host` says otherwise. */
+  port?: number
+  host?: string
+  /** A SQLite file that keeps invites, mails and credentials across restarts; in memory if absent. */
+  dbPath?: string
+  /** The environment id; made up (and kept in `dbPath`) if absent. */
+  environmentId?: string
+  /** The API key; made up (and kept in `dbPath`) if absent. */
+  apiKey?: string
+  /** The page the accept link in each mail points to (`?token=` is added); the emulator's `/accept-invite` if absent. */
+  acceptUrl?: string
+  /** How long an invite can be accepted, in milliseconds. Default 7 days. */
+  inviteValidityMs?: number
+  /** How long an access token is valid, in milliseconds. Default 1 hour. */
+  tokenLifetimeMs?: number
+  /** Refuse user ids the emulator has not seen, instead of registering them on first use. */
+  strict?: boolean
+}
+
+/** A mail the emulator wrote instead of sending it. */
+export interface Mail {
+  /** Position in the outbox, from 1. */
+  id: number
+  to: string
+  locale: string
+  subject: string
+  text: string
+  /** The link the invitee clicks: `acceptUrl?token=<token>`. */
+  acceptUrl: string
+  /** The one-time accept token the link carries. */
+  token: string
+  userInviteId: string
+  tenantId: string
+  createdAt: string
+}
+
+export interface OutboxFilter {
+  /** Only mails to this address (ignoring case). */
+  to?: string
+  /** Only mails about this invite. */
+  userInviteId?: string
+}
+
+/** How many requests each endpoint of the emulator has answered. */
+export interface EmulatorStats {
+  serviceAccountTokens: number
+  userTokens: number
+  graphql: number
+}
+
+/** A ROQ platform emulator running in this process. */
+export declare class Emulator {
+  private constructor()
+  /** The base URL, e.g. `http://127.0.0.1:41234`: a client's `host`. */
+  readonly url: string
+  readonly environmentId: string
+  readonly apiKey: string
+  /** The settings under the names `RoqClient.fromEnv()` reads: `Object.assign(process.env, emulator.env)`. */
+  readonly env: { ROQ_PLATFORM_URL: string; ROQ_ENVIRONMENT_ID: string; ROQ_API_KEY: string }
+  /** The mails written so far, oldest first. */
+  outbox(filter?: OutboxFilter): Promise<Mail[]>
+  /** How many requests each endpoint has answered. */
+  stats(): EmulatorStats
+  /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */
+  advanceClock(ms: number): void
+  /** Stops the emulator. Calling it again does nothing. */
+  stop(): Promise<void>
+}
+
+/**
+ * Starts a ROQ platform emulator in this process: the platform's endpoints on 127.0.0.1, a
+ * SQLite store, and an outbox instead of real mail. It does not keep Node running by itself.
+ * @throws {RoqError} `INVALID_ARGUMENT` for wrong options, `NETWORK_ERROR` when the port is taken.
+ */
+export declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>

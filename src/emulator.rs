@@ -1,0 +1,88 @@
+//! `NativeEmulator`: an emulator running in this process, behind `startEmulator()`.
+
+use std::sync::Arc;
+
+use napi::Env;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use roq_emulator::{Emulator, EmulatorOptions, OutboxFilter, StartError};
+use roq_invites::input::from_json;
+use roq_invites::{Error, ErrorCode};
+
+use crate::error::{spawn_json, to_js};
+
+#[napi]
+pub struct NativeEmulator {
+  emulator: Arc<Emulator>,
+}
+
+/// Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options.
+#[napi]
+pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRaw<'env, NativeEmulator>> {
+  let start = async move {
+    let options: EmulatorOptions = from_json(&options, "options")?;
+    Emulator::start(options).await.map_err(|e| match &e {
+      StartError::Listen { .. } => Error::new(ErrorCode::NetworkError, e.to_string()),
+      StartError::Store { .. } => Error::invalid_argument(format!("dbPath: {e}")),
+      StartError::Options(_) => Error::invalid_argument(e.to_string()),
+    })
+  };
+  env.spawn_future_with_callback(async move { Ok(start.await) }, |env, started| {
+    started
+      .map(|emulator| NativeEmulator {
+        emulator: Arc::new(emulator),
+      })
+      .map_err(|e| to_js(env, &e))
+  })
+}
+
+#[napi]
+impl NativeEmulator {
+  #[napi(getter)]
+  pub fn url(&self) -> String {
+    self.emulator.url().to_owned()
+  }
+
+  #[napi(getter)]
+  pub fn environment_id(&self) -> String {
+    self.emulator.environment_id().to_owned()
+  }
+
+  #[napi(getter)]
+  pub fn api_key(&self) -> String {
+    self.emulator.api_key().to_owned()
+  }
+
+  /// `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails.
+  #[napi]
+  pub fn outbox<'env>(&self, env: &'env Env, filter: String) -> Result<PromiseRaw<'env, String>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move {
+      let filter: OutboxFilter = from_json(&filter, "outbox filter")?;
+      emulator
+        .outbox(&filter)
+        .map_err(|message| Error::new(ErrorCode::ServerError, message))
+    })
+  }
+
+  /// JSON of how many requests each endpoint has answered.
+  #[napi]
+  pub fn stats(&self) -> String {
+    serde_json::to_string(&self.emulator.stats()).unwrap_or_default()
+  }
+
+  /// Moves the emulator's clock by `ms` milliseconds.
+  #[napi]
+  pub fn advance_clock(&self, ms: f64) {
+    self.emulator.advance_clock(ms as i64);
+  }
+
+  #[napi]
+  pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+    let emulator = Arc::clone(&self.emulator);
+    env.spawn_future(async move {
+      emulator.stop().await;
+      Ok(())
+    })
+  }
+}

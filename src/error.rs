@@ -1,0 +1,39 @@
+//! Failures as JavaScript sees them: an `Error` named `RoqError` with a stable `code`, and the
+//! platform's `statusCode` and `errorCode` when it gave them.
+
+use napi::bindgen_prelude::*;
+use napi::{Env, JsValue};
+use roq_invites::Error;
+
+/// Builds the JavaScript error for `error`; returning it from a function throws it, and from a
+/// future's callback rejects the promise with it.
+pub(crate) fn to_js(env: &Env, error: &Error) -> napi::Error {
+  let build = || -> Result<napi::Error> {
+    let mut object = env.create_error(napi::Error::new(Status::GenericFailure, error.message()))?;
+    object.set("name", "RoqError")?;
+    object.set("code", error.code().as_str())?;
+    if let Some(status_code) = error.status_code() {
+      object.set("statusCode", status_code)?;
+    }
+    if let Some(error_code) = error.error_code() {
+      object.set("errorCode", error_code)?;
+    }
+    Ok(napi::Error::from(object.to_unknown()))
+  };
+  build().unwrap_or_else(|failure| failure)
+}
+
+/// Runs `work` on the tokio runtime and settles a promise with its result as JSON text.
+pub(crate) fn spawn_json<'env, T, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, String>>
+where
+  T: serde::Serialize + Send + 'static,
+  F: Future<Output = roq_invites::Result<T>> + Send + 'static,
+{
+  let work = async move {
+    let value = work.await?;
+    serde_json::to_string(&value).map_err(|e| Error::protocol(format!("could not encode the result: {e}")))
+  };
+  env.spawn_future_with_callback(async move { Ok(work.await) }, |env, result| {
+    result.map_err(|e| to_js(env, &e))
+  })
+}
