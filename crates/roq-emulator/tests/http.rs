@@ -1,0 +1,147 @@
+//! The emulator over raw HTTP, as any client sees it: the binary's life cycle, the header checks
+//! of the GraphQL endpoint, and answers to documents that do not fit the schema.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use roq_emulator::{Emulator, EmulatorOptions};
+use serde_json::{Value, json};
+
+const SEND_V2: &str = "mutation sendUserInvites($data: UserInvitesCreateV2Dto!) { sendUserInvitesV2(data: $data) { success { id } errors { email error } } }";
+
+async fn service_token(http: &reqwest::Client, emulator: &Emulator) -> String {
+  let body = json!({ "email": "project-service-account@roq.tech", "environmentId": emulator.environment_id(), "apiKey": emulator.api_key() });
+  let reply: Value = http
+    .post(format!("{}/v01/authorize/serviceAccount", emulator.url()))
+    .json(&body)
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+  reply["accessToken"].as_str().unwrap().to_owned()
+}
+
+fn basic(emulator: &Emulator) -> String {
+  use base64::Engine as _;
+  let credentials = format!("{}:{}", emulator.environment_id(), emulator.api_key());
+  format!(
+    "Basic {}",
+    base64::engine::general_purpose::STANDARD.encode(credentials)
+  )
+}
+
+async fn graphql(http: &reqwest::Client, emulator: &Emulator, headers: &[(&str, String)], body: Value) -> (u16, Value) {
+  let mut request = http.post(format!("{}/v01/server/graphql", emulator.url())).json(&body);
+  for (name, value) in headers {
+    request = request.header(*name, value);
+  }
+  let response = request.send().await.unwrap();
+  (response.status().as_u16(), response.json().await.unwrap())
+}
+
+fn send_body(variables: Value) -> Value {
+  json!({ "query": SEND_V2, "variables": variables, "operationName": "sendUserInvites" })
+}
+
+#[tokio::test]
+async fn graphql_checks_both_headers_and_answers_in_the_platform_error_shape() {
+  let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+  let http = reqwest::Client::new();
+  let token = service_token(&http, &emulator).await;
+  let variables =
+    json!({ "data": { "tenantId": "t", "userInvites": [{ "createdByUserId": "u", "email": "a@example.com" }] } });
+
+  let cases = [
+    vec![("roq-platform-authorization", format!("Bearer {token}"))],
+    vec![
+      ("roq-platform-server-authorization", basic(&emulator)),
+      ("roq-platform-authorization", "Bearer undefined".into()),
+    ],
+    vec![
+      ("roq-platform-server-authorization", "Basic d3Jvbmc6a2V5".into()),
+      ("roq-platform-authorization", format!("Bearer {token}")),
+    ],
+  ];
+  for headers in cases {
+    let (status, body) = graphql(&http, &emulator, &headers, send_body(variables.clone())).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["data"], Value::Null);
+    let response = &body["errors"][0]["extensions"]["response"];
+    assert_eq!(
+      (response["statusCode"].as_u64(), response["errorCode"].as_str()),
+      (Some(401), Some("UNAUTHORIZED_EXCEPTION"))
+    );
+  }
+
+  let headers = [
+    ("roq-platform-server-authorization", basic(&emulator)),
+    ("roq-platform-authorization", format!("Bearer {token}")),
+  ];
+  let (_, body) = graphql(&http, &emulator, &headers, send_body(variables)).await;
+  assert_eq!(body["data"]["sendUserInvitesV2"]["errors"], json!([]), "{body}");
+  assert_eq!(
+    body["data"]["sendUserInvitesV2"]["success"].as_array().map(Vec::len),
+    Some(1)
+  );
+  emulator.stop().await;
+}
+
+#[tokio::test]
+async fn the_v1_variables_with_the_v2_document_fail_validation_as_on_the_platform() {
+  // What @roq/nodejs 1.0.20 does with the docs' shape (golden 28): `$data` is not provided.
+  let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+  let http = reqwest::Client::new();
+  let token = service_token(&http, &emulator).await;
+  let headers = [
+    ("roq-platform-server-authorization", basic(&emulator)),
+    ("roq-platform-authorization", format!("Bearer {token}")),
+  ];
+  let v1 = json!({ "userInvites": { "tenantId": "t", "userInvites": [{ "createdByUserId": "u", "email": "a@example.com" }] } });
+  let (_, body) = graphql(&http, &emulator, &headers, send_body(v1)).await;
+  assert!(
+    body["errors"][0]["message"].as_str().unwrap().contains("data"),
+    "{body}"
+  );
+  assert!(
+    body["errors"][0]["extensions"]["response"].is_null(),
+    "a validation error, not an HttpException"
+  );
+  assert!(emulator.outbox(&Default::default()).unwrap().is_empty());
+  emulator.stop().await;
+}
+
+#[test]
+fn the_binary_prints_its_settings_and_stops_cleanly_on_sigint_and_sigterm() {
+  for signal in ["INT", "TERM"] {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roq-emulator"))
+      .args(["--port", "0"])
+      .stdout(Stdio::piped())
+      .spawn()
+      .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut settings = std::collections::HashMap::new();
+    for line in lines.by_ref().take(4) {
+      let line = line.unwrap();
+      if let Some((name, value)) = line.split_once('=') {
+        settings.insert(name.to_owned(), value.to_owned());
+      }
+    }
+    let url = &settings["ROQ_PLATFORM_URL"];
+    assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    assert!(!settings["ROQ_ENVIRONMENT_ID"].is_empty() && !settings["ROQ_API_KEY"].is_empty());
+
+    let killed = Command::new("kill")
+      .args([&format!("-{signal}"), &child.id().to_string()])
+      .status()
+      .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "SIG{signal}: {status}");
+    assert_eq!(
+      lines.next().transpose().unwrap().as_deref(),
+      Some("roq-emulator stopped")
+    );
+  }
+}
