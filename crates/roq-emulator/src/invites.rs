@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use email_address::{EmailAddress, Options};
 use rand::Rng as _;
-use rusqlite::{OptionalExtension, Row, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -60,7 +60,7 @@ pub struct Invite {
   pub locale: Option<String>,
   pub data: Option<Map<String, Value>>,
   pub role_keys: Option<Vec<String>>,
-  status: Status,
+  pub(crate) status: Status,
   pub status_updated_at: i64,
   pub created_by_user_id: String,
   pub accepted_by_user_id: Option<String>,
@@ -90,10 +90,10 @@ impl Invite {
   }
 }
 
-const INVITE_COLUMNS: &str = "id, tenant_id, email, first_name, last_name, locale, data, role_keys, status, \
+pub(crate) const INVITE_COLUMNS: &str = "id, tenant_id, email, first_name, last_name, locale, data, role_keys, status, \
   status_updated_at, created_by_user_id, accepted_by_user_id, user_token_id, valid_till, created_at, updated_at";
 
-fn read_invite(row: &Row) -> rusqlite::Result<Invite> {
+pub(crate) fn read_invite(row: &Row) -> rusqlite::Result<Invite> {
   let json = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
   Ok(Invite {
     id: row.get(0)?,
@@ -293,8 +293,9 @@ impl Platform {
       id: uuid::Uuid::new_v4().to_string(),
       tenant_id: tenant_id.to_owned(),
       email: entry.email.trim().to_owned(),
-      first_name: entry.first_name,
-      last_name: entry.last_name,
+      // Omitted names are stored (and read) as "", as in the platform's documented answers.
+      first_name: Some(entry.first_name.unwrap_or_default()),
+      last_name: Some(entry.last_name.unwrap_or_default()),
       locale: entry.locale,
       data: entry.data,
       role_keys: entry.roles,
@@ -342,22 +343,27 @@ impl Platform {
 
   /// One invite, if the caller may see it.
   pub fn invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
-    let connection = self.store.lock();
-    let invite = connection
-      .prepare_cached(&format!("SELECT {INVITE_COLUMNS} FROM user_invites WHERE id = ?1"))?
-      .query_row([id], read_invite)
-      .optional()?;
-    let visible = match (&invite, principal) {
-      (Some(_), Principal::ServiceAccount) => true,
-      (Some(invite), Principal::User { user_id }) => {
-        user_tenant(&connection, user_id)?.flatten().as_deref() == Some(invite.tenant_id.as_str())
-      }
-      (None, _) => false,
-    };
-    match invite {
-      Some(invite) if visible => Ok(invite),
-      _ => Err(Problem::NotFound(format!("No user invite with id {id}"))),
+    find_visible(&self.store.lock(), principal, id)
+  }
+}
+
+/// An invite by id, if `principal` may see it: the service account sees all, a user its own
+/// tenant's. Otherwise `NOT_FOUND`, so that ids of other tenants cannot be probed.
+pub(crate) fn find_visible(connection: &Connection, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+  let invite = connection
+    .prepare_cached(&format!("SELECT {INVITE_COLUMNS} FROM user_invites WHERE id = ?1"))?
+    .query_row([id], read_invite)
+    .optional()?;
+  let visible = match (&invite, principal) {
+    (Some(_), Principal::ServiceAccount) => true,
+    (Some(invite), Principal::User { user_id }) => {
+      user_tenant(connection, user_id)?.flatten().as_deref() == Some(invite.tenant_id.as_str())
     }
+    (None, _) => false,
+  };
+  match invite {
+    Some(invite) if visible => Ok(invite),
+    _ => Err(Problem::NotFound(format!("No user invite with id {id}"))),
   }
 }
 
@@ -369,25 +375,36 @@ fn check_fields(entry: &NewInvite) -> Result<(), String> {
   if !is_email(&entry.email) {
     return Err(format!("{:?} is not a valid email address", entry.email));
   }
-  for (field, value, max) in [
-    ("firstName", &entry.first_name, MAX_TEXT),
-    ("lastName", &entry.last_name, MAX_TEXT),
-    ("locale", &entry.locale, MAX_LOCALE),
-  ] {
-    if value.as_ref().is_some_and(|v| v.chars().count() > max) {
-      return Err(format!("{field} is longer than {max} characters"));
-    }
-  }
   if let Some(roles) = &entry.roles
     && (roles.len() > MAX_ROLES || roles.iter().any(|r| r.trim().is_empty() || r.len() > MAX_TEXT))
   {
     return Err(format!("roles must be at most {MAX_ROLES} non-empty role keys"));
   }
-  if entry
-    .data
-    .as_ref()
-    .is_some_and(|d| Value::Object(d.clone()).to_string().len() > MAX_DATA_BYTES)
-  {
+  check_details(
+    entry.first_name.as_deref(),
+    entry.last_name.as_deref(),
+    entry.locale.as_deref(),
+    entry.data.as_ref(),
+  )
+}
+
+/// The limits on an invite's names, locale and data, when it is created or updated.
+pub(crate) fn check_details(
+  first_name: Option<&str>,
+  last_name: Option<&str>,
+  locale: Option<&str>,
+  data: Option<&Map<String, Value>>,
+) -> Result<(), String> {
+  for (field, value, max) in [
+    ("firstName", first_name, MAX_TEXT),
+    ("lastName", last_name, MAX_TEXT),
+    ("locale", locale, MAX_LOCALE),
+  ] {
+    if value.is_some_and(|v| v.chars().count() > max) {
+      return Err(format!("{field} is longer than {max} characters"));
+    }
+  }
+  if data.is_some_and(|d| serde_json::to_string(d).map_or(0, |t| t.len()) > MAX_DATA_BYTES) {
     return Err(format!("data is larger than {} KiB", MAX_DATA_BYTES / 1024));
   }
   Ok(())
@@ -404,7 +421,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
   serde_json::to_string(value).expect("JSON values and string lists always encode")
 }
 
-fn email_key(email: &str) -> String {
+pub(crate) fn email_key(email: &str) -> String {
   email.trim().to_lowercase()
 }
 
@@ -429,7 +446,7 @@ fn pending_invite_exists(tx: &Transaction, tenant: &str, key: &str, now: i64) ->
 }
 
 /// A one-time accept token: 256 random bits.
-fn random_token() -> String {
+pub(crate) fn random_token() -> String {
   URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
 }
 

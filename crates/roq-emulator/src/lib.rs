@@ -16,6 +16,8 @@
 
 mod auth;
 mod invites;
+mod lifecycle;
+mod listing;
 mod mail;
 mod platform;
 mod schema;

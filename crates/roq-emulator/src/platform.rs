@@ -26,6 +26,7 @@ pub enum Problem {
   Unauthorized(String),
   Forbidden(String),
   NotFound(String),
+  Conflict(String),
   Internal(String),
 }
 
@@ -36,6 +37,7 @@ impl Problem {
       Self::Unauthorized(_) => 401,
       Self::Forbidden(_) => 403,
       Self::NotFound(_) => 404,
+      Self::Conflict(_) => 409,
       Self::Internal(_) => 500,
     }
   }
@@ -48,13 +50,19 @@ impl Problem {
       Self::Unauthorized(_) => "UNAUTHORIZED_EXCEPTION",
       Self::Forbidden(_) => "FORBIDDEN",
       Self::NotFound(_) => "NOT_FOUND",
+      Self::Conflict(_) => "CONFLICT",
       Self::Internal(_) => "INTERNAL_ERROR",
     }
   }
 
   pub fn message(&self) -> &str {
     match self {
-      Self::BadRequest(m) | Self::Unauthorized(m) | Self::Forbidden(m) | Self::NotFound(m) | Self::Internal(m) => m,
+      Self::BadRequest(m)
+      | Self::Unauthorized(m)
+      | Self::Forbidden(m)
+      | Self::NotFound(m)
+      | Self::Conflict(m)
+      | Self::Internal(m) => m,
     }
   }
 }

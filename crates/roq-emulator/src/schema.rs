@@ -7,18 +7,30 @@ use std::sync::Arc;
 
 use async_graphql::{
   ComplexObject, Context, EmptySubscription, Enum, ErrorExtensions, ID, InputObject, InputValueError, InputValueResult,
-  Object, Scalar, ScalarType, Schema, SimpleObject, Value, value,
+  MergedObject, Object, Scalar, ScalarType, Schema, SimpleObject, Value, value,
 };
 use serde_json::Map;
 
 use crate::invites::{Invite, NewInvite, Refusal, SendOutcome, Status};
+use crate::lifecycle::InvitePatch;
+use crate::listing::{Field, FieldFilter, ListQuery};
 use crate::platform::{Platform, Principal, Problem, iso};
 use crate::users::User;
 
 pub type RoqSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// The mutations: sending, and what happens to an invite afterwards.
+#[derive(MergedObject, Default)]
+pub struct Mutation(SendMutation, LifecycleMutation);
+
+#[derive(Default)]
+pub struct SendMutation;
+
+#[derive(Default)]
+pub struct LifecycleMutation;
+
 pub fn build(platform: Arc<Platform>) -> RoqSchema {
-  Schema::build(Query, Mutation, EmptySubscription)
+  Schema::build(Query, Mutation::default(), EmptySubscription)
     .data(platform)
     .finish()
 }
@@ -158,6 +170,155 @@ pub struct UserInvitesCreateV2Dto {
   user_invites: Vec<UserInviteCreateV2Dto>,
 }
 
+#[derive(InputObject)]
+#[graphql(name = "IdFilterArgType")]
+pub struct IdFilterArgType {
+  equal_to: Option<ID>,
+  not_equal_to: Option<ID>,
+  value_in: Option<Vec<ID>>,
+  value_not_in: Option<Vec<ID>>,
+}
+
+impl From<IdFilterArgType> for FieldFilter {
+  fn from(f: IdFilterArgType) -> Self {
+    let ids = |list: Option<Vec<ID>>| list.map(|ids| ids.into_iter().map(|id| id.0).collect());
+    Self {
+      equal_to: f.equal_to.map(|id| id.0),
+      not_equal_to: f.not_equal_to.map(|id| id.0),
+      like: None,
+      i_like: None,
+      value_in: ids(f.value_in),
+      value_not_in: ids(f.value_not_in),
+    }
+  }
+}
+
+#[derive(InputObject)]
+#[graphql(name = "StringFilterArgType")]
+pub struct StringFilterArgType {
+  equal_to: Option<String>,
+  i_like: Option<String>,
+  like: Option<String>,
+  not_equal_to: Option<String>,
+  value_in: Option<Vec<String>>,
+  value_not_in: Option<Vec<String>>,
+}
+
+impl From<StringFilterArgType> for FieldFilter {
+  fn from(f: StringFilterArgType) -> Self {
+    Self {
+      equal_to: f.equal_to,
+      not_equal_to: f.not_equal_to,
+      like: f.like,
+      i_like: f.i_like,
+      value_in: f.value_in,
+      value_not_in: f.value_not_in,
+    }
+  }
+}
+
+#[derive(InputObject)]
+#[graphql(name = "UserInviteFilterArgType")]
+pub struct UserInviteFilterArgType {
+  accepted_by_user_id: Option<IdFilterArgType>,
+  created_by_user_id: Option<IdFilterArgType>,
+  email: Option<StringFilterArgType>,
+  first_name: Option<StringFilterArgType>,
+  id: Option<IdFilterArgType>,
+  last_name: Option<StringFilterArgType>,
+  locale: Option<StringFilterArgType>,
+  status: Option<StringFilterArgType>,
+  tenant_id: Option<IdFilterArgType>,
+  user_token_id: Option<IdFilterArgType>,
+}
+
+impl UserInviteFilterArgType {
+  fn into_filters(self) -> Vec<(Field, FieldFilter)> {
+    let ids = [
+      (Field::AcceptedByUserId, self.accepted_by_user_id),
+      (Field::CreatedByUserId, self.created_by_user_id),
+      (Field::Id, self.id),
+      (Field::TenantId, self.tenant_id),
+      (Field::UserTokenId, self.user_token_id),
+    ];
+    let texts = [
+      (Field::Email, self.email),
+      (Field::FirstName, self.first_name),
+      (Field::LastName, self.last_name),
+      (Field::Locale, self.locale),
+      (Field::Status, self.status),
+    ];
+    let ids = ids.into_iter().filter_map(|(field, f)| Some((field, f?.into())));
+    ids
+      .chain(texts.into_iter().filter_map(|(field, f)| Some((field, f?.into()))))
+      .collect()
+  }
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "OrderEnum", rename_items = "UPPERCASE")]
+pub enum OrderEnum {
+  Asc,
+  Desc,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "UserInviteOrderSortEnum", rename_items = "camelCase")]
+pub enum UserInviteOrderSortEnum {
+  CreatedAt,
+  Data,
+  Email,
+  FirstName,
+  LastName,
+  Locale,
+  Status,
+  UpdatedAt,
+}
+
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+#[graphql(name = "UserInviteSearchKeyEnum", rename_items = "camelCase")]
+pub enum UserInviteSearchKeyEnum {
+  FirstName,
+  LastName,
+  Locale,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "UserInviteOrderArgType")]
+pub struct UserInviteOrderArgType {
+  order: OrderEnum,
+  sort: UserInviteOrderSortEnum,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "UserInviteSearchArgType")]
+pub struct UserInviteSearchArgType {
+  key: UserInviteSearchKeyEnum,
+  value: String,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "AcceptUserInviteDto")]
+pub struct AcceptUserInviteDto {
+  token: String,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "AcceptUserInviteV2Dto")]
+pub struct AcceptUserInviteV2Dto {
+  token: String,
+}
+
+#[derive(InputObject)]
+#[graphql(name = "UserInviteUpdateDto")]
+pub struct UserInviteUpdateDto {
+  accepted_by_user_id: Option<ID>,
+  data: Option<JsonObject>,
+  first_name: Option<String>,
+  last_name: Option<String>,
+  locale: Option<String>,
+}
+
 // ---- outputs ----------------------------------------------------------------------------
 
 /// `UserInviteModel`: an invite as read at one moment (its status depends on the time).
@@ -215,16 +376,16 @@ impl UserInviteModel {
   }
 
   /// Omitted names read as "", as in the platform's documented answers.
-  async fn first_name(&self) -> &str {
-    self.invite.first_name.as_deref().unwrap_or_default()
+  async fn first_name(&self) -> Option<&str> {
+    Some(self.invite.first_name.as_deref().unwrap_or_default())
   }
 
   async fn id(&self) -> ID {
     ID(self.invite.id.clone())
   }
 
-  async fn last_name(&self) -> &str {
-    self.invite.last_name.as_deref().unwrap_or_default()
+  async fn last_name(&self) -> Option<&str> {
+    Some(self.invite.last_name.as_deref().unwrap_or_default())
   }
 
   async fn locale(&self) -> Option<&str> {
@@ -407,6 +568,21 @@ impl CreateUserInvitesModel {
   }
 }
 
+#[derive(SimpleObject)]
+#[graphql(name = "UserInvitePageModel")]
+pub struct UserInvitePageModel {
+  data: Vec<UserInviteModel>,
+  total_count: i32,
+}
+
+#[derive(SimpleObject)]
+#[graphql(name = "CheckUserInviteTokenModel")]
+pub struct CheckUserInviteTokenModel {
+  email: Option<String>,
+  is_expired: Option<bool>,
+  is_valid: bool,
+}
+
 // ---- roots ------------------------------------------------------------------------------
 
 pub struct Query;
@@ -414,16 +590,84 @@ pub struct Query;
 #[Object]
 impl Query {
   async fn user_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, principal| platform.invite(principal, &id))
+  }
+
+  async fn user_invites(
+    &self,
+    ctx: &Context<'_>,
+    filter: Option<UserInviteFilterArgType>,
+    limit: Option<i32>,
+    offset: Option<i32>,
+    order: Option<UserInviteOrderArgType>,
+    search: Option<UserInviteSearchArgType>,
+  ) -> async_graphql::Result<UserInvitePageModel> {
+    let query = ListQuery {
+      filters: filter.map(UserInviteFilterArgType::into_filters).unwrap_or_default(),
+      limit: limit.map(i64::from),
+      offset: offset.map(i64::from),
+      order: order.map(|o| (sort_field(o.sort), o.order == OrderEnum::Desc)),
+      search: search.map(|s| (search_field(s.key), s.value)),
+    };
     let platform = platform(ctx);
-    let invite = platform.invite(principal(ctx)?, &id).map_err(|p| graphql_error(&p))?;
-    Ok(UserInviteModel::new(invite, platform.clock.now_ms()))
+    let (invites, total) = platform
+      .list_invites(principal(ctx)?, &query)
+      .map_err(|p| graphql_error(&p))?;
+    let now = platform.clock.now_ms();
+    Ok(UserInvitePageModel {
+      data: invites.into_iter().map(|i| UserInviteModel::new(i, now)).collect(),
+      total_count: i32::try_from(total).unwrap_or(i32::MAX),
+    })
+  }
+
+  async fn check_user_invite_token(
+    &self,
+    ctx: &Context<'_>,
+    token: String,
+  ) -> async_graphql::Result<CheckUserInviteTokenModel> {
+    principal(ctx)?;
+    let check = platform(ctx).check_token(&token).map_err(|p| graphql_error(&p))?;
+    Ok(CheckUserInviteTokenModel {
+      email: check.email,
+      is_expired: check.is_expired,
+      is_valid: check.is_valid,
+    })
   }
 }
 
-pub struct Mutation;
+fn sort_field(sort: UserInviteOrderSortEnum) -> Field {
+  match sort {
+    UserInviteOrderSortEnum::CreatedAt => Field::CreatedAt,
+    UserInviteOrderSortEnum::Data => Field::Data,
+    UserInviteOrderSortEnum::Email => Field::Email,
+    UserInviteOrderSortEnum::FirstName => Field::FirstName,
+    UserInviteOrderSortEnum::LastName => Field::LastName,
+    UserInviteOrderSortEnum::Locale => Field::Locale,
+    UserInviteOrderSortEnum::Status => Field::Status,
+    UserInviteOrderSortEnum::UpdatedAt => Field::UpdatedAt,
+  }
+}
+
+fn search_field(key: UserInviteSearchKeyEnum) -> Field {
+  match key {
+    UserInviteSearchKeyEnum::FirstName => Field::FirstName,
+    UserInviteSearchKeyEnum::LastName => Field::LastName,
+    UserInviteSearchKeyEnum::Locale => Field::Locale,
+  }
+}
+
+/// Runs an operation that yields one invite, as the caller, and reads it at this moment.
+fn invite_model(
+  ctx: &Context<'_>,
+  operation: impl FnOnce(&Platform, &Principal) -> Result<Invite, Problem>,
+) -> async_graphql::Result<UserInviteModel> {
+  let platform = platform(ctx);
+  let invite = operation(platform, principal(ctx)?).map_err(|p| graphql_error(&p))?;
+  Ok(UserInviteModel::new(invite, platform.clock.now_ms()))
+}
 
 #[Object]
-impl Mutation {
+impl SendMutation {
   /// Create UserInvite and send email
   async fn send_user_invites(
     &self,
@@ -481,6 +725,50 @@ impl Mutation {
   }
 }
 
+#[Object]
+impl LifecycleMutation {
+  async fn resend_user_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, principal| platform.resend_invite(principal, &id))
+  }
+
+  async fn cancel_user_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, principal| platform.cancel_invite(principal, &id))
+  }
+
+  async fn accept_user_invite(
+    &self,
+    ctx: &Context<'_>,
+    accept_user_invite: AcceptUserInviteDto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, _| platform.accept_invite(&accept_user_invite.token))
+  }
+
+  #[graphql(name = "acceptUserInviteV2")]
+  async fn accept_user_invite_v2(
+    &self,
+    ctx: &Context<'_>,
+    data: AcceptUserInviteV2Dto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, _| platform.accept_invite(&data.token))
+  }
+
+  async fn update_user_invite(
+    &self,
+    ctx: &Context<'_>,
+    id: ID,
+    user_invite: UserInviteUpdateDto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    let patch = InvitePatch {
+      accepted_by_user_id: user_invite.accepted_by_user_id.map(|id| id.0),
+      data: user_invite.data.map(|d| d.0),
+      first_name: user_invite.first_name,
+      last_name: user_invite.last_name,
+      locale: user_invite.locale,
+    };
+    invite_model(ctx, |platform, principal| platform.update_invite(principal, &id, patch))
+  }
+}
+
 fn send(
   ctx: &Context<'_>,
   tenant_id: Option<String>,
@@ -491,4 +779,80 @@ fn send(
     .send_invites(principal(ctx)?, tenant_id, entries)
     .map_err(|p| graphql_error(&p))?;
   Ok(CreateUserInvitesModel::new(outcome, platform.clock.now_ms()))
+}
+
+#[cfg(test)]
+mod tests {
+  use std::collections::BTreeMap;
+
+  use async_graphql::parser::parse_schema;
+  use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+
+  /// Every type of a schema, as `kind name` and its members (`field(args): Type`, enum values).
+  fn shape(sdl: &str) -> BTreeMap<String, Vec<String>> {
+    let document = parse_schema(sdl).expect("valid SDL");
+    let mut types = BTreeMap::new();
+    for definition in document.definitions {
+      let TypeSystemDefinition::Type(ty) = definition else {
+        continue;
+      };
+      let ty = ty.node;
+      let (kind, mut members): (&str, Vec<String>) = match ty.kind {
+        TypeKind::Object(object) => (
+          "type",
+          object
+            .fields
+            .iter()
+            .map(|f| {
+              let mut args: Vec<String> = f
+                .node
+                .arguments
+                .iter()
+                .map(|a| format!("{}: {}", a.node.name.node, a.node.ty.node))
+                .collect();
+              args.sort();
+              format!("{}({}): {}", f.node.name.node, args.join(", "), f.node.ty.node)
+            })
+            .collect(),
+        ),
+        TypeKind::InputObject(input) => (
+          "input",
+          input
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", f.node.name.node, f.node.ty.node))
+            .collect(),
+        ),
+        TypeKind::Enum(e) => ("enum", e.values.iter().map(|v| v.node.value.node.to_string()).collect()),
+        TypeKind::Scalar => ("scalar", Vec::new()),
+        _ => continue,
+      };
+      members.sort();
+      types.insert(format!("{kind} {}", ty.name.node), members);
+    }
+    types
+  }
+
+  #[test]
+  fn the_schema_has_every_type_field_and_argument_of_the_reference_sdl() {
+    let reference = shape(include_str!(
+      "../../../../shared/reference/roq-golden/invites-schema.graphql"
+    ));
+    let ours = shape(
+      &super::Schema::build(super::Query, super::Mutation::default(), super::EmptySubscription)
+        .finish()
+        .sdl(),
+    );
+    for (name, members) in &reference {
+      let Some(our_members) = ours.get(name) else {
+        panic!("{name} is missing")
+      };
+      for member in members {
+        assert!(
+          our_members.contains(member),
+          "{name}: {member} is missing or differs; ours: {our_members:?}"
+        );
+      }
+    }
+  }
 }

@@ -4,8 +4,11 @@
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
+
+use crate::listing::like_matches;
 
 /// The schema, one migration per change; never edit a migration that has shipped.
 const MIGRATIONS: &[M<'static>] = &[M::up(
@@ -84,6 +87,18 @@ impl Store {
       "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
     )?;
     Migrations::from_slice(MIGRATIONS).to_latest(&mut connection)?;
+    // `like`/`iLike` filters need Postgres's LIKE; SQLite's ignores case for ASCII.
+    connection.create_scalar_function(
+      "pg_like",
+      3,
+      FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+      |ctx| {
+        let value: Option<String> = ctx.get(0)?;
+        let pattern: String = ctx.get(1)?;
+        let ignore_case: bool = ctx.get(2)?;
+        Ok(value.is_some_and(|v| like_matches(&v, &pattern, ignore_case)))
+      },
+    )?;
     Ok(Self {
       connection: Mutex::new(connection),
     })

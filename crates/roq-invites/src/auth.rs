@@ -104,7 +104,15 @@ impl TokenCache {
         self
           .get_or_fetch(user_id, || async {
             let service = self.service_token(config, transport).await?;
-            fetch_user_token(config, transport, &service, user_id, *expires_in).await
+            match fetch_user_token(config, transport, &service, user_id, *expires_in).await {
+              // The service token itself may be what was refused (e.g. the platform restarted).
+              Err(e) if e.code() == ErrorCode::Unauthorized => {
+                self.forget_key(SERVICE_ACCOUNT_EMAIL, &service).await;
+                let service = self.service_token(config, transport).await?;
+                fetch_user_token(config, transport, &service, user_id, *expires_in).await
+              }
+              fetched => fetched,
+            }
           })
           .await
       }
@@ -138,9 +146,12 @@ impl TokenCache {
   /// Forgets `identity`'s token if it is still `rejected`, so that the next call fetches a new
   /// one (a token the platform refused, e.g. after the platform restarted).
   pub async fn forget(&self, identity: &Identity, rejected: &SecretString) {
-    let Some(key) = identity.cache_key() else {
-      return;
-    };
+    if let Some(key) = identity.cache_key() {
+      self.forget_key(key, rejected).await;
+    }
+  }
+
+  async fn forget_key(&self, key: &str, rejected: &SecretString) {
     let slot = self.slot(key);
     let mut cached = slot.lock().await;
     if cached

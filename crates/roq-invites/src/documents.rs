@@ -35,3 +35,79 @@ pub(crate) const SEND_USER_INVITES_V1: Operation = Operation {
     user_invite_fragment!()
   ),
 };
+/// As the SDK sends it (golden 03).
+pub(crate) const RESEND_USER_INVITE: Operation = Operation {
+  name: "resendUserInvite",
+  root_field: "resendUserInvite",
+  document: concat!(
+    "mutation resendUserInvite($userInviteId: ID!) {\n  resendUserInvite(id: $userInviteId) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// As the SDK sends it (golden 04).
+pub(crate) const USER_INVITES: Operation = Operation {
+  name: "userInvites",
+  root_field: "userInvites",
+  document: concat!(
+    "query userInvites($filter: UserInviteFilterArgType, $limit: Int, $offset: Int, $order: UserInviteOrderArgType, $search: UserInviteSearchArgType) {\n  userInvites(\n    filter: $filter\n    limit: $limit\n    offset: $offset\n    order: $order\n    search: $search\n  ) {\n    data {\n      ...UserInvite\n    }\n    totalCount\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// As the SDK sends it (golden 06).
+pub(crate) const USER_INVITE: Operation = Operation {
+  name: "userInvite",
+  root_field: "userInvite",
+  document: concat!(
+    "query userInvite($id: ID!) {\n  userInvite(id: $id) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// As the SDK sends it (golden 07).
+pub(crate) const CANCEL_USER_INVITE: Operation = Operation {
+  name: "cancelUserInvite",
+  root_field: "cancelUserInvite",
+  document: concat!(
+    "mutation cancelUserInvite($userInviteId: ID!) {\n  cancelUserInvite(id: $userInviteId) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// As the SDK sends it (golden 08).
+pub(crate) const ACCEPT_USER_INVITE_V2: Operation = Operation {
+  name: "acceptUserInvite",
+  root_field: "acceptUserInviteV2",
+  document: concat!(
+    "mutation acceptUserInvite($data: AcceptUserInviteV2Dto!) {\n  acceptUserInviteV2(data: $data) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// V1 accept (`acceptUserInvite(acceptUserInvite:)`), for older callers.
+pub(crate) const ACCEPT_USER_INVITE_V1: Operation = Operation {
+  name: "acceptUserInviteV1",
+  root_field: "acceptUserInvite",
+  document: concat!(
+    "mutation acceptUserInviteV1($acceptUserInvite: AcceptUserInviteDto!) {\n  acceptUserInvite(acceptUserInvite: $acceptUserInvite) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};
+
+/// `checkUserInviteToken(token:)`, which the SDK reaches only through `graphqlRequest`.
+pub(crate) const CHECK_USER_INVITE_TOKEN: Operation = Operation {
+  name: "checkUserInviteToken",
+  root_field: "checkUserInviteToken",
+  document: "query checkUserInviteToken($token: String!) {\n  checkUserInviteToken(token: $token) {\n    isValid\n    isExpired\n    email\n  }\n}",
+};
+
+/// `updateUserInvite(id:, userInvite:)`, an SDK method before 1.0.15.
+pub(crate) const UPDATE_USER_INVITE: Operation = Operation {
+  name: "updateUserInvite",
+  root_field: "updateUserInvite",
+  document: concat!(
+    "mutation updateUserInvite($id: ID!, $userInvite: UserInviteUpdateDto!) {\n  updateUserInvite(id: $id, userInvite: $userInvite) {\n    ...UserInvite\n  }\n}\n\n",
+    user_invite_fragment!()
+  ),
+};

@@ -3,11 +3,15 @@
 use std::collections::{HashMap, VecDeque};
 
 use crate::client::Client;
-use crate::documents::{SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
+use crate::documents::{
+  ACCEPT_USER_INVITE_V1, ACCEPT_USER_INVITE_V2, CANCEL_USER_INVITE, CHECK_USER_INVITE_TOKEN, RESEND_USER_INVITE,
+  SEND_USER_INVITES_V1, SEND_USER_INVITES_V2, UPDATE_USER_INVITE, USER_INVITE, USER_INVITES,
+};
 use crate::error::{Error, Result};
 use crate::types::{
-  CreateUserInviteError, CreateUserInvitesModel, InviteErrorCode, SendUserInvites, SendUserInvitesResult, UserInvite,
-  UserInviteError,
+  AcceptUserInvite, CheckUserInviteToken, CreateUserInviteError, CreateUserInvitesModel, IdArgs, InviteErrorCode,
+  SendUserInvites, SendUserInvitesResult, TokenArgs, UpdateUserInviteArgs, UserInvite, UserInviteError,
+  UserInviteIdArgs, UserInvitePage, UserInvitesArgs,
 };
 
 impl Client {
@@ -22,6 +26,45 @@ impl Client {
     // The request serializes as `{"userInvites": ...}` or `{"data": ...}`: the variables.
     let model: CreateUserInvitesModel = self.execute(operation, request).await?;
     attribute_results(&request.emails(), model)
+  }
+
+  /// Mails a pending invite again, with a new link; the old link stops working.
+  pub async fn resend_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
+    self.execute(&RESEND_USER_INVITE, args).await
+  }
+
+  /// Cancels a pending invite.
+  pub async fn cancel_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
+    self.execute(&CANCEL_USER_INVITE, args).await
+  }
+
+  /// One invite by id.
+  pub async fn user_invite(&self, args: &IdArgs) -> Result<UserInvite> {
+    self.execute(&USER_INVITE, args).await
+  }
+
+  /// A page of invites that match a filter, in an order, and how many match in all.
+  pub async fn user_invites(&self, args: &UserInvitesArgs) -> Result<UserInvitePage> {
+    self.execute(&USER_INVITES, args).await
+  }
+
+  /// Accepts the invite whose mail carried the token.
+  pub async fn accept_user_invite(&self, args: &AcceptUserInvite) -> Result<UserInvite> {
+    let operation = match args {
+      AcceptUserInvite::V1(_) => &ACCEPT_USER_INVITE_V1,
+      AcceptUserInvite::V2(_) => &ACCEPT_USER_INVITE_V2,
+    };
+    self.execute(operation, args).await
+  }
+
+  /// Whether a token from an invitation mail can still be used, and for which email.
+  pub async fn check_user_invite_token(&self, args: &TokenArgs) -> Result<CheckUserInviteToken> {
+    self.execute(&CHECK_USER_INVITE_TOKEN, args).await
+  }
+
+  /// Changes an invite's names, locale, data or `acceptedByUserId`.
+  pub async fn update_user_invite(&self, args: &UpdateUserInviteArgs) -> Result<UserInvite> {
+    self.execute(&UPDATE_USER_INVITE, args).await
   }
 }
 

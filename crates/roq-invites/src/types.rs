@@ -199,3 +199,221 @@ pub struct SendUserInvitesResult {
   pub success: Vec<UserInvite>,
   pub errors: Vec<UserInviteError>,
 }
+
+// ---- the lifecycle of an invite ------------------------------------------------------------
+//
+// Each argument type is also the operation's GraphQL variables object, field for field.
+
+/// `{ userInviteId }`: the argument of `resendUserInvite` and `cancelUserInvite`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInviteIdArgs {
+  pub user_invite_id: String,
+}
+
+/// `{ id }`: the argument of `userInvite`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdArgs {
+  pub id: String,
+}
+
+/// `IdFilterArgType`: conditions on an id field; all given ones must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IdFilter {
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub equal_to: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub not_equal_to: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub value_in: Option<Vec<String>>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub value_not_in: Option<Vec<String>>,
+}
+
+/// `StringFilterArgType`: conditions on a text field. `like` is case-sensitive and `iLike` is
+/// not; both take `%` (any run) and `_` (one character).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StringFilter<T = String> {
+  #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+  pub equal_to: Option<T>,
+  #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+  pub not_equal_to: Option<T>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub like: Option<String>,
+  #[serde(default, rename = "iLike", skip_serializing_if = "Option::is_none")]
+  pub i_like: Option<String>,
+  #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+  pub value_in: Option<Vec<T>>,
+  #[serde(default = "none", skip_serializing_if = "Option::is_none")]
+  pub value_not_in: Option<Vec<T>>,
+}
+
+fn none<T>() -> Option<T> {
+  None
+}
+
+impl<T> Default for StringFilter<T> {
+  fn default() -> Self {
+    Self {
+      equal_to: None,
+      not_equal_to: None,
+      like: None,
+      i_like: None,
+      value_in: None,
+      value_not_in: None,
+    }
+  }
+}
+
+/// `UserInviteFilterArgType`. `status` takes the status names, so a misspelt status is an error
+/// instead of a filter that silently matches nothing.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInviteFilter {
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub accepted_by_user_id: Option<IdFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub created_by_user_id: Option<IdFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub email: Option<StringFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub first_name: Option<StringFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub id: Option<IdFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub last_name: Option<StringFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub locale: Option<StringFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub status: Option<StringFilter<UserInviteStatus>>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub tenant_id: Option<IdFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub user_token_id: Option<IdFilter>,
+}
+
+/// `OrderEnum`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SortOrder {
+  Asc,
+  Desc,
+}
+
+/// `UserInviteOrderSortEnum`: the fields invites can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UserInviteSortField {
+  CreatedAt,
+  Data,
+  Email,
+  FirstName,
+  LastName,
+  Locale,
+  Status,
+  UpdatedAt,
+}
+
+/// `UserInviteOrderArgType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInviteOrder {
+  pub order: SortOrder,
+  pub sort: UserInviteSortField,
+}
+
+/// `UserInviteSearchKeyEnum`: the fields `search` looks in (not email: filter on it instead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UserInviteSearchKey {
+  FirstName,
+  LastName,
+  Locale,
+}
+
+/// `UserInviteSearchArgType`: invites whose `key` field contains `value`, ignoring case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInviteSearch {
+  pub key: UserInviteSearchKey,
+  pub value: String,
+}
+
+/// The argument of `userInvites`; every part is optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserInvitesArgs {
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub filter: Option<UserInviteFilter>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub limit: Option<u32>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub offset: Option<u32>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub order: Option<UserInviteOrder>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub search: Option<UserInviteSearch>,
+}
+
+/// `UserInvitePageModel`: one page of invites, and how many match in all.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInvitePage {
+  pub data: Vec<UserInvite>,
+  pub total_count: u64,
+}
+
+/// `{ token }`: the one-time token from the invitation mail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenArgs {
+  pub token: String,
+}
+
+/// The argument of `acceptUserInvite`: `{ data: { token } }` (V2, what `@roq/nodejs` sends) or
+/// `{ acceptUserInvite: { token } }` (V1, older docs).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AcceptUserInvite {
+  #[serde(rename = "acceptUserInvite")]
+  V1(TokenArgs),
+  #[serde(rename = "data")]
+  V2(TokenArgs),
+}
+
+/// `CheckUserInviteTokenModel`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckUserInviteToken {
+  pub is_valid: bool,
+  #[serde(default)]
+  pub is_expired: Option<bool>,
+  #[serde(default)]
+  pub email: Option<String>,
+}
+
+/// `UserInviteUpdateDto`: the fields to change; absent ones are kept.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UserInviteUpdate {
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub accepted_by_user_id: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub data: Option<JsonObject>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub first_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub last_name: Option<String>,
+  #[serde(default, skip_serializing_if = "Option::is_none")]
+  pub locale: Option<String>,
+}
+
+/// `{ id, userInvite }`: the argument of `updateUserInvite`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UpdateUserInviteArgs {
+  pub id: String,
+  pub user_invite: UserInviteUpdate,
+}

@@ -1,0 +1,209 @@
+//! What happens to an invite after it is sent: resend, cancel, accept, token checks and updates.
+//!
+//! The rules (the platform's are not published; these follow WorkOS and Clerk, see the README):
+//! - only a pending invite can be resent, cancelled or accepted; anything else is `CONFLICT`;
+//! - a resend writes a new mail with a new token (the old link stops working) and gives the
+//!   invite a new validity period; its id and `userTokenId` stay;
+//! - accepting takes the token from the mail, works once, and records the user with the invite's
+//!   email in its tenant (created if there is none) as `acceptedByUserId`;
+//! - every status change sets `statusUpdatedAt`; an unknown id or token is `NOT_FOUND`.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Map, Value};
+
+use crate::invites::{Invite, Status, check_details, email_key, find_visible, random_token, token_hash};
+use crate::mail;
+use crate::platform::{Platform, Principal, Problem, iso};
+
+/// What `checkUserInviteToken` answers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TokenCheck {
+  pub is_valid: bool,
+  pub is_expired: Option<bool>,
+  pub email: Option<String>,
+}
+
+/// The fields `updateUserInvite` may change (`UserInviteUpdateDto`); absent ones are kept.
+#[derive(Clone, Debug, Default)]
+pub struct InvitePatch {
+  pub accepted_by_user_id: Option<String>,
+  pub data: Option<Map<String, Value>>,
+  pub first_name: Option<String>,
+  pub last_name: Option<String>,
+  pub locale: Option<String>,
+}
+
+/// `CONFLICT` unless the invite is pending now.
+fn require_pending(invite: &Invite, now: i64, action: &str) -> Result<(), Problem> {
+  match invite.status(now) {
+    Status::Pending => Ok(()),
+    Status::Expired => Err(Problem::Conflict(format!(
+      "Invite {} expired at {} and cannot be {action}; send a new invite to {}",
+      invite.id,
+      iso(invite.valid_till),
+      invite.email
+    ))),
+    other => Err(Problem::Conflict(format!(
+      "Invite {} is {} and cannot be {action}; only a pending invite can",
+      invite.id,
+      other.as_str()
+    ))),
+  }
+}
+
+impl Platform {
+  /// Mails the invite again, with a new token and a new validity period.
+  pub fn resend_invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+    self.in_transaction(|tx, now| {
+      let invite = find_visible(tx, principal, id)?;
+      require_pending(&invite, now, "resent")?;
+      let token = random_token();
+      let valid_till = now + self.rules.invite_validity.as_millis() as i64;
+      tx.execute(
+        "UPDATE user_invites SET valid_till = ?2, updated_at = ?3 WHERE id = ?1",
+        params![id, valid_till, now],
+      )?;
+      tx.execute(
+        "UPDATE user_tokens SET token_hash = ?2, valid_till = ?3 WHERE id = ?1",
+        params![invite.user_token_id, token_hash(&token), valid_till],
+      )?;
+      let invite = find_visible(tx, principal, id)?;
+      mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
+      Ok(invite)
+    })
+  }
+
+  /// Cancels a pending invite; its link stops working.
+  pub fn cancel_invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+    self.in_transaction(|tx, now| {
+      let invite = find_visible(tx, principal, id)?;
+      require_pending(&invite, now, "cancelled")?;
+      set_status(tx, id, Status::Canceled, None, now)?;
+      find_visible(tx, principal, id)
+    })
+  }
+
+  /// Accepts the invite whose mail carried `token`, once.
+  pub fn accept_invite(&self, token: &str) -> Result<Invite, Problem> {
+    self.in_transaction(|tx, now| {
+      let invite = invite_by_token(tx, token)?
+        .ok_or_else(|| Problem::NotFound("No invite has this token; check the link in the mail".into()))?;
+      require_pending(&invite, now, "accepted")?;
+      let user_id = self.user_for_email(tx, &invite, now)?;
+      set_status(tx, &invite.id, Status::Accepted, Some(&user_id), now)?;
+      tx.execute(
+        "UPDATE user_tokens SET used_at = ?2 WHERE id = ?1",
+        params![invite.user_token_id, now],
+      )?;
+      find_visible(tx, &Principal::ServiceAccount, &invite.id)
+    })
+  }
+
+  /// Whether `token` can still be used to accept its invite.
+  pub fn check_token(&self, token: &str) -> Result<TokenCheck, Problem> {
+    let connection = self.store.lock();
+    let now = self.clock.now_ms();
+    Ok(match invite_by_token(&connection, token)? {
+      None => TokenCheck::default(),
+      Some(invite) => {
+        let status = invite.status(now);
+        TokenCheck {
+          is_valid: status == Status::Pending,
+          is_expired: Some(status == Status::Expired),
+          email: Some(invite.email),
+        }
+      }
+    })
+  }
+
+  /// Changes an invite's names, locale, data or `acceptedByUserId`; its status stays.
+  pub fn update_invite(&self, principal: &Principal, id: &str, patch: InvitePatch) -> Result<Invite, Problem> {
+    check_details(
+      patch.first_name.as_deref(),
+      patch.last_name.as_deref(),
+      patch.locale.as_deref(),
+      patch.data.as_ref(),
+    )
+    .map_err(Problem::BadRequest)?;
+    self.in_transaction(|tx, now| {
+      find_visible(tx, principal, id)?;
+      let data = patch.data.as_ref().map(|d| Value::Object(d.clone()).to_string());
+      tx.execute(
+        "UPDATE user_invites SET
+           accepted_by_user_id = coalesce(?2, accepted_by_user_id),
+           data = coalesce(?3, data),
+           first_name = coalesce(?4, first_name),
+           last_name = coalesce(?5, last_name),
+           locale = coalesce(?6, locale),
+           updated_at = ?7
+         WHERE id = ?1",
+        params![
+          id,
+          patch.accepted_by_user_id,
+          data,
+          patch.first_name,
+          patch.last_name,
+          patch.locale,
+          now
+        ],
+      )?;
+      find_visible(tx, principal, id)
+    })
+  }
+
+  /// Runs `work` in one transaction at one moment of the emulator's clock.
+  fn in_transaction<T>(&self, work: impl FnOnce(&Transaction, i64) -> Result<T, Problem>) -> Result<T, Problem> {
+    let now = self.clock.now_ms();
+    let mut connection = self.store.lock();
+    let tx = connection.transaction()?;
+    let result = work(&tx, now)?;
+    tx.commit()?;
+    Ok(result)
+  }
+
+  /// The user with the invite's email in its tenant, created if there is none.
+  fn user_for_email(&self, tx: &Transaction, invite: &Invite, now: i64) -> Result<String, Problem> {
+    let existing: Option<String> = tx
+      .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
+      .query_row(params![invite.tenant_id, email_key(&invite.email)], |row| row.get(0))
+      .optional()?;
+    if let Some(id) = existing {
+      return Ok(id);
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    tx.execute(
+      "INSERT INTO users (id, tenant_id, email, first_name, last_name, locale, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+      params![
+        id,
+        invite.tenant_id,
+        invite.email,
+        invite.first_name,
+        invite.last_name,
+        invite.locale,
+        now
+      ],
+    )?;
+    Ok(id)
+  }
+}
+
+fn set_status(tx: &Transaction, id: &str, status: Status, accepted_by: Option<&str>, now: i64) -> rusqlite::Result<()> {
+  tx.execute(
+    "UPDATE user_invites SET status = ?2, status_updated_at = ?3, updated_at = ?3,
+       accepted_by_user_id = coalesce(?4, accepted_by_user_id)
+     WHERE id = ?1",
+    params![id, status.as_str(), now, accepted_by],
+  )?;
+  Ok(())
+}
+
+fn invite_by_token(connection: &rusqlite::Connection, token: &str) -> Result<Option<Invite>, Problem> {
+  let invite_id: Option<String> = connection
+    .prepare_cached("SELECT user_invite_id FROM user_tokens WHERE token_hash = ?1")?
+    .query_row([token_hash(token.trim())], |row| row.get(0))
+    .optional()?;
+  invite_id
+    .map(|id| find_visible(connection, &Principal::ServiceAccount, &id))
+    .transpose()
+}
