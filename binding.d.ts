@@ -24,6 +24,23 @@ export declare class NativeClient {
    * JSON of `{ success, errors }`.
    */
   sendUserInvites(args: string): Promise<string>
+  /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
+  resendUserInvite(args: string): Promise<string>
+  /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
+  cancelUserInvite(args: string): Promise<string>
+  /** `args`: JSON of `{ id }`; resolves to the JSON of the invite. */
+  userInvite(args: string): Promise<string>
+  /**
+   * `args`: JSON of `{ filter?, limit?, offset?, order?, search? }`; resolves to the JSON of
+   * `{ data, totalCount }`.
+   */
+  userInvites(args: string): Promise<string>
+  /** `args`: JSON of `{ data: { token } }` (V2) or `{ acceptUserInvite: { token } }` (V1). */
+  acceptUserInvite(args: string): Promise<string>
+  /** `args`: JSON of `{ token }`; resolves to the JSON of `{ isValid, isExpired, email }`. */
+  checkUserInviteToken(args: string): Promise<string>
+  /** `args`: JSON of `{ id, userInvite }`; resolves to the JSON of the invite. */
+  updateUserInvite(args: string): Promise<string>
 }
 
 export declare class NativeEmulator {

@@ -201,7 +201,92 @@ export interface SendUserInvitesResult {
   errors: UserInviteError[]
 }
 
-/** The invite operations: `client.roqPlatform`. */
+/** Conditions on an id field (`IdFilterArgType`); all given ones must hold. */
+export interface IdFilter {
+  equalTo?: string
+  notEqualTo?: string
+  valueIn?: string[]
+  valueNotIn?: string[]
+}
+
+/**
+ * Conditions on a text field (`StringFilterArgType`); all given ones must hold. `like` is
+ * case-sensitive and `iLike` is not; both take `%` (any run) and `_` (one character).
+ * `notEqualTo` and `valueNotIn` do not match a field that is null.
+ */
+export interface StringFilter<T extends string = string> {
+  equalTo?: T
+  notEqualTo?: T
+  like?: string
+  iLike?: string
+  valueIn?: T[]
+  valueNotIn?: T[]
+}
+
+/** Which invites `userInvites` returns (`UserInviteFilterArgType`). */
+export interface UserInviteFilter {
+  acceptedByUserId?: IdFilter
+  createdByUserId?: IdFilter
+  email?: StringFilter
+  firstName?: StringFilter
+  id?: IdFilter
+  lastName?: StringFilter
+  locale?: StringFilter
+  /** Takes status names; a pending invite past its validity filters as `expired`. */
+  status?: StringFilter<UserInviteStatus>
+  tenantId?: IdFilter
+  userTokenId?: IdFilter
+}
+
+/** The fields invites can be sorted by (`UserInviteOrderSortEnum`). */
+export type UserInviteSortField = 'createdAt' | 'data' | 'email' | 'firstName' | 'lastName' | 'locale' | 'status' | 'updatedAt'
+
+export interface UserInvitesArgs {
+  filter?: UserInviteFilter
+  /** At most this many invites (0 to 1000; 100 if absent, in the emulator). */
+  limit?: number
+  /** Skip this many first. */
+  offset?: number
+  /** The order; insertion order if absent. */
+  order?: { order: 'ASC' | 'DESC'; sort: UserInviteSortField }
+  /** Invites whose `key` field contains `value`, ignoring case (email is not a key: filter on it). */
+  search?: { key: 'firstName' | 'lastName' | 'locale'; value: string }
+}
+
+/** A page of invites, and how many match in all (whatever the page). */
+export interface UserInvitePage {
+  data: UserInvite[]
+  totalCount: number
+}
+
+/** The argument of `acceptUserInvite`: V2 `{ data: { token } }` or V1 `{ acceptUserInvite: { token } }`. */
+export type AcceptUserInviteArgs =
+  | { data: { token: string }; acceptUserInvite?: never }
+  | { acceptUserInvite: { token: string }; data?: never }
+
+export interface CheckUserInviteTokenResult {
+  /** Whether the token can be used to accept its invite now. */
+  isValid: boolean
+  /** Whether its invite has expired; null for an unknown token. */
+  isExpired?: boolean | null
+  /** Its invite's email; null for an unknown token. */
+  email?: string | null
+}
+
+/** The fields `updateUserInvite` changes; absent ones are kept. */
+export interface UserInviteUpdateInput {
+  acceptedByUserId?: string
+  data?: JsonObject
+  firstName?: string
+  lastName?: string
+  locale?: string
+}
+
+/**
+ * The invite operations: `client.roqPlatform`. Each rejects with a {@link RoqError}:
+ * `NOT_FOUND` for an unknown (or, for a user, another tenant's) invite, `CONFLICT` for a
+ * transition the invite's status does not allow.
+ */
 export declare class RoqPlatform {
   private constructor()
   /**
@@ -210,6 +295,26 @@ export declare class RoqPlatform {
    * @throws {RoqError} when the call as a whole fails (wrong arguments, credentials, network).
    */
   sendUserInvites(args: SendUserInvitesArgs): Promise<SendUserInvitesResult>
+  /**
+   * Mails a pending invite again. The new mail has a new link (the old one stops working) and the
+   * invite a new validity period. `CONFLICT` unless the invite is pending.
+   */
+  resendUserInvite(args: { userInviteId: string } | string): Promise<UserInvite>
+  /** Cancels a pending invite; its link stops working. `CONFLICT` unless the invite is pending. */
+  cancelUserInvite(args: { userInviteId: string } | string): Promise<UserInvite>
+  /** One invite by id. */
+  userInvite(args: { id: string } | string): Promise<UserInvite>
+  /** A page of invites that match `filter`, in `order`, and how many match in all. */
+  userInvites(args?: UserInvitesArgs): Promise<UserInvitePage>
+  /**
+   * Accepts the invite whose mail carried `token`, once. Records the user with the invite's email
+   * in its tenant (created if none) as `acceptedByUserId`. `CONFLICT` unless pending and unexpired.
+   */
+  acceptUserInvite(args: AcceptUserInviteArgs): Promise<UserInvite>
+  /** Whether a token from an invitation mail can still be used, and for which email. */
+  checkUserInviteToken(args: { token: string } | string): Promise<CheckUserInviteTokenResult>
+  /** Changes an invite's names, locale, data or `acceptedByUserId`; its status stays. */
+  updateUserInvite(args: { id: string; userInvite: UserInviteUpdateInput }): Promise<UserInvite>
 }
 
 // ---- the emulator ----------------------------------------------------------------------------

@@ -127,7 +127,46 @@ class RoqPlatform {
 
   /** Creates one invite per entry and mails each invitee; refused entries come back in `errors`. */
   async sendUserInvites(args) {
-    return settleJson(this.#native.sendUserInvites(toJson(args, 'sendUserInvites argument')))
+    return this.#call('sendUserInvites', args)
+  }
+
+  /** Mails a pending invite again with a new link: `{ userInviteId }` (or the id, as older docs pass it). */
+  async resendUserInvite(args) {
+    return this.#call('resendUserInvite', typeof args === 'string' ? { userInviteId: args } : args)
+  }
+
+  /** Cancels a pending invite: `{ userInviteId }` (or the id). */
+  async cancelUserInvite(args) {
+    return this.#call('cancelUserInvite', typeof args === 'string' ? { userInviteId: args } : args)
+  }
+
+  /** One invite: `{ id }` (or the id). */
+  async userInvite(args) {
+    return this.#call('userInvite', typeof args === 'string' ? { id: args } : args)
+  }
+
+  /** A page of invites: `{ filter?, limit?, offset?, order?, search? }` → `{ data, totalCount }`. */
+  async userInvites(args = {}) {
+    return this.#call('userInvites', args)
+  }
+
+  /** Accepts an invite by the token from its mail: `{ data: { token } }` (or the V1 `{ acceptUserInvite: { token } }`). */
+  async acceptUserInvite(args) {
+    return this.#call('acceptUserInvite', args)
+  }
+
+  /** Whether a token from an invitation mail can still be used: `{ token }` (or the token). */
+  async checkUserInviteToken(args) {
+    return this.#call('checkUserInviteToken', typeof args === 'string' ? { token: args } : args)
+  }
+
+  /** Changes an invite's names, locale, data or acceptedByUserId: `{ id, userInvite }`. */
+  async updateUserInvite(args) {
+    return this.#call('updateUserInvite', args)
+  }
+
+  #call(operation, args) {
+    return settleJson(this.#native[operation](toJson(args, `${operation} argument`)))
   }
 }
 

@@ -1,7 +1,16 @@
 // Compile-time checks of index.d.ts (`npm run lint` runs tsc --strict over this file): correct
 // use compiles, and each @ts-expect-error line proves a misuse is rejected.
 import { RoqClient, RoqError, startEmulator } from '../index.js'
-import type { InviteErrorCode, RoqErrorCode, SendUserInvitesResult, UserInvite, UserInviteStatus } from '../index.js'
+import type {
+  CheckUserInviteTokenResult,
+  InviteErrorCode,
+  RoqErrorCode,
+  SendUserInvitesResult,
+  UserInvite,
+  UserInvitePage,
+  UserInviteStatus,
+} from '../index.js'
+
 
 export async function usage(): Promise<void> {
   const emulator = await startEmulator({ port: 0, inviteValidityMs: 60_000 })
@@ -48,7 +57,34 @@ export async function usage(): Promise<void> {
       void [code, statusCode, error.errorCode]
     }
   }
+  const resent: UserInvite = await client.roqPlatform.resendUserInvite({ userInviteId: 'id' })
+  await client.roqPlatform.cancelUserInvite(resent.id)
+  await client.roqPlatform.userInvite({ id: resent.id })
+  const page: UserInvitePage = await client.roqPlatform.userInvites({
+    filter: { status: { valueIn: ['pending', 'expired'] }, email: { iLike: '%@example.com' }, tenantId: { equalTo: tenantId } },
+    order: { order: 'DESC', sort: 'createdAt' },
+    search: { key: 'firstName', value: 'Ada' },
+    limit: 10,
+    offset: 0,
+  })
+  const total: number = page.totalCount
+  void total
+  await client.roqPlatform.acceptUserInvite({ data: { token: 't' } })
+  await client.roqPlatform.acceptUserInvite({ acceptUserInvite: { token: 't' } })
+  const check: CheckUserInviteTokenResult = await client.roqPlatform.checkUserInviteToken({ token: 't' })
+  const valid: boolean = check.isValid
+  void valid
+  await client.roqPlatform.updateUserInvite({ id: resent.id, userInvite: { firstName: 'Ada', data: { team: 'Blue' } } })
+
+  // @ts-expect-error a wrong status string in a filter
+  await client.roqPlatform.userInvites({ filter: { status: { equalTo: 'cancelled' } } })
+  // @ts-expect-error email is not a search key
+  await client.roqPlatform.userInvites({ search: { key: 'email', value: 'ada' } })
+  // @ts-expect-error resend takes the invite's id as userInviteId
+  await client.roqPlatform.resendUserInvite({ id: resent.id })
+
   const mails = await emulator.outbox({ to: email })
+
   const link: string | undefined = mails[0]?.acceptUrl
   void link
   emulator.advanceClock(1000)

@@ -61,6 +61,7 @@ async fn main() -> ExitCode {
     token_lifetime_ms: None,
     strict: args.strict,
   };
+  let stopped = stop_signal();
   let emulator = match Emulator::start(options).await {
     Ok(emulator) => emulator,
     Err(error) => {
@@ -72,23 +73,31 @@ async fn main() -> ExitCode {
   println!("ROQ_PLATFORM_URL={}", emulator.url());
   println!("ROQ_ENVIRONMENT_ID={}", emulator.environment_id());
   println!("ROQ_API_KEY={}", emulator.api_key());
-  wait_for_stop_signal().await;
+  stopped.await;
+
   emulator.stop().await;
   println!("roq-emulator stopped");
   ExitCode::SUCCESS
 }
 
-/// Ctrl-C (SIGINT), or SIGTERM from a process manager.
-async fn wait_for_stop_signal() {
+/// Ctrl-C (SIGINT), or SIGTERM from a process manager. The handlers are installed when this is
+/// called, so call it before announcing that the emulator is up: a signal sent right after the
+/// announcement must stop it cleanly, not kill it.
+fn stop_signal() -> impl Future<Output = ()> {
   #[cfg(unix)]
   {
     use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).expect("a SIGINT handler can be installed");
     let mut terminate = signal(SignalKind::terminate()).expect("a SIGTERM handler can be installed");
-    tokio::select! {
-      _ = tokio::signal::ctrl_c() => {}
-      _ = terminate.recv() => {}
+    async move {
+      tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
+      }
     }
   }
   #[cfg(not(unix))]
-  let _ = tokio::signal::ctrl_c().await;
+  async {
+    let _ = tokio::signal::ctrl_c().await;
+  }
 }

@@ -31,6 +31,7 @@ pub fn router(platform: Arc<Platform>) -> Router {
     .route("/v01/authorize/serviceAccount", post(service_account_token))
     .route("/v01/authorize", post(user_token))
     .route("/v01/server/graphql", post(server_graphql))
+    .route("/v01/graphql", post(browser_graphql))
     .route("/__emulator/outbox", get(outbox))
     .with_state(AppState { platform, schema })
 }
@@ -158,12 +159,23 @@ fn expires_in_seconds(value: &Value) -> Result<i64, Problem> {
 
 /// `POST /v01/server/graphql`: both headers are checked on every call; a failure answers in
 /// the platform's GraphQL error shape.
-async fn server_graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
-  let platform = &state.platform;
-  Counters::bump(&platform.counters.graphql);
-  let principal = platform
+async fn server_graphql(state: State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+  let principal = state
+    .platform
     .check_server_authorization(header(&headers, "roq-platform-server-authorization"))
-    .and_then(|()| platform.principal(header(&headers, "roq-platform-authorization")));
+    .and_then(|()| state.platform.principal(header(&headers, "roq-platform-authorization")));
+  execute(&state, principal, request).await
+}
+
+/// `POST /v01/graphql`: the browser endpoint of `@roq/client`, which sends the user's bearer
+/// token only.
+async fn browser_graphql(state: State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+  let principal = state.platform.principal(header(&headers, "roq-platform-authorization"));
+  execute(&state, principal, request).await
+}
+
+async fn execute(state: &AppState, principal: Result<Principal, Problem>, request: GraphQLRequest) -> Response {
+  Counters::bump(&state.platform.counters.graphql);
   match principal {
     Ok(principal) => {
       GraphQLResponse::from(state.schema.execute(request.into_inner().data(principal)).await).into_response()

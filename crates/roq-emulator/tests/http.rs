@@ -9,6 +9,12 @@ use serde_json::{Value, json};
 
 const SEND_V2: &str = "mutation sendUserInvites($data: UserInvitesCreateV2Dto!) { sendUserInvitesV2(data: $data) { success { id } errors { email error } } }";
 
+/// An HTTP client; see the note on `rustls` in Cargo.toml.
+fn http() -> reqwest::Client {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  reqwest::Client::new()
+}
+
 async fn service_token(http: &reqwest::Client, emulator: &Emulator) -> String {
   let body = json!({ "email": "project-service-account@roq.tech", "environmentId": emulator.environment_id(), "apiKey": emulator.api_key() });
   let reply: Value = http
@@ -48,7 +54,7 @@ fn send_body(variables: Value) -> Value {
 #[tokio::test]
 async fn graphql_checks_both_headers_and_answers_in_the_platform_error_shape() {
   let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
-  let http = reqwest::Client::new();
+  let http = http();
   let token = service_token(&http, &emulator).await;
   let variables =
     json!({ "data": { "tenantId": "t", "userInvites": [{ "createdByUserId": "u", "email": "a@example.com" }] } });
@@ -92,7 +98,7 @@ async fn graphql_checks_both_headers_and_answers_in_the_platform_error_shape() {
 async fn the_v1_variables_with_the_v2_document_fail_validation_as_on_the_platform() {
   // What @roq/nodejs 1.0.20 does with the docs' shape (golden 28): `$data` is not provided.
   let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
-  let http = reqwest::Client::new();
+  let http = http();
   let token = service_token(&http, &emulator).await;
   let headers = [
     ("roq-platform-server-authorization", basic(&emulator)),
@@ -144,4 +150,78 @@ fn the_binary_prints_its_settings_and_stops_cleanly_on_sigint_and_sigterm() {
       Some("roq-emulator stopped")
     );
   }
+}
+
+#[tokio::test]
+async fn the_browser_endpoint_takes_the_users_bearer_only_in_both_generations() {
+  // What @roq/client 0.0.6 (V1) and 0.0.12 (V2) send (goldens b1, b2), with a real user token.
+  let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+  let http = http();
+  let service = service_token(&http, &emulator).await;
+  let login = json!({ "environmentId": emulator.environment_id(), "apiKey": emulator.api_key(), "userId": "alice" });
+  let user: Value = http
+    .post(format!("{}/v01/authorize", emulator.url()))
+    .header("roq-platform-authorization", format!("Bearer {service}"))
+    .json(&login)
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+  let bearer = format!("Bearer {}", user["accessToken"].as_str().unwrap());
+
+  for (file, root) in [
+    (
+      "b1-browser-roq-client-0.0.6-sendUserInvites--browser-graphql.json",
+      "sendUserInvites",
+    ),
+    (
+      "b2-browser-roq-client-0.0.12-sendUserInvites--browser-graphql.json",
+      "sendUserInvitesV2",
+    ),
+  ] {
+    let golden: Value = serde_json::from_str(
+      &std::fs::read_to_string(format!(
+        "{}/../../reference/roq-golden/{file}",
+        env!("CARGO_MANIFEST_DIR")
+      ))
+      .unwrap(),
+    )
+    .unwrap();
+    let mut body = golden["request"]["body"].clone();
+    // The golden's inviter and tenant stand for the signed-in user's own.
+    let variables = body["variables"].as_object_mut().unwrap().values_mut().next().unwrap();
+    variables["tenantId"] = json!("acme");
+    for invite in variables["userInvites"].as_array_mut().unwrap() {
+      invite["createdByUserId"] = json!("alice");
+      invite["email"] = json!(format!("{root}@example.com"));
+    }
+    let response: Value = http
+      .post(format!("{}/v01/graphql", emulator.url()))
+      .header("roq-platform-authorization", &bearer)
+      .json(&body)
+      .send()
+      .await
+      .unwrap()
+      .json()
+      .await
+      .unwrap();
+    assert_eq!(response["data"][root]["errors"], json!([]), "{file}: {response}");
+    assert_eq!(
+      response["data"][root]["success"][0]["tenantId"], "acme",
+      "{file}: {response}"
+    );
+  }
+  let anonymous: Value = http
+    .post(format!("{}/v01/graphql", emulator.url()))
+    .json(&json!({ "query": "{ userInvites { totalCount } }" }))
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+  assert_eq!(anonymous["errors"][0]["extensions"]["response"]["statusCode"], 401);
+  emulator.stop().await;
 }

@@ -15,20 +15,26 @@ use crate::transport::Reply;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Request<'a, V> {
+struct Request<'a> {
   query: &'a str,
-  variables: &'a V,
+  /// Absent when there are none, as the official SDK sends it.
+  #[serde(skip_serializing_if = "Option::is_none")]
+  variables: Option<&'a RawValue>,
   operation_name: &'a str,
 }
 
 /// The JSON body of a GraphQL request.
 pub(crate) fn request_body<V: Serialize>(operation: &Operation, variables: &V) -> Result<Vec<u8>> {
+  let encode_error =
+    |e: serde_json::Error| Error::invalid_argument(format!("{}: could not encode the variables: {e}", operation.name));
+  let variables = serde_json::value::to_raw_value(variables).map_err(encode_error)?;
+  let variables = Some(variables.as_ref()).filter(|v| v.get() != "{}");
   serde_json::to_vec(&Request {
     query: operation.document,
     variables,
     operation_name: operation.name,
   })
-  .map_err(|e| Error::invalid_argument(format!("{}: could not encode the variables: {e}", operation.name)))
+  .map_err(encode_error)
 }
 
 #[derive(Deserialize)]

@@ -53,11 +53,7 @@ fn explain(path: &str, what: &str, message: &str) -> String {
   let path = if at_root { what } else { path };
   if message.starts_with("unknown field `") {
     // The path already ends with the unknown field.
-    let expected = message
-      .split_once(", expected ")
-      .map(|(_, rest)| rest.replace('`', ""))
-      .unwrap_or_default();
-    return format!("{path}: is not a known field (expected {expected})");
+    return format!("{path}: is not a known field; the fields are {}", alternatives(message));
   }
   if let Some(rest) = message.strip_prefix("invalid type: ")
     && let Some((got, expected)) = rest.split_once(", expected ")
@@ -65,13 +61,25 @@ fn explain(path: &str, what: &str, message: &str) -> String {
     return format!("{path}: expected {}, got {}", js_type(expected), js_value(got));
   }
   if let Some(variant) = between(message, "unknown variant `", "`") {
-    let expected = message
-      .split_once(", expected ")
-      .map(|(_, rest)| rest.replace('`', ""))
-      .unwrap_or_default();
-    return format!("{path}: {variant:?} is not one of {expected}");
+    return format!("{path}: {variant:?} is not one of {}", alternatives(message));
   }
   format!("{path}: {message}")
+}
+
+/// serde's "expected one of `a`, `b`, `c`" (or "expected `a` or `b`") as "a, b or c".
+fn alternatives(message: &str) -> String {
+  let listed = message.split_once(", expected ").map_or("", |(_, rest)| rest);
+  let names: Vec<&str> = listed
+    .trim_start_matches("one of ")
+    .split(['`', ','])
+    .map(str::trim)
+    .filter(|n| !n.is_empty() && *n != "or")
+    .collect();
+  match names.split_last() {
+    Some((last, [])) => (*last).to_owned(),
+    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    None => "none".to_owned(),
+  }
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -144,7 +152,7 @@ mod tests {
     let typo = r#"{"data":{"tenantId":"t","userInvites":[{"createdById":"u","email":"a@b.co"}]}}"#;
     let text = message(typo);
     assert!(
-      text.starts_with("data.userInvites[0].createdById: is not a known field (expected "),
+      text.starts_with("data.userInvites[0].createdById: is not a known field; the fields are "),
       "{text}"
     );
     assert!(text.contains("createdByUserId"), "{text}");
