@@ -9,8 +9,17 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/**
+ * Cancels the call it is passed to; `index.js` calls `abort()` when the caller's
+ * `AbortSignal` fires.
+ */
+export declare class AbortHandle {
+  constructor()
+  abort(): void
+}
+
 export declare class NativeClient {
-  /** `options`: JSON of `{ host, environmentId, apiKey, timeoutMs? }`. */
+  /** `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`. */
   constructor(options: string)
   /** A client configured from `ROQ_PLATFORM_URL`, `ROQ_ENVIRONMENT_ID` and `ROQ_API_KEY`. */
   static fromEnv(): NativeClient
@@ -20,27 +29,28 @@ export declare class NativeClient {
   /** `args`: JSON of `{ sessionJwt }`. */
   withBaasToken(args: string): NativeClient
   /**
-   * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); resolves to the
-   * JSON of `{ success, errors }`.
+   * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
+   * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Resolves to the JSON
+   * of `{ success, errors }`.
    */
-  sendUserInvites(args: string): Promise<string>
+  sendUserInvites(args: string, options: string, abort?: AbortHandle | undefined | null, onProgress?: ProgressCallback | undefined | null): Promise<string>
   /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
-  resendUserInvite(args: string): Promise<string>
+  resendUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
-  cancelUserInvite(args: string): Promise<string>
+  cancelUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /** `args`: JSON of `{ id }`; resolves to the JSON of the invite. */
-  userInvite(args: string): Promise<string>
+  userInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /**
    * `args`: JSON of `{ filter?, limit?, offset?, order?, search? }`; resolves to the JSON of
    * `{ data, totalCount }`.
    */
-  userInvites(args: string): Promise<string>
+  userInvites(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /** `args`: JSON of `{ data: { token } }` (V2) or `{ acceptUserInvite: { token } }` (V1). */
-  acceptUserInvite(args: string): Promise<string>
+  acceptUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /** `args`: JSON of `{ token }`; resolves to the JSON of `{ isValid, isExpired, email }`. */
-  checkUserInviteToken(args: string): Promise<string>
+  checkUserInviteToken(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /** `args`: JSON of `{ id, userInvite }`; resolves to the JSON of the invite. */
-  updateUserInvite(args: string): Promise<string>
+  updateUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
 }
 
 export declare class NativeEmulator {
@@ -51,10 +61,18 @@ export declare class NativeEmulator {
   outbox(filter: string): Promise<string>
   /** JSON of how many requests each endpoint has answered. */
   stats(): string
+  /** `faults`: JSON of a list of faults; replaces the queue (`[]` clears it). */
+  setFaults(faults: string): void
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
   stop(): Promise<undefined>
 }
+
+/**
+ * The most invites one `sendUserInvites` call takes (index.js refuses larger lists before
+ * turning them into JSON).
+ */
+export declare const MAX_INVITES_PER_CALL: number
 
 /** Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options. */
 export declare function startEmulator(options: string): Promise<NativeEmulator>

@@ -14,12 +14,14 @@ const binding = require('./binding.js')
 
 /** Every failure of roq-invites rejects (or throws) with a RoqError. */
 class RoqError extends Error {
-  constructor(message, { code, statusCode, errorCode, cause } = {}) {
+  constructor(message, { code, statusCode, errorCode, retryAfterMs, partial, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause })
     this.name = 'RoqError'
     this.code = code
     if (statusCode !== undefined) this.statusCode = statusCode
     if (errorCode !== undefined) this.errorCode = errorCode
+    if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs
+    if (partial !== undefined) this.partial = partial
   }
 }
 
@@ -28,7 +30,7 @@ function toRoqError(error) {
   if (error instanceof RoqError) return error
   const roqError =
     error !== null && typeof error === 'object' && error.name === 'RoqError'
-      ? new RoqError(error.message, error)
+      ? new RoqError(error.message, { ...error, partial: error.partialJson && JSON.parse(error.partialJson) })
       : new RoqError(`roq-invites failed unexpectedly: ${error?.message ?? error} (this is a bug; please report it)`, {
           code: 'INTERNAL_ERROR',
           cause: error,
@@ -47,8 +49,23 @@ function toJson(value, what) {
   try {
     return JSON.stringify(value) ?? 'null'
   } catch (cause) {
-    throw new RoqError(`${what}: cannot be sent as JSON (${cause.message})`, { code: 'INVALID_ARGUMENT', cause })
+    const found = unsendable(value, [])
+    const message = found ? `${found.path || what}: ${found.problem}` : `${what}: cannot be sent (${cause.message})`
+    throw new RoqError(message, { code: 'INVALID_ARGUMENT', cause })
   }
+}
+
+/** What JSON.stringify could not send, and where: a BigInt, or a cycle. Runs only after it failed. */
+function unsendable(value, ancestors, path = '') {
+  if (typeof value === 'bigint') return { path, problem: 'is a BigInt; pass a number or a string' }
+  if (value === null || typeof value !== 'object') return undefined
+  if (ancestors.includes(value)) return { path, problem: 'refers back to an object that contains it; pass plain data' }
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key
+    const found = unsendable(item, [...ancestors, value], itemPath)
+    if (found) return found
+  }
+  return undefined
 }
 
 /** Runs a native call that throws, turning its error into a RoqError. */
@@ -125,48 +142,102 @@ class RoqPlatform {
     this.#native = native
   }
 
-  /** Creates one invite per entry and mails each invitee; refused entries come back in `errors`. */
-  async sendUserInvites(args) {
-    return this.#call('sendUserInvites', args)
+  /**
+   * Creates one invite per entry and mails each invitee: `{ userInvites: {...} }` or `{ data: {...} }`.
+   * Refused entries come back in `errors`; options add `batchSize`, `concurrency`, `onExisting` and `onProgress`.
+   */
+  async sendUserInvites(args, options) {
+    const list = args?.data?.userInvites ?? args?.userInvites?.userInvites
+    if (Array.isArray(list) && list.length > binding.MAX_INVITES_PER_CALL) {
+      // Refused before JSON.stringify, which would hold the event loop for a list this size.
+      const path = args.data ? 'data.userInvites' : 'userInvites.userInvites'
+      throw invalidArgument(
+        `${path}: has ${list.length} invites; at most ${binding.MAX_INVITES_PER_CALL} can be sent in one call: split the list`,
+      )
+    }
+    return this.#call('sendUserInvites', args, options)
   }
 
   /** Mails a pending invite again with a new link: `{ userInviteId }` (or the id, as older docs pass it). */
-  async resendUserInvite(args) {
-    return this.#call('resendUserInvite', typeof args === 'string' ? { userInviteId: args } : args)
+  async resendUserInvite(args, options) {
+    return this.#call('resendUserInvite', typeof args === 'string' ? { userInviteId: args } : args, options)
   }
 
   /** Cancels a pending invite: `{ userInviteId }` (or the id). */
-  async cancelUserInvite(args) {
-    return this.#call('cancelUserInvite', typeof args === 'string' ? { userInviteId: args } : args)
+  async cancelUserInvite(args, options) {
+    return this.#call('cancelUserInvite', typeof args === 'string' ? { userInviteId: args } : args, options)
   }
 
   /** One invite: `{ id }` (or the id). */
-  async userInvite(args) {
-    return this.#call('userInvite', typeof args === 'string' ? { id: args } : args)
+  async userInvite(args, options) {
+    return this.#call('userInvite', typeof args === 'string' ? { id: args } : args, options)
   }
 
   /** A page of invites: `{ filter?, limit?, offset?, order?, search? }` → `{ data, totalCount }`. */
-  async userInvites(args = {}) {
-    return this.#call('userInvites', args)
+  async userInvites(args = {}, options) {
+    return this.#call('userInvites', args, options)
   }
 
   /** Accepts an invite by the token from its mail: `{ data: { token } }` (or the V1 `{ acceptUserInvite: { token } }`). */
-  async acceptUserInvite(args) {
-    return this.#call('acceptUserInvite', args)
+  async acceptUserInvite(args, options) {
+    return this.#call('acceptUserInvite', args, options)
   }
 
   /** Whether a token from an invitation mail can still be used: `{ token }` (or the token). */
-  async checkUserInviteToken(args) {
-    return this.#call('checkUserInviteToken', typeof args === 'string' ? { token: args } : args)
+  async checkUserInviteToken(args, options) {
+    return this.#call('checkUserInviteToken', typeof args === 'string' ? { token: args } : args, options)
   }
 
   /** Changes an invite's names, locale, data or acceptedByUserId: `{ id, userInvite }`. */
-  async updateUserInvite(args) {
-    return this.#call('updateUserInvite', args)
+  async updateUserInvite(args, options) {
+    return this.#call('updateUserInvite', args, options)
   }
 
-  #call(operation, args) {
-    return settleJson(this.#native[operation](toJson(args, `${operation} argument`)))
+  /** Runs a native operation with the call's options; `signal` and `onProgress` cross as handles. */
+  async #call(operation, args, options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalidArgument(`${operation} options: must be an object like { timeoutMs: 10000 }, or left out`)
+    }
+    const { signal, onProgress, ...settings } = options
+    if (signal !== undefined && !(typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+      throw invalidArgument(`${operation} options.signal: must be an AbortSignal, e.g. AbortSignal.timeout(5000)`)
+    }
+    if (onProgress !== undefined && (operation !== 'sendUserInvites' || typeof onProgress !== 'function')) {
+      throw invalidArgument(`${operation} options.onProgress: only sendUserInvites takes one, and it must be a function`)
+    }
+    if (signal?.aborted) throw aborted(signal)
+    const argsJson = toJson(args, `${operation} argument`)
+    const settingsJson = toJson(settings, `${operation} options`)
+    const abort = signal ? new binding.AbortHandle() : null
+    const onAbort = () => abort.abort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      const native = this.#native
+      return await settleJson(
+        operation === 'sendUserInvites'
+          ? native.sendUserInvites(argsJson, settingsJson, abort, onProgress && progressReporter(onProgress))
+          : native[operation](argsJson, settingsJson, abort),
+      )
+    } finally {
+      signal?.removeEventListener('abort', onAbort)
+    }
+  }
+}
+
+/** The RoqError for a signal that fired before the call started. */
+function aborted(signal) {
+  const reason = signal.reason instanceof Error ? `: ${signal.reason.message}` : ''
+  return new RoqError(`the call was aborted before it started${reason}`, { code: 'ABORTED' })
+}
+
+/** Calls the caller's onProgress with an object of the caller's realm; an error it throws becomes a warning. */
+function progressReporter(onProgress) {
+  return (json) => {
+    try {
+      onProgress(JSON.parse(json))
+    } catch (error) {
+      process.emitWarning(error instanceof Error ? error : String(error), { code: 'ROQ_INVITES_ON_PROGRESS' })
+    }
   }
 }
 
@@ -200,9 +271,14 @@ class Emulator {
     return settleJson(this.#native.outbox(toJson(filter, 'outbox filter')))
   }
 
-  /** How many requests each endpoint has answered. */
+  /** How many requests each endpoint has answered, and how many a fault spoiled. */
   stats() {
     return JSON.parse(this.#native.stats())
+  }
+
+  /** Makes the next requests fail or slow down, in order (see Fault in index.d.ts); `[]` clears the queue. */
+  faults(faults) {
+    callNative(() => this.#native.setFaults(toJson(Array.isArray(faults) ? faults : [faults], 'faults')))
   }
 
   /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */

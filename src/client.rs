@@ -1,15 +1,21 @@
-//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`.
+//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`, and `AbortHandle`, which
+//! the JavaScript side cancels when a call's `AbortSignal` fires.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
 use roq_invites::{
-  AcceptUserInvite, Client, ClientOptions, Config, IdArgs, SendUserInvites, TokenArgs, UpdateUserInviteArgs,
-  UserInviteIdArgs, UserInvitesArgs,
+  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, IdArgs, OnExisting, SendOptions, SendUserInvites,
+  TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use crate::error::{spawn_json, to_js};
 
@@ -17,6 +23,31 @@ use crate::error::{spawn_json, to_js};
 pub struct NativeClient {
   client: Client,
 }
+
+/// Cancels the call it is passed to; `index.js` calls `abort()` when the caller's
+/// `AbortSignal` fires.
+#[napi]
+#[derive(Default)]
+pub struct AbortHandle {
+  token: CancellationToken,
+}
+
+#[napi]
+impl AbortHandle {
+  #[napi(constructor)]
+  pub fn new() -> Self {
+    Self::default()
+  }
+
+  #[napi]
+  pub fn abort(&self) {
+    self.token.cancel();
+  }
+}
+
+/// Called with the JSON of `{ completed, total, succeeded, failed }`. Weak: it never keeps
+/// Node running by itself, and calls never wait for the JavaScript thread.
+pub type ProgressCallback = ThreadsafeFunction<String, Unknown<'static>, String, Status, false, true>;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -32,9 +63,43 @@ struct BaasArgs {
   session_jwt: String,
 }
 
+/// The options every operation takes (the `signal` is passed as an `AbortHandle`).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct OperationOptions {
+  #[serde(default)]
+  timeout_ms: Option<u64>,
+  #[serde(default)]
+  max_retries: Option<u32>,
+}
+
+/// The options of `sendUserInvites` (`onProgress` is passed as a callback).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SendInvitesOptions {
+  #[serde(default)]
+  timeout_ms: Option<u64>,
+  #[serde(default)]
+  max_retries: Option<u32>,
+  #[serde(default)]
+  batch_size: Option<usize>,
+  #[serde(default)]
+  concurrency: Option<usize>,
+  #[serde(default)]
+  on_existing: Option<OnExisting>,
+}
+
+fn call_options(timeout_ms: Option<u64>, max_retries: Option<u32>, abort: Option<&AbortHandle>) -> CallOptions {
+  CallOptions {
+    timeout: timeout_ms.map(Duration::from_millis),
+    max_retries,
+    cancel: abort.map(|handle| handle.token.clone()),
+  }
+}
+
 #[napi]
 impl NativeClient {
-  /// `options`: JSON of `{ host, environmentId, apiKey, timeoutMs? }`.
+  /// `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`.
   #[napi(constructor)]
   pub fn new(env: Env, options: String) -> Result<Self> {
     let client = from_json::<ClientOptions>(&options, "options")
@@ -74,35 +139,92 @@ impl NativeClient {
     client.map(|client| Self { client }).map_err(|e| to_js(&env, &e))
   }
 
-  /// `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); resolves to the
-  /// JSON of `{ success, errors }`.
+  /// `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
+  /// `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Resolves to the JSON
+  /// of `{ success, errors }`.
   #[napi]
-  pub fn send_user_invites<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "sendUserInvites", |c, a: SendUserInvites| async move {
-      c.send_user_invites(&a).await
+  pub fn send_user_invites<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+    on_progress: Option<ProgressCallback>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    let client = self.client.clone();
+    let cancel = call_options(None, None, abort).cancel;
+    spawn_json(env, async move {
+      let request: SendUserInvites = from_json(&args, "sendUserInvites argument")?;
+      let options: SendInvitesOptions = from_json(&options, "sendUserInvites options")?;
+      let client = client.with_call_options(CallOptions {
+        cancel,
+        ..call_options(options.timeout_ms, options.max_retries, None)
+      })?;
+      let defaults = SendOptions::default();
+      let on_progress = on_progress.map(Arc::new).map(|callback| {
+        Arc::new(move |progress| {
+          let json = serde_json::to_string(&progress).unwrap_or_default();
+          callback.call(json, ThreadsafeFunctionCallMode::NonBlocking);
+        }) as Arc<dyn Fn(roq_invites::Progress) + Send + Sync>
+      });
+      let send = SendOptions {
+        batch_size: options.batch_size.unwrap_or(defaults.batch_size),
+        concurrency: options.concurrency.unwrap_or(defaults.concurrency),
+        on_existing: options.on_existing.unwrap_or(defaults.on_existing),
+        on_progress,
+      };
+      client.send_user_invites_with(&request, &send).await
     })
   }
 
   /// `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite.
   #[napi]
-  pub fn resend_user_invite<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "resendUserInvite", |c, a: UserInviteIdArgs| async move {
-      c.resend_user_invite(&a).await
-    })
+  pub fn resend_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "resendUserInvite",
+      |c, a: UserInviteIdArgs| async move { c.resend_user_invite(&a).await },
+    )
   }
 
   /// `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite.
   #[napi]
-  pub fn cancel_user_invite<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "cancelUserInvite", |c, a: UserInviteIdArgs| async move {
-      c.cancel_user_invite(&a).await
-    })
+  pub fn cancel_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "cancelUserInvite",
+      |c, a: UserInviteIdArgs| async move { c.cancel_user_invite(&a).await },
+    )
   }
 
   /// `args`: JSON of `{ id }`; resolves to the JSON of the invite.
   #[napi]
-  pub fn user_invite<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "userInvite", |c, a: IdArgs| async move {
+  pub fn user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(env, args, options, abort, "userInvite", |c, a: IdArgs| async move {
       c.user_invite(&a).await
     })
   }
@@ -110,44 +232,90 @@ impl NativeClient {
   /// `args`: JSON of `{ filter?, limit?, offset?, order?, search? }`; resolves to the JSON of
   /// `{ data, totalCount }`.
   #[napi]
-  pub fn user_invites<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "userInvites", |c, a: UserInvitesArgs| async move {
-      c.user_invites(&a).await
-    })
+  pub fn user_invites<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "userInvites",
+      |c, a: UserInvitesArgs| async move { c.user_invites(&a).await },
+    )
   }
 
   /// `args`: JSON of `{ data: { token } }` (V2) or `{ acceptUserInvite: { token } }` (V1).
   #[napi]
-  pub fn accept_user_invite<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "acceptUserInvite", |c, a: AcceptUserInvite| async move {
-      c.accept_user_invite(&a).await
-    })
+  pub fn accept_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "acceptUserInvite",
+      |c, a: AcceptUserInvite| async move { c.accept_user_invite(&a).await },
+    )
   }
 
   /// `args`: JSON of `{ token }`; resolves to the JSON of `{ isValid, isExpired, email }`.
   #[napi]
-  pub fn check_user_invite_token<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "checkUserInviteToken", |c, a: TokenArgs| async move {
-      c.check_user_invite_token(&a).await
-    })
+  pub fn check_user_invite_token<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "checkUserInviteToken",
+      |c, a: TokenArgs| async move { c.check_user_invite_token(&a).await },
+    )
   }
 
   /// `args`: JSON of `{ id, userInvite }`; resolves to the JSON of the invite.
   #[napi]
-  pub fn update_user_invite<'env>(&self, env: &'env Env, args: String) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, "updateUserInvite", |c, a: UpdateUserInviteArgs| async move {
-      c.update_user_invite(&a).await
-    })
+  pub fn update_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, String>> {
+    self.call(
+      env,
+      args,
+      options,
+      abort,
+      "updateUserInvite",
+      |c, a: UpdateUserInviteArgs| async move { c.update_user_invite(&a).await },
+    )
   }
 }
 
 impl NativeClient {
-  /// Reads `args` as an `A` and runs `operation` with it on a clone of the client; the promise
-  /// resolves to the JSON of the result.
+  /// Reads `args` as an `A` and `options` as [`OperationOptions`], and runs `operation` with a
+  /// client that has those options; the promise resolves to the JSON of the result.
   fn call<'env, A, T, F, Fut>(
     &self,
     env: &'env Env,
     args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
     operation_name: &'static str,
     operation: F,
   ) -> Result<PromiseRaw<'env, String>>
@@ -158,8 +326,14 @@ impl NativeClient {
     Fut: Future<Output = roq_invites::Result<T>> + Send + 'static,
   {
     let client = self.client.clone();
+    let cancel = call_options(None, None, abort).cancel;
     spawn_json(env, async move {
       let args: A = from_json(&args, &format!("{operation_name} argument"))?;
+      let options: OperationOptions = from_json(&options, &format!("{operation_name} options"))?;
+      let client = client.with_call_options(CallOptions {
+        cancel,
+        ..call_options(options.timeout_ms, options.max_retries, None)
+      })?;
       operation(client, args).await
     })
   }

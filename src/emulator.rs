@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use roq_emulator::{Emulator, EmulatorOptions, OutboxFilter, StartError};
+use roq_emulator::{Emulator, EmulatorOptions, Fault, OutboxFilter, StartError};
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
@@ -69,6 +69,14 @@ impl NativeEmulator {
   #[napi]
   pub fn stats(&self) -> String {
     serde_json::to_string(&self.emulator.stats()).unwrap_or_default()
+  }
+
+  /// `faults`: JSON of a list of faults; replaces the queue (`[]` clears it).
+  #[napi]
+  pub fn set_faults(&self, env: Env, faults: String) -> Result<()> {
+    let faults = from_json::<Vec<Fault>>(&faults, "faults").map_err(|e| to_js(&env, &e))?;
+    self.emulator.set_faults(faults);
+    Ok(())
   }
 
   /// Moves the emulator's clock by `ms` milliseconds.

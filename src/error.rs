@@ -18,6 +18,12 @@ pub(crate) fn to_js(env: &Env, error: &Error) -> napi::Error {
     if let Some(error_code) = error.error_code() {
       object.set("errorCode", error_code)?;
     }
+    if let Some(retry_after) = error.retry_after() {
+      object.set("retryAfterMs", retry_after.as_millis() as f64)?;
+    }
+    if let Some(partial) = error.partial().and_then(|p| serde_json::to_string(p).ok()) {
+      object.set("partialJson", partial)?;
+    }
     Ok(napi::Error::from(object.to_unknown()))
   };
   build().unwrap_or_else(|failure| failure)

@@ -15,6 +15,8 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod faults;
+
 mod invites;
 mod lifecycle;
 mod listing;
@@ -38,12 +40,16 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use url::Url;
 
+pub use faults::{Fault, FaultAnswer, FaultTarget};
 pub use invites::is_email;
+
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{MAX_INVITES_PER_CALL, Stats};
 
 use crate::auth::Credentials;
+use crate::faults::Faults;
 use crate::platform::{Clock, Counters, Platform, Rules};
+
 use crate::store::Store;
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
@@ -150,6 +156,8 @@ impl Emulator {
     let token_lifetime = millis(options.token_lifetime_ms, DEFAULT_TOKEN_LIFETIME);
     let platform = Arc::new(Platform {
       store,
+      faults: Faults::default(),
+
       clock: Clock::default(),
       counters: Counters::default(),
       credentials: Credentials::new(
@@ -210,6 +218,12 @@ impl Emulator {
   /// this clock, so tests need not sleep.
   pub fn advance_clock(&self, ms: i64) {
     self.platform.clock.advance(ms);
+  }
+
+  /// Makes the next requests fail (or slow down) as `faults` say, in order; an empty list
+  /// clears the queue. See [`Fault`].
+  pub fn set_faults(&self, faults: Vec<Fault>) {
+    self.platform.faults.set(faults);
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use url::Url;
 
 use crate::auth::Credentials;
+use crate::faults::Faults;
+
 use crate::store::Store;
 
 /// Who is calling, once the headers have been checked.
@@ -101,6 +103,7 @@ pub struct Counters {
   pub service_account_tokens: AtomicU64,
   pub user_tokens: AtomicU64,
   pub graphql: AtomicU64,
+  pub faults: AtomicU64,
 }
 
 /// A snapshot of [`Counters`].
@@ -110,6 +113,8 @@ pub struct Stats {
   pub service_account_tokens: u64,
   pub user_tokens: u64,
   pub graphql: u64,
+  /// Requests a fault slowed down or spoiled.
+  pub faults: u64,
 }
 
 impl Counters {
@@ -122,6 +127,7 @@ impl Counters {
       service_account_tokens: self.service_account_tokens.load(Ordering::Relaxed),
       user_tokens: self.user_tokens.load(Ordering::Relaxed),
       graphql: self.graphql.load(Ordering::Relaxed),
+      faults: self.faults.load(Ordering::Relaxed),
     }
   }
 }
@@ -140,6 +146,8 @@ pub struct Rules {
 /// Everything the endpoints share.
 pub struct Platform {
   pub store: Store,
+  pub faults: Faults,
+
   pub clock: Clock,
   pub counters: Counters,
   pub credentials: Credentials,

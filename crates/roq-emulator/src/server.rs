@@ -15,6 +15,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::auth::SERVICE_ACCOUNT_EMAIL;
+use crate::faults::{self, Fault};
+
 use crate::mail::OutboxFilter;
 use crate::platform::{Counters, Platform, Principal, Problem};
 use crate::schema::{self, RoqSchema};
@@ -33,6 +35,11 @@ pub fn router(platform: Arc<Platform>) -> Router {
     .route("/v01/server/graphql", post(server_graphql))
     .route("/v01/graphql", post(browser_graphql))
     .route("/__emulator/outbox", get(outbox))
+    .route("/__emulator/faults", post(set_faults))
+    .layer(axum::middleware::from_fn_with_state(
+      Arc::clone(&platform),
+      faults::inject,
+    ))
     .with_state(AppState { platform, schema })
 }
 
@@ -212,8 +219,32 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap, Query(filter)
   }
 }
 
+/// `POST /__emulator/faults`: replaces the fault queue with the JSON list in the body (a single
+/// fault is a list of one; `[]` clears it).
+async fn set_faults(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let faults = check_emulator_access(&state.platform, &headers).and_then(|()| {
+    let value: Value = parse_body(&body)?;
+    let list = if value.is_array() {
+      value
+    } else {
+      Value::Array(vec![value])
+    };
+    serde_json::from_value::<Vec<Fault>>(list)
+      .map_err(|e| Problem::BadRequest(format!("The faults are not valid: {e}")))
+  });
+  match faults {
+    Ok(faults) => {
+      let count = faults.len();
+      state.platform.faults.set(faults);
+      Json(json!({ "queued": count })).into_response()
+    }
+    Err(problem) => problem_response(&problem),
+  }
+}
+
 #[cfg(test)]
 mod tests {
+
   use super::*;
 
   #[test]

@@ -16,9 +16,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
-use crate::transport::Transport;
+use crate::transport::Call;
 
 /// The service account's email: a constant of the platform (and the SDK's cache key for it).
 pub(crate) const SERVICE_ACCOUNT_EMAIL: &str = "project-service-account@roq.tech";
@@ -96,20 +95,20 @@ impl TokenCache {
 
   /// The bearer token for `identity`, fetched (once, however many calls ask) when missing or
   /// about to expire.
-  pub async fn bearer(&self, identity: &Identity, config: &Config, transport: &Transport) -> Result<SecretString> {
+  pub async fn bearer(&self, identity: &Identity, call: &Call<'_>) -> Result<SecretString> {
     match identity {
       Identity::Baas { access_token } => Ok(access_token.clone()),
-      Identity::ServiceAccount => self.service_token(config, transport).await,
+      Identity::ServiceAccount => self.service_token(call).await,
       Identity::User { user_id, expires_in } => {
         self
           .get_or_fetch(user_id, || async {
-            let service = self.service_token(config, transport).await?;
-            match fetch_user_token(config, transport, &service, user_id, *expires_in).await {
+            let service = self.service_token(call).await?;
+            match fetch_user_token(call, &service, user_id, *expires_in).await {
               // The service token itself may be what was refused (e.g. the platform restarted).
               Err(e) if e.code() == ErrorCode::Unauthorized => {
                 self.forget_key(SERVICE_ACCOUNT_EMAIL, &service).await;
-                let service = self.service_token(config, transport).await?;
-                fetch_user_token(config, transport, &service, user_id, *expires_in).await
+                let service = self.service_token(call).await?;
+                fetch_user_token(call, &service, user_id, *expires_in).await
               }
               fetched => fetched,
             }
@@ -119,9 +118,9 @@ impl TokenCache {
     }
   }
 
-  async fn service_token(&self, config: &Config, transport: &Transport) -> Result<SecretString> {
+  async fn service_token(&self, call: &Call<'_>) -> Result<SecretString> {
     self
-      .get_or_fetch(SERVICE_ACCOUNT_EMAIL, || fetch_service_token(config, transport))
+      .get_or_fetch(SERVICE_ACCOUNT_EMAIL, || fetch_service_token(call))
       .await
   }
 
@@ -196,15 +195,15 @@ pub(crate) fn jwt_payload(token: &str) -> Option<serde_json::Map<String, Value>>
   serde_json::from_slice(&bytes).ok()
 }
 
-async fn fetch_service_token(config: &Config, transport: &Transport) -> Result<SecretString> {
+async fn fetch_service_token(call: &Call<'_>) -> Result<SecretString> {
+  let config = call.config;
   let body = json!({
     "email": SERVICE_ACCOUNT_EMAIL,
     "environmentId": config.environment_id(),
     "apiKey": config.api_key().expose_secret(),
   });
   request_token(
-    config,
-    transport,
+    call,
     "v01/authorize/serviceAccount",
     HeaderMap::new(),
     &body,
@@ -214,12 +213,12 @@ async fn fetch_service_token(config: &Config, transport: &Transport) -> Result<S
 }
 
 async fn fetch_user_token(
-  config: &Config,
-  transport: &Transport,
+  call: &Call<'_>,
   service_token: &SecretString,
   user_id: &str,
   expires_in: Option<u64>,
 ) -> Result<SecretString> {
+  let config = call.config;
   let mut body = json!({
     "environmentId": config.environment_id(),
     "apiKey": config.api_key().expose_secret(),
@@ -230,15 +229,7 @@ async fn fetch_user_token(
   }
   let mut headers = HeaderMap::new();
   headers.insert("roq-platform-authorization", bearer_header(service_token)?);
-  request_token(
-    config,
-    transport,
-    "v01/authorize",
-    headers,
-    &body,
-    &format!("user {user_id:?}"),
-  )
-  .await
+  request_token(call, "v01/authorize", headers, &body, &format!("user {user_id:?}")).await
 }
 
 #[derive(Deserialize)]
@@ -253,15 +244,14 @@ struct TokenReply {
 }
 
 async fn request_token(
-  config: &Config,
-  transport: &Transport,
+  call: &Call<'_>,
   path: &str,
   headers: HeaderMap,
   body: &Value,
   whom: &str,
 ) -> Result<SecretString> {
   let body = serde_json::to_vec(body).expect("a JSON value always encodes");
-  let reply = transport.post_json(config.endpoint(path), headers, body.into()).await?;
+  let reply = call.post(path, headers, body.into()).await?;
   let parsed: Option<TokenReply> = if reply.is_json {
     serde_json::from_slice(&reply.body).ok()
   } else {

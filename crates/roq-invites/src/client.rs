@@ -1,7 +1,10 @@
-//! The client: a configuration, one HTTP connection pool, one token cache, and an identity.
+//! The client: a configuration, one HTTP connection pool, one token cache, one retry budget,
+//! and an identity. Every operation goes through [`Client::execute`], which owns retries,
+//! deadlines and cancellation.
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -10,20 +13,23 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
 
 use crate::auth::{Identity, TokenCache, bearer_header};
-use crate::config::Config;
+use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result};
 use crate::graphql;
-use crate::transport::Transport;
+use crate::retry::{RetryBudget, is_transient};
+use crate::transport::{Call, Transport};
 
-/// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool
-/// and the token cache.
+/// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,
+/// the token cache and the retry budget.
 #[derive(Clone)]
 pub struct Client {
   shared: Arc<Shared>,
   identity: Identity,
+  call: CallOptions,
 }
 
 /// What every client made from one `Client::new` shares.
@@ -31,8 +37,30 @@ struct Shared {
   config: Config,
   transport: Transport,
   tokens: TokenCache,
+  budget: RetryBudget,
   /// `Basic base64(environmentId:apiKey)`, sent on every server GraphQL call.
   server_authorization: HeaderValue,
+}
+
+/// Settings for the calls of one client: see [`Client::with_call_options`].
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+  /// How long a call may take, retries included; the configuration's timeout if absent.
+  pub timeout: Option<Duration>,
+  /// How many times a failed call is retried; the configuration's policy if absent.
+  pub max_retries: Option<u32>,
+  /// Cancels the call (`ABORTED`) when cancelled.
+  pub cancel: Option<CancellationToken>,
+}
+
+/// Whether an attempt whose outcome is unknown (the answer was lost) may simply be repeated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Replay {
+  /// Repeating it cannot do anything twice: reads, and updates to the same values.
+  Safe,
+  /// Repeating it could (a second mail, a second acceptance): only failures that show the
+  /// platform did nothing are retried, and the caller reconciles the rest.
+  Never,
 }
 
 impl Client {
@@ -43,14 +71,16 @@ impl Client {
       .expect("base64 is always a valid header value");
     server_authorization.set_sensitive(true);
     let shared = Shared {
-      transport: Transport::new(config.timeout())?,
+      transport: Transport::new()?,
       config,
       tokens: TokenCache::default(),
+      budget: RetryBudget::default(),
       server_authorization,
     };
     Ok(Self {
       shared: Arc::new(shared),
       identity: Identity::ServiceAccount,
+      call: CallOptions::default(),
     })
   }
 
@@ -66,13 +96,13 @@ impl Client {
   /// The same client acting as the environment's service account.
   pub fn as_super_admin(&self) -> Self {
     Self {
-      shared: Arc::clone(&self.shared),
       identity: Identity::ServiceAccount,
+      ..self.clone()
     }
   }
 
-  /// The same client acting as the platform user `user_id`; `expires_in` is passed to the
-  /// platform's user-token endpoint as given.
+  /// The same client acting as the platform user `user_id`; `expires_in` (seconds) is passed
+  /// to the platform's user-token endpoint.
   pub fn as_user(&self, user_id: &str, expires_in: Option<u64>) -> Result<Self> {
     let user_id = user_id.trim();
     if user_id.is_empty() {
@@ -80,50 +110,123 @@ impl Client {
         "userId: must not be empty; pass the ROQ user id to act as",
       ));
     }
-    let identity = Identity::User {
-      user_id: user_id.to_owned(),
-      expires_in,
-    };
     Ok(Self {
-      shared: Arc::clone(&self.shared),
-      identity,
+      identity: Identity::User {
+        user_id: user_id.to_owned(),
+        expires_in,
+      },
+      ..self.clone()
     })
   }
 
   /// The same client acting as the signed-in user of a ROQ BaaS app, from its session JWT (the
   /// `roq-session-token` cookie).
   pub fn with_baas_token(&self, session_jwt: &str) -> Result<Self> {
-    let identity = Identity::from_baas_session(session_jwt)?;
     Ok(Self {
-      shared: Arc::clone(&self.shared),
-      identity,
+      identity: Identity::from_baas_session(session_jwt)?,
+      ..self.clone()
     })
   }
 
-  /// Runs one GraphQL operation and reads `data.<root field>` as `T`. A token the platform
-  /// rejects is dropped and fetched again, once, before the error reaches the caller.
+  /// The same client with other settings for its calls (a deadline, retries, cancellation).
+  pub fn with_call_options(&self, call: CallOptions) -> Result<Self> {
+    call.timeout.map(check_timeout).transpose()?;
+    call.max_retries.map(check_max_retries).transpose()?;
+    Ok(Self { call, ..self.clone() })
+  }
+
+  pub(crate) fn call_options(&self) -> &CallOptions {
+    &self.call
+  }
+
+  /// Takes the cost of a retry after `error` from the family's budget; false if it is spent.
+  pub(crate) fn spend_retry(&self, error: &Error) -> bool {
+    self.shared.budget.try_spend(error)
+  }
+
+  /// When a call starting now must be done.
+  pub(crate) fn deadline(&self) -> Instant {
+    Instant::now() + self.call.timeout.unwrap_or(self.shared.config.timeout())
+  }
+
+  /// Runs one GraphQL operation and reads `data.<root field>` as `T`.
+  ///
+  /// A token the platform rejects is dropped and fetched again, once. Transient failures are
+  /// retried with backoff while the retry budget and the deadline allow; after an attempt whose
+  /// outcome is unknown, only a [`Replay::Safe`] operation is repeated.
   pub(crate) async fn execute<V: Serialize, T: DeserializeOwned>(
     &self,
     operation: &Operation,
     variables: &V,
+    replay: Replay,
+  ) -> Result<T> {
+    self.execute_until(operation, variables, replay, self.deadline()).await
+  }
+
+  pub(crate) async fn execute_until<V: Serialize, T: DeserializeOwned>(
+    &self,
+    operation: &Operation,
+    variables: &V,
+    replay: Replay,
+    deadline: Instant,
   ) -> Result<T> {
     let body = Bytes::from(graphql::request_body(operation, variables)?);
+    let call = Call {
+      config: &self.shared.config,
+      transport: &self.shared.transport,
+      deadline,
+    };
+    let policy = self.shared.config.retry_policy();
+    let max_retries = self.call.max_retries.unwrap_or(policy.max_retries);
     let mut may_refresh = TokenCache::can_refresh(&self.identity);
+    let mut retries = 0;
     loop {
-      let bearer = self.bearer().await?;
-      let result = self.post_graphql(operation, &bearer, body.clone()).await;
-      match result {
-        Err(e) if e.code() == ErrorCode::Unauthorized && may_refresh => {
-          self.shared.tokens.forget(&self.identity, &bearer).await;
-          may_refresh = false;
-        }
-        other => return other.map_err(|e| self.redact(e, &bearer)),
+      // Token requests are always safe to repeat: nothing has been sent to GraphQL yet.
+      let (error, bearer) = match self
+        .guard(deadline, self.shared.tokens.bearer(&self.identity, &call))
+        .await
+      {
+        Err(error) => (error, None),
+        Ok(bearer) => match self
+          .guard(deadline, self.post_graphql(&call, operation, &bearer, body.clone()))
+          .await
+        {
+          Ok(value) => {
+            self.shared.budget.refund();
+            return Ok(value);
+          }
+          Err(error) if error.code() == ErrorCode::Unauthorized && may_refresh => {
+            self.shared.tokens.forget(&self.identity, &bearer).await;
+            may_refresh = false;
+            continue;
+          }
+          Err(error) => (error, Some(bearer)),
+        },
+      };
+      let repeatable = bearer.is_none() || replay == Replay::Safe || !error.outcome_unknown();
+      let wait = policy.backoff(retries, &error);
+      let retry = retries < max_retries
+        && is_transient(&error)
+        && repeatable
+        && Instant::now() + wait < deadline
+        && self.shared.budget.try_spend(&error);
+      if !retry {
+        return Err(self.redact(error, bearer.as_ref()));
       }
+      self
+        .guard(deadline, async {
+          tokio::time::sleep(wait).await;
+          Ok(())
+        })
+        .await
+        .map_err(|e| self.redact(e, bearer.as_ref()))?;
+      retries += 1;
     }
   }
 
   async fn post_graphql<T: DeserializeOwned>(
     &self,
+    call: &Call<'_>,
     operation: &Operation,
     bearer: &SecretString,
     body: Bytes,
@@ -134,28 +237,44 @@ impl Client {
       "roq-platform-server-authorization",
       self.shared.server_authorization.clone(),
     );
-    let url = self.shared.config.endpoint("v01/server/graphql");
-    let reply = self.shared.transport.post_json(url, headers, body).await?;
+    let reply = call.post("v01/server/graphql", headers, body).await?;
     graphql::decode(operation, &reply)
   }
 
-  async fn bearer(&self) -> Result<SecretString> {
-    let Shared {
-      config,
-      transport,
-      tokens,
-      ..
-    } = &*self.shared;
-    let bearer = tokens.bearer(&self.identity, config, transport).await;
-    bearer.map_err(|e| self.redact(e, &SecretString::from(String::new())))
+  /// Runs `work` unless the call is cancelled (`ABORTED`) or its deadline passes (`TIMEOUT`)
+  /// first.
+  pub(crate) async fn guard<T>(&self, deadline: Instant, work: impl Future<Output = Result<T>>) -> Result<T> {
+    let cancelled = async {
+      match &self.call.cancel {
+        Some(token) => token.cancelled().await,
+        None => std::future::pending().await,
+      }
+    };
+    tokio::select! {
+      result = work => result,
+      () = cancelled => Err(Error::new(ErrorCode::Aborted, "the call was aborted").with_outcome_unknown()),
+      () = tokio::time::sleep_until(deadline.into()) => Err(self.deadline_error()),
+    }
+  }
+
+  fn deadline_error(&self) -> Error {
+    let limit = self.call.timeout.unwrap_or(self.shared.config.timeout());
+    Error::new(
+      ErrorCode::Timeout,
+      format!(
+        "the call did not complete within timeoutMs ({} ms), retries included; raise timeoutMs or check the platform",
+        limit.as_millis()
+      ),
+    )
+    .with_outcome_unknown()
   }
 
   /// Removes every secret from an error's message: a server that echoes what it was sent must
   /// not make us print the API key or a token.
-  fn redact(&self, error: Error, bearer: &SecretString) -> Error {
+  pub(crate) fn redact(&self, error: Error, bearer: Option<&SecretString>) -> Error {
     let secrets = [
       self.shared.config.api_key().expose_secret(),
-      bearer.expose_secret(),
+      bearer.map_or("", |b| b.expose_secret()),
       self
         .shared
         .server_authorization
@@ -172,6 +291,7 @@ impl fmt::Debug for Client {
     f.debug_struct("Client")
       .field("config", &self.shared.config)
       .field("identity", &self.identity)
+      .field("call", &self.call)
       .finish()
   }
 }

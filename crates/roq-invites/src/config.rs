@@ -8,9 +8,13 @@ use serde::Deserialize;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
+use crate::retry::RetryPolicy;
 
-/// How long one HTTP request may take before it fails with `TIMEOUT`.
+/// How long a call may take, retries included, before it fails with `TIMEOUT`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most retries a call may be given: more would only hide an outage.
+pub const MAX_RETRIES: u32 = 10;
 
 /// The environment variables [`Config::from_env`] reads, as ROQ's own docs name them.
 pub const ENV_HOST: &str = "ROQ_PLATFORM_URL";
@@ -27,6 +31,8 @@ pub struct ClientOptions {
   pub api_key: SecretString,
   #[serde(default)]
   pub timeout_ms: Option<u64>,
+  #[serde(default)]
+  pub max_retries: Option<u32>,
 }
 
 /// A checked configuration. The API key is kept as a secret: `Debug` prints `[REDACTED]`.
@@ -36,6 +42,7 @@ pub struct Config {
   environment_id: String,
   api_key: SecretString,
   timeout: Duration,
+  retry: RetryPolicy,
 }
 
 impl Config {
@@ -47,16 +54,20 @@ impl Config {
       environment_id: required("environmentId", environment_id)?.to_owned(),
       api_key: SecretString::from(required("apiKey", api_key)?.to_owned()),
       timeout: DEFAULT_TIMEOUT,
+      retry: RetryPolicy::default(),
     })
   }
 
   /// Checks an options object (see [`ClientOptions`]).
   pub fn from_options(options: ClientOptions) -> Result<Self> {
-    let config = Self::new(&options.host, &options.environment_id, options.api_key.expose_secret())?;
-    match options.timeout_ms {
-      Some(ms) => config.with_timeout(Duration::from_millis(ms)),
-      None => Ok(config),
+    let mut config = Self::new(&options.host, &options.environment_id, options.api_key.expose_secret())?;
+    if let Some(ms) = options.timeout_ms {
+      config = config.with_timeout(Duration::from_millis(ms))?;
     }
+    if let Some(max_retries) = options.max_retries {
+      config = config.with_max_retries(max_retries)?;
+    }
+    Ok(config)
   }
 
   /// Reads `ROQ_PLATFORM_URL`, `ROQ_ENVIRONMENT_ID` and `ROQ_API_KEY`.
@@ -73,14 +84,27 @@ impl Config {
   }
 
   /// Sets how long one HTTP request may take (at least 1 ms).
+  /// Sets how long a call may take, retries included (at least 1 ms).
   pub fn with_timeout(mut self, timeout: Duration) -> Result<Self> {
-    if timeout.is_zero() {
-      return Err(Error::invalid_argument(
-        "timeoutMs: must be at least 1 (milliseconds); leave it out for the default of 30000",
-      ));
-    }
-    self.timeout = timeout;
+    self.timeout = check_timeout(timeout)?;
     Ok(self)
+  }
+
+  /// Sets how many times a failed call is retried (0 to 10).
+  pub fn with_max_retries(mut self, max_retries: u32) -> Result<Self> {
+    self.retry.max_retries = check_max_retries(max_retries)?;
+    Ok(self)
+  }
+
+  /// Sets the retry policy: how many retries, and the backoff's base and cap.
+  pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Result<Self> {
+    check_max_retries(retry.max_retries)?;
+    self.retry = retry;
+    Ok(self)
+  }
+
+  pub fn retry_policy(&self) -> RetryPolicy {
+    self.retry
   }
 
   pub fn environment_id(&self) -> &str {
@@ -100,6 +124,24 @@ impl Config {
     // `base` always ends with '/', so joining keeps any path prefix the host has.
     self.base.join(path).expect("a relative path joins onto a base URL")
   }
+}
+
+pub(crate) fn check_timeout(timeout: Duration) -> Result<Duration> {
+  if timeout.is_zero() {
+    return Err(Error::invalid_argument(
+      "timeoutMs: must be at least 1 (milliseconds); leave it out for the default of 30000",
+    ));
+  }
+  Ok(timeout)
+}
+
+pub(crate) fn check_max_retries(max_retries: u32) -> Result<u32> {
+  if max_retries > MAX_RETRIES {
+    return Err(Error::invalid_argument(format!(
+      "maxRetries: must be between 0 and {MAX_RETRIES}; it is {max_retries} (leave it out for the default of 2)"
+    )));
+  }
+  Ok(max_retries)
 }
 
 fn required<'a>(field: &str, value: &'a str) -> Result<&'a str> {

@@ -1,6 +1,9 @@
 //! One error type for every failure, with a stable machine-readable [`ErrorCode`].
 
 use std::fmt;
+use std::time::Duration;
+
+use crate::types::SendUserInvitesResult;
 
 /// The stable codes a caller can branch on. They never change meaning between releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -73,13 +76,16 @@ impl fmt::Display for ErrorCode {
 /// the platform said (`status_code`, `error_code`) when it said anything.
 ///
 /// Messages never contain the API key or a token: nothing that builds one has access to them.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
   code: ErrorCode,
   message: String,
   status_code: Option<u16>,
   error_code: Option<String>,
+  retry_after: Option<Duration>,
+  outcome_unknown: bool,
+  partial: Option<Box<SendUserInvitesResult>>,
 }
 
 /// The result of every fallible call in this crate.
@@ -93,6 +99,9 @@ impl Error {
       message: message.into(),
       status_code: None,
       error_code: None,
+      retry_after: None,
+      outcome_unknown: false,
+      partial: None,
     }
   }
 
@@ -109,10 +118,9 @@ impl Error {
   /// An error the platform reported, with its HTTP-like status and its own error code.
   pub fn from_platform(status_code: u16, error_code: Option<String>, message: impl Into<String>) -> Self {
     Self {
-      code: ErrorCode::from_http_status(status_code),
-      message: message.into(),
       status_code: Some(status_code),
       error_code,
+      ..Self::new(ErrorCode::from_http_status(status_code), message)
     }
   }
 
@@ -134,8 +142,39 @@ impl Error {
     self.error_code.as_deref()
   }
 
+  /// How long the platform asked us to wait (`Retry-After`), when it did.
+  pub fn retry_after(&self) -> Option<Duration> {
+    self.retry_after
+  }
+
+  /// Whether the request may have been carried out although the answer was lost (a timeout or
+  /// a broken connection after it was sent, a 5xx, an unreadable answer).
+  pub fn outcome_unknown(&self) -> bool {
+    self.outcome_unknown
+  }
+
+  /// For a bulk send that was aborted or ran out of time: what was done before it stopped.
+  pub fn partial(&self) -> Option<&SendUserInvitesResult> {
+    self.partial.as_deref()
+  }
+
   pub(crate) fn with_status(mut self, status_code: u16) -> Self {
     self.status_code = Some(status_code);
+    self
+  }
+
+  pub(crate) fn with_retry_after(mut self, retry_after: Duration) -> Self {
+    self.retry_after = Some(retry_after);
+    self
+  }
+
+  pub(crate) fn with_outcome_unknown(mut self) -> Self {
+    self.outcome_unknown = true;
+    self
+  }
+
+  pub(crate) fn with_partial(mut self, partial: SendUserInvitesResult) -> Self {
+    self.partial = Some(Box::new(partial));
     self
   }
 

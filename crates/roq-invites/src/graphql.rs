@@ -76,6 +76,18 @@ struct PlatformResponse {
 
 /// Reads the answer to `operation` and deserializes `data.<root field>` into `T`.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> Result<T> {
+  decode_answer(operation, reply).map_err(|error| {
+    // A server error, or an answer we cannot read, may come after the work was done.
+    let unknown = error.status_code().is_some_and(|s| s >= 500) || error.code() == ErrorCode::ProtocolError;
+    let error = if unknown { error.with_outcome_unknown() } else { error };
+    match reply.retry_after {
+      Some(after) => error.with_retry_after(after),
+      None => error,
+    }
+  })
+}
+
+fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> Result<T> {
   let name = operation.name;
   let envelope: Option<Envelope> = if reply.is_json {
     serde_json::from_slice(&reply.body).ok()
@@ -171,6 +183,7 @@ mod tests {
       status,
       is_json,
       body: body.as_bytes().to_vec(),
+      retry_after: None,
     }
   }
 

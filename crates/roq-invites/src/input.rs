@@ -9,32 +9,34 @@ use crate::error::{Error, Result};
 /// Parses `json` as a `T`. `what` names the argument in messages when the problem is at its root
 /// (e.g. `options`).
 pub fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
-  // Every argument is an object; say so plainly rather than in serde's words for enums.
-  match json.trim_start().chars().next() {
-    Some('{') => {}
-    Some('n') | None => {
-      return Err(Error::invalid_argument(format!(
-        "{what}: expected an object, got null or undefined"
-      )));
-    }
-    Some('[') => {
-      return Err(Error::invalid_argument(format!(
-        "{what}: expected an object, got an array"
-      )));
-    }
-    Some(_) => {
-      return Err(Error::invalid_argument(format!(
-        "{what}: expected an object, got {}",
-        json.trim()
-      )));
-    }
+  // Every argument is a value; serde would call a missing one "EOF while parsing a value".
+  if matches!(json.trim(), "" | "null") {
+    return Err(Error::invalid_argument(format!(
+      "{what}: expected an object, got null or undefined"
+    )));
   }
   let deserializer = &mut serde_json::Deserializer::from_str(json);
   let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
     let path = e.path().to_string();
-    Error::invalid_argument(explain(&path, what, &e.into_inner().to_string()))
+    let message = e.into_inner().to_string();
+    if path == "." && message.starts_with("expected value") {
+      // What serde says of a root it cannot take as the enum or struct it wants.
+      return Error::invalid_argument(format!("{what}: expected an object, got {}", describe(json)));
+    }
+    Error::invalid_argument(explain(&path, what, &message))
   })?;
   Ok(value)
+}
+
+/// A JSON value's kind, in JavaScript words.
+fn describe(json: &str) -> String {
+  match json.trim_start().chars().next() {
+    Some('[') => "an array".to_owned(),
+    Some('"') => "a string".to_owned(),
+    Some('t' | 'f') => "a boolean".to_owned(),
+    Some(_) => format!("the number {}", json.trim()),
+    None => "nothing".to_owned(),
+  }
 }
 
 /// Rewrites serde's message for a JavaScript caller, with the path in front (`what` when the
@@ -144,7 +146,7 @@ mod tests {
     let options = from_json::<crate::ClientOptions>(r#"{"host":"h","environmentId":"e"}"#, "options").unwrap_err();
     assert_eq!(options.message(), "apiKey: is required");
     assert_eq!(message("[]"), "args: expected an object, got an array");
-    assert_eq!(message("\"x\""), "args: expected an object, got \"x\"");
+    assert_eq!(message("\"x\""), "args: \"x\" is not one of userInvites or data");
   }
 
   #[test]

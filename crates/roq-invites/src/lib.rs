@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 mod auth;
+mod bulk;
 mod client;
 mod config;
 mod documents;
@@ -32,10 +33,16 @@ mod error;
 mod graphql;
 pub mod input;
 mod invites;
+mod retry;
 mod transport;
+mod validate;
+
 pub mod types;
 
-pub use client::Client;
-pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST};
+pub use bulk::{MAX_BATCH_SIZE, MAX_CONCURRENCY, OnExisting, Progress, SendOptions};
+pub use client::{CallOptions, Client};
+pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
+pub use retry::RetryPolicy;
 pub use types::*;
+pub use validate::{MAX_INVITES_PER_CALL, is_email};

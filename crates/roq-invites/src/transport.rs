@@ -1,13 +1,16 @@
 //! HTTP: one shared reqwest client (rustls, keep-alive pool), JSON bodies, and the mapping of
 //! transport failures to `NETWORK_ERROR` / `TIMEOUT`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use url::Url;
 
+use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
+
+use crate::retry::parse_retry_after;
 
 /// A body larger than this is not an answer we can use; it fails instead of filling memory.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -18,6 +21,8 @@ pub(crate) struct Reply {
   /// Whether the body is JSON by its content type (the rule graphql-request applies).
   pub is_json: bool,
   pub body: Vec<u8>,
+  /// The `Retry-After` the platform sent, if any.
+  pub retry_after: Option<Duration>,
 }
 
 impl Reply {
@@ -39,76 +44,86 @@ impl Reply {
 
 pub(crate) struct Transport {
   http: reqwest::Client,
-  timeout: Duration,
 }
 
 impl Transport {
-  pub fn new(timeout: Duration) -> Result<Self> {
+  pub fn new() -> Result<Self> {
     // reqwest is built with `rustls-no-provider`: ring is smaller and faster to build than
     // aws-lc. Installing fails only when a provider is already installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder()
-      .timeout(timeout)
-      .connect_timeout(timeout.min(Duration::from_secs(10)))
+      .connect_timeout(CONNECT_TIMEOUT)
       .user_agent(concat!("roq-invites/", env!("CARGO_PKG_VERSION")))
       .build()
       .map_err(|e| Error::new(ErrorCode::NetworkError, format!("could not set up HTTP: {e}")))?;
-    Ok(Self { http, timeout })
+    Ok(Self { http })
   }
 
-  /// POSTs a JSON body and reads the whole answer.
-  pub async fn post_json(&self, url: Url, mut headers: HeaderMap, body: Bytes) -> Result<Reply> {
+  /// POSTs a JSON body and reads the whole answer, within `timeout`.
+  pub async fn post_json(&self, url: Url, mut headers: HeaderMap, body: Bytes, timeout: Duration) -> Result<Reply> {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    let failed = |e: reqwest::Error| transport_error(&url, &e, timeout);
     let mut response = self
       .http
       .post(url.clone())
       .headers(headers)
       .body(body)
+      .timeout(timeout)
       .send()
       .await
-      .map_err(|e| self.transport_error(&url, &e))?;
+      .map_err(failed)?;
+    let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let is_json = header(CONTENT_TYPE).is_some_and(is_json_content_type);
+    let retry_after = header(RETRY_AFTER).and_then(parse_retry_after);
     let status = response.status().as_u16();
-    let is_json = response
-      .headers()
-      .get(CONTENT_TYPE)
-      .and_then(|v| v.to_str().ok())
-      .is_some_and(is_json_content_type);
     let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| self.transport_error(&url, &e))? {
+    while let Some(chunk) = response.chunk().await.map_err(failed)? {
       if body.len() + chunk.len() > MAX_BODY_BYTES {
-        return Err(Error::protocol(format!(
+        let message = format!(
           "the answer from {url} is larger than {} MiB; is host pointing at the ROQ platform?",
           MAX_BODY_BYTES >> 20
-        )));
+        );
+        return Err(Error::protocol(message).with_outcome_unknown());
       }
       body.extend_from_slice(&chunk);
     }
-    Ok(Reply { status, is_json, body })
+    Ok(Reply {
+      status,
+      is_json,
+      body,
+      retry_after,
+    })
   }
+}
 
-  fn transport_error(&self, url: &Url, error: &reqwest::Error) -> Error {
-    if error.is_timeout() {
-      return Error::new(
-        ErrorCode::Timeout,
-        format!(
-          "{url} did not answer within {} ms; check that the platform is up, or raise timeoutMs",
-          self.timeout.as_millis()
-        ),
-      );
-    }
-    let cause = root_cause(error);
-    if error.is_connect() {
-      Error::new(
-        ErrorCode::NetworkError,
-        format!("could not connect to {url} ({cause}); is the platform running, and is host right?"),
-      )
-    } else {
-      Error::new(
-        ErrorCode::NetworkError,
-        format!("the connection to {url} failed ({cause})"),
-      )
-    }
+/// How long to wait for a connection; a platform that does not accept one in this time is down.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A failure to connect means the request never left; anything later (a timeout, a reset) means
+/// the platform may have carried it out.
+fn transport_error(url: &Url, error: &reqwest::Error, timeout: Duration) -> Error {
+  let cause = root_cause(error);
+  if error.is_connect() {
+    return Error::new(
+      ErrorCode::NetworkError,
+      format!("could not connect to {url} ({cause}); is the platform running, and is host right?"),
+    );
   }
+  let error = if error.is_timeout() {
+    Error::new(
+      ErrorCode::Timeout,
+      format!(
+        "{url} did not answer within {} ms; check that the platform is up, or raise timeoutMs",
+        timeout.as_millis()
+      ),
+    )
+  } else {
+    Error::new(
+      ErrorCode::NetworkError,
+      format!("the connection to {url} failed ({cause})"),
+    )
+  };
+  error.with_outcome_unknown()
 }
 
 /// The innermost cause of a transport error, e.g. "Connection refused (os error 111)".
@@ -130,4 +145,26 @@ fn is_json_content_type(value: &str) -> bool {
   ]
   .iter()
   .any(|prefix| value.starts_with(prefix))
+}
+
+/// One call to the platform: its configuration, the connection pool, and the deadline every
+/// request of the call (token requests included) must meet.
+pub(crate) struct Call<'a> {
+  pub config: &'a Config,
+  pub transport: &'a Transport,
+  pub deadline: Instant,
+}
+
+impl Call<'_> {
+  /// POSTs to `path` (e.g. `v01/server/graphql`) with what is left of the deadline.
+  pub async fn post(&self, path: &str, headers: HeaderMap, body: Bytes) -> Result<Reply> {
+    let left = self
+      .deadline
+      .saturating_duration_since(Instant::now())
+      .max(Duration::from_millis(1));
+    self
+      .transport
+      .post_json(self.config.endpoint(path), headers, body, left)
+      .await
+  }
 }

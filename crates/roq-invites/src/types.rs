@@ -87,12 +87,70 @@ pub enum SendUserInvites {
   V2(UserInvitesCreateV2),
 }
 
+/// What a send needs to know of one entry, whichever generation it came in.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EntryView<'a> {
+  pub email: &'a str,
+  pub created_by_user_id: &'a str,
+  /// The tenant the entry goes to, when the caller named it (V1 may leave it to the inviter's).
+  pub tenant_id: Option<&'a str>,
+  pub first_name: Option<&'a str>,
+  pub last_name: Option<&'a str>,
+}
+
 impl SendUserInvites {
+  pub fn len(&self) -> usize {
+    match self {
+      Self::V1(v1) => v1.user_invites.len(),
+      Self::V2(v2) => v2.user_invites.len(),
+    }
+  }
+
+  pub fn is_empty(&self) -> bool {
+    self.len() == 0
+  }
+
   /// The emails in the caller's order.
   pub fn emails(&self) -> Vec<&str> {
+    (0..self.len()).map(|i| self.entry(i).email).collect()
+  }
+
+  pub(crate) fn entry(&self, index: usize) -> EntryView<'_> {
     match self {
-      Self::V1(v1) => v1.user_invites.iter().map(|i| i.email.as_str()).collect(),
-      Self::V2(v2) => v2.user_invites.iter().map(|i| i.email.as_str()).collect(),
+      Self::V1(v1) => {
+        let e = &v1.user_invites[index];
+        EntryView {
+          email: &e.email,
+          created_by_user_id: &e.created_by_user_id,
+          tenant_id: e.tenant_id.as_deref().or(v1.tenant_id.as_deref()),
+          first_name: e.first_name.as_deref(),
+          last_name: e.last_name.as_deref(),
+        }
+      }
+      Self::V2(v2) => {
+        let e = &v2.user_invites[index];
+        EntryView {
+          email: &e.email,
+          created_by_user_id: &e.created_by_user_id,
+          tenant_id: Some(&v2.tenant_id),
+          first_name: e.first_name.as_deref(),
+          last_name: e.last_name.as_deref(),
+        }
+      }
+    }
+  }
+
+  /// The same request with only the entries at `indices`, in that order.
+  pub(crate) fn subset(&self, indices: &[usize]) -> Self {
+    match self {
+      Self::V1(v1) => Self::V1(UserInvitesCreate {
+        tenant_id: v1.tenant_id.clone(),
+        user_invites: indices.iter().map(|&i| v1.user_invites[i].clone()).collect(),
+      }),
+      Self::V2(v2) => Self::V2(UserInvitesCreateV2 {
+        tenant_id: v2.tenant_id.clone(),
+        user_invites: indices.iter().map(|&i| v2.user_invites[i].clone()).collect(),
+      }),
     }
   }
 
@@ -159,6 +217,9 @@ pub enum InviteErrorCode {
   DuplicateInRequest,
   /// The platform refused it for a reason it did not make machine-readable (see `error`).
   Rejected,
+  /// A send was aborted or failed while this entry was on its way, and whether the platform
+  /// created it could not be established: check with `userInvites` before sending it again.
+  OutcomeUnknown,
 }
 
 impl InviteErrorCode {
@@ -192,11 +253,43 @@ pub struct UserInviteError {
   pub last_name: String,
 }
 
-/// What `sendUserInvites` resolves to: the invites created (in the caller's order) and the ones
-/// refused, each with its position in the caller's list.
+/// What happened to an entry that stands as an invite now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InviteOutcome {
+  /// A new invite was created and mailed.
+  Created,
+  /// The email had a pending invite, which was mailed again (`onExisting: 'resend'`).
+  Resent,
+  /// The email had a pending invite, which was left as it was (`onExisting: 'skip'`).
+  Skipped,
+}
+
+/// An invite that stands for an entry of the caller's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentInvite {
+  #[serde(flatten)]
+  pub invite: UserInvite,
+  /// The entry's position in the caller's list.
+  pub index: usize,
+  pub outcome: InviteOutcome,
+}
+
+/// A sent invite reads as the invite it is.
+impl std::ops::Deref for SentInvite {
+  type Target = UserInvite;
+
+  fn deref(&self) -> &UserInvite {
+    &self.invite
+  }
+}
+
+/// What `sendUserInvites` resolves to: one result per entry of the caller's list, each either in
+/// `success` or in `errors`, both in the caller's order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SendUserInvitesResult {
-  pub success: Vec<UserInvite>,
+  pub success: Vec<SentInvite>,
   pub errors: Vec<UserInviteError>,
 }
 

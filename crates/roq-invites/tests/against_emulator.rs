@@ -124,7 +124,7 @@ async fn refuses_each_bad_entry_on_its_own_and_sends_the_rest() {
     ]
   );
   assert!(
-    result.errors[0].error.contains("not a valid email"),
+    result.errors[0].error.contains("is not an email address"),
     "{}",
     result.errors[0].error
   );

@@ -57,7 +57,7 @@ async fn send(client: &Client, tenant: &str, inviter: &str, entries: &[Entry<'_>
   });
   let result = client.send_user_invites(&request).await.unwrap();
   assert!(result.errors.is_empty(), "{:?}", result.errors);
-  result.success
+  result.success.into_iter().map(|sent| sent.invite).collect()
 }
 
 fn by_id(id: &str) -> UserInviteIdArgs {

@@ -1,0 +1,173 @@
+//! Retries: which failures another attempt can fix, how long to wait before it, and a budget
+//! shared by a client family so that a failing platform is not stormed.
+//!
+//! Backoff is exponential with full jitter (a random wait between 0 and `min(cap, base * 2^n)`),
+//! and a `Retry-After` from the platform wins, capped. The budget is a token bucket as in
+//! aws-sdk-rust: 500 tokens, a retry costs 5 (10 after a timeout or a broken connection), and
+//! every success puts one back. When it runs dry, failures are returned at once.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rand::Rng as _;
+
+use crate::error::{Error, ErrorCode};
+
+/// How many times a call is retried, and how long to wait between attempts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+  /// Retries after the first attempt; 0 turns retries off.
+  pub max_retries: u32,
+  /// The first backoff's upper bound; each retry doubles it.
+  pub base: Duration,
+  /// The largest backoff, and the largest `Retry-After` honoured.
+  pub cap: Duration,
+}
+
+impl Default for RetryPolicy {
+  fn default() -> Self {
+    Self {
+      max_retries: 2,
+      base: Duration::from_millis(500),
+      cap: Duration::from_secs(8),
+    }
+  }
+}
+
+/// The longest `Retry-After` we wait for; a longer one fails the call instead.
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+impl RetryPolicy {
+  /// How long to wait before retry number `retry` (from 0) after `error`.
+  pub(crate) fn backoff(&self, retry: u32, error: &Error) -> Duration {
+    if let Some(after) = error.retry_after() {
+      return after.min(MAX_RETRY_AFTER);
+    }
+    let ceiling = self.base.saturating_mul(2u32.saturating_pow(retry)).min(self.cap);
+    ceiling.mul_f64(rand::rng().random::<f64>())
+  }
+}
+
+/// Whether another attempt can fix `error`: HTTP 408, 429, 502, 503, 504, a connection that
+/// failed, or a timeout. Never a refusal (400, 401, 403, 404, 409) or a bad argument.
+pub(crate) fn is_transient(error: &Error) -> bool {
+  match error.code() {
+    ErrorCode::NetworkError | ErrorCode::Timeout => true,
+    _ => matches!(error.status_code(), Some(408 | 429 | 502 | 503 | 504)),
+  }
+}
+
+const BUDGET_CAPACITY: u32 = 500;
+const RETRY_COST: u32 = 5;
+const TIMEOUT_RETRY_COST: u32 = 10;
+
+/// The retry budget of a client family.
+pub(crate) struct RetryBudget {
+  tokens: Mutex<u32>,
+}
+
+impl Default for RetryBudget {
+  fn default() -> Self {
+    Self {
+      tokens: Mutex::new(BUDGET_CAPACITY),
+    }
+  }
+}
+
+impl RetryBudget {
+  /// Takes the cost of retrying after `error`; false when the budget cannot pay it.
+  pub fn try_spend(&self, error: &Error) -> bool {
+    let cost = match error.code() {
+      ErrorCode::NetworkError | ErrorCode::Timeout => TIMEOUT_RETRY_COST,
+      _ => RETRY_COST,
+    };
+    let mut tokens = self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *tokens < cost {
+      return false;
+    }
+    *tokens -= cost;
+    true
+  }
+
+  /// A success puts a token back.
+  pub fn refund(&self) {
+    let mut tokens = self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    *tokens = (*tokens + 1).min(BUDGET_CAPACITY);
+  }
+}
+
+/// Reads `Retry-After`: delay-seconds or an HTTP date.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
+  let value = value.trim();
+  if let Ok(seconds) = value.parse::<u64>() {
+    return Some(Duration::from_secs(seconds));
+  }
+  let at = httpdate::parse_http_date(value).ok()?;
+  Some(at.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn status(code: u16) -> Error {
+    Error::from_platform(code, None, "x")
+  }
+
+  #[test]
+  fn retries_only_what_another_attempt_can_fix() {
+    for code in [408, 429, 502, 503, 504] {
+      assert!(is_transient(&status(code)), "{code}");
+    }
+    for code in [400, 401, 403, 404, 409, 422, 500] {
+      assert!(!is_transient(&status(code)), "{code}");
+    }
+    assert!(is_transient(&Error::new(ErrorCode::NetworkError, "reset")));
+    assert!(is_transient(&Error::new(ErrorCode::Timeout, "slow")));
+    assert!(!is_transient(&Error::invalid_argument("bad")));
+  }
+
+  #[test]
+  fn backs_off_with_full_jitter_under_a_doubling_cap() {
+    let policy = RetryPolicy::default();
+    let error = status(503);
+    for retry in 0..6 {
+      let ceiling = Duration::from_millis(500 * 2u64.pow(retry)).min(Duration::from_secs(8));
+      for _ in 0..50 {
+        assert!(policy.backoff(retry, &error) <= ceiling, "retry {retry}");
+      }
+    }
+    let waits: Vec<_> = (0..50).map(|_| policy.backoff(3, &error)).collect();
+    assert!(
+      waits.iter().any(|w| *w < Duration::from_secs(2)) && waits.iter().any(|w| *w > Duration::from_secs(2)),
+      "jittered"
+    );
+  }
+
+  #[test]
+  fn honours_retry_after_in_seconds_or_as_a_date_capped() {
+    assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+    let in_ten = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(10));
+    let parsed = parse_retry_after(&in_ten).unwrap();
+    assert!(
+      parsed > Duration::from_secs(8) && parsed <= Duration::from_secs(10),
+      "{parsed:?}"
+    );
+    assert_eq!(parse_retry_after("soon"), None);
+    let error = status(429).with_retry_after(Duration::from_secs(3600));
+    assert_eq!(RetryPolicy::default().backoff(0, &error), MAX_RETRY_AFTER);
+  }
+
+  #[test]
+  fn the_budget_runs_dry_and_refills_on_success() {
+    let budget = RetryBudget::default();
+    let error = status(503);
+    let spent = (0..200).take_while(|_| budget.try_spend(&error)).count();
+    assert_eq!(spent, 100);
+    assert!(!budget.try_spend(&error));
+    for _ in 0..5 {
+      budget.refund();
+    }
+    assert!(budget.try_spend(&error));
+  }
+}
