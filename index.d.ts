@@ -50,6 +50,14 @@ export declare class RoqError extends Error {
   readonly statusCode?: number
   /** The platform's own error code (e.g. `UNAUTHORIZED_EXCEPTION`), when it gave one. */
   readonly errorCode?: string
+  /** How long the platform asked to wait before trying again (`Retry-After`), in milliseconds. */
+  readonly retryAfterMs?: number
+  /**
+   * For a `sendUserInvites` that stopped part way (aborted, out of time, or a batch that failed
+   * for good): what was done before it stopped. `success` is exactly who was invited; entries
+   * absent from both lists were not sent.
+   */
+  readonly partial?: SendUserInvitesResult
 }
 
 // ---- the client ------------------------------------------------------------------------------
@@ -64,8 +72,48 @@ export interface RoqClientOptions {
   environmentId: string
   /** The environment's API key, from the ROQ Console (ROQ_API_KEY). Never printed. */
   apiKey: string
-  /** How long one HTTP request may take, in milliseconds. Default 30000. */
+  /**
+   * How long a call may take, retries included, in milliseconds. Default 30000. A
+   * `sendUserInvites` of several batches gives each batch this long, unless its own options
+   * set `timeoutMs` for the whole call.
+   */
   timeoutMs?: number
+  /** How many times a call that failed for a transient reason is retried (0 to 10). Default 2. */
+  maxRetries?: number
+}
+
+/** Options every operation takes, for that call only. */
+export interface CallOptions {
+  /** A deadline for the whole call, retries included, in milliseconds (`TIMEOUT` when it passes). */
+  timeoutMs?: number
+  /** How many times to retry after a transient failure (0 to 10). */
+  maxRetries?: number
+  /** Aborts the call (`ABORTED`); a send stops further batches and reports what it did in `err.partial`. */
+  signal?: AbortSignal
+}
+
+/** How far a `sendUserInvites` has come, after each batch. */
+export interface SendProgress {
+  completed: number
+  total: number
+  succeeded: number
+  failed: number
+}
+
+/** Options of `sendUserInvites`. */
+export interface SendOptions extends CallOptions {
+  /** Invites per request (1 to 1000). Default 100. */
+  batchSize?: number
+  /** Requests in flight at once (1 to 16). Default 4. */
+  concurrency?: number
+  /**
+   * What to do with an email that already has a pending invite in the tenant: report it in
+   * `errors` as `ALREADY_INVITED` (`'error'`, the default), leave the pending invite alone and
+   * report it as `skipped`, or mail it again and report it as `resent`.
+   */
+  onExisting?: 'error' | 'skip' | 'resend'
+  /** Called after each batch. It never keeps the process alive, and an error it throws becomes a warning. */
+  onProgress?: (progress: SendProgress) => void
 }
 
 /** A client of the ROQ Platform's invite API. */
@@ -179,8 +227,10 @@ export interface UserInvite {
  * - `ALREADY_INVITED`: the email already has a pending invite in this tenant.
  * - `DUPLICATE_IN_REQUEST`: the same email (ignoring case) is earlier in the same call.
  * - `REJECTED`: the platform refused it for another reason (see `error`).
+ * - `OUTCOME_UNKNOWN`: a send stopped while this entry was on its way, and whether the platform
+ *   created it could not be checked; look it up with `userInvites` before sending it again.
  */
-export type InviteErrorCode = 'INVALID_EMAIL' | 'ALREADY_INVITED' | 'DUPLICATE_IN_REQUEST' | 'REJECTED'
+export type InviteErrorCode = 'INVALID_EMAIL' | 'ALREADY_INVITED' | 'DUPLICATE_IN_REQUEST' | 'REJECTED' | 'OUTCOME_UNKNOWN'
 
 /** An entry that was not sent: the platform's fields, its position in your list, and a stable code. */
 export interface UserInviteError {
@@ -194,10 +244,17 @@ export interface UserInviteError {
   lastName: string
 }
 
+/** An invite that stands for an entry of your list. */
+export interface SentInvite extends UserInvite {
+  /** The entry's position in the list you passed. */
+  index: number
+  /** `created`, or what `onExisting` did with the email's pending invite. */
+  outcome: 'created' | 'resent' | 'skipped'
+}
+
+/** One result per entry of your list: each is in `success` or in `errors`, both in your order. */
 export interface SendUserInvitesResult {
-  /** The invites created, in the order of your list. */
-  success: UserInvite[]
-  /** The entries refused, each with its index in your list. */
+  success: SentInvite[]
   errors: UserInviteError[]
 }
 
@@ -290,31 +347,34 @@ export interface UserInviteUpdateInput {
 export declare class RoqPlatform {
   private constructor()
   /**
-   * Creates one invite per entry and has the platform mail each invitee. Entries the platform
-   * refuses come back in `errors` (with their index) while the others are sent.
-   * @throws {RoqError} when the call as a whole fails (wrong arguments, credentials, network).
+   * Creates one invite per entry and has the platform mail each invitee, in batches. Entries with
+   * a bad address, or an address earlier in the list, and entries the platform refuses come back
+   * in `errors` (with their index) while the others are sent. A batch whose answer is lost is
+   * checked with the platform before anything is sent again, so no invite is sent twice.
+   * @throws {RoqError} when the call as a whole fails (wrong arguments, credentials, network);
+   *   one that stopped part way carries what it did in `err.partial`.
    */
-  sendUserInvites(args: SendUserInvitesArgs): Promise<SendUserInvitesResult>
+  sendUserInvites(args: SendUserInvitesArgs, options?: SendOptions): Promise<SendUserInvitesResult>
   /**
    * Mails a pending invite again. The new mail has a new link (the old one stops working) and the
    * invite a new validity period. `CONFLICT` unless the invite is pending.
    */
-  resendUserInvite(args: { userInviteId: string } | string): Promise<UserInvite>
+  resendUserInvite(args: { userInviteId: string } | string, options?: CallOptions): Promise<UserInvite>
   /** Cancels a pending invite; its link stops working. `CONFLICT` unless the invite is pending. */
-  cancelUserInvite(args: { userInviteId: string } | string): Promise<UserInvite>
+  cancelUserInvite(args: { userInviteId: string } | string, options?: CallOptions): Promise<UserInvite>
   /** One invite by id. */
-  userInvite(args: { id: string } | string): Promise<UserInvite>
+  userInvite(args: { id: string } | string, options?: CallOptions): Promise<UserInvite>
   /** A page of invites that match `filter`, in `order`, and how many match in all. */
-  userInvites(args?: UserInvitesArgs): Promise<UserInvitePage>
+  userInvites(args?: UserInvitesArgs, options?: CallOptions): Promise<UserInvitePage>
   /**
    * Accepts the invite whose mail carried `token`, once. Records the user with the invite's email
    * in its tenant (created if none) as `acceptedByUserId`. `CONFLICT` unless pending and unexpired.
    */
-  acceptUserInvite(args: AcceptUserInviteArgs): Promise<UserInvite>
+  acceptUserInvite(args: AcceptUserInviteArgs, options?: CallOptions): Promise<UserInvite>
   /** Whether a token from an invitation mail can still be used, and for which email. */
-  checkUserInviteToken(args: { token: string } | string): Promise<CheckUserInviteTokenResult>
+  checkUserInviteToken(args: { token: string } | string, options?: CallOptions): Promise<CheckUserInviteTokenResult>
   /** Changes an invite's names, locale, data or `acceptedByUserId`; its status stays. */
-  updateUserInvite(args: { id: string; userInvite: UserInviteUpdateInput }): Promise<UserInvite>
+  updateUserInvite(args: { id: string; userInvite: UserInviteUpdateInput }, options?: CallOptions): Promise<UserInvite>
 }
 
 // ---- the emulator ----------------------------------------------------------------------------
@@ -368,6 +428,33 @@ export interface EmulatorStats {
   serviceAccountTokens: number
   userTokens: number
   graphql: number
+  /** Requests a fault slowed down or spoiled. */
+  faults: number
+}
+
+/**
+ * A fault for the emulator's next requests. A request takes the first fault that targets it; a
+ * fault applies to `times` requests. With `commit`, the request is carried out (and stored)
+ * before its answer is spoiled.
+ */
+export interface Fault {
+  /** Which requests: GraphQL (the default), the token endpoints, or any. */
+  on?: 'graphql' | 'token' | 'any'
+  /**
+   * The answer: the real one (`normal`, for a delay), an HTTP error `status`, a dropped
+   * connection, an HTML page, JSON cut in half, or `{"data":null}`.
+   */
+  answer?: 'normal' | 'status' | 'drop' | 'nonJson' | 'truncated' | 'dataNull'
+  /** How many requests it applies to. Default 1. */
+  times?: number
+  /** Wait this long before answering. */
+  delayMs?: number
+  /** The status of `answer: 'status'`. Default 503. */
+  status?: number
+  /** A `Retry-After` to send with it: seconds, or an HTTP date. */
+  retryAfter?: string
+  /** Carry the request out (and store it) before spoiling the answer. */
+  commit?: boolean
 }
 
 /** A ROQ platform emulator running in this process. */
@@ -385,6 +472,8 @@ export declare class Emulator {
   stats(): EmulatorStats
   /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */
   advanceClock(ms: number): void
+  /** Makes the next requests fail or slow down, in order; `[]` clears the queue. Also `POST /__emulator/faults`. */
+  faults(faults: Fault | Fault[]): void
   /** Stops the emulator. Calling it again does nothing. */
   stop(): Promise<void>
 }

@@ -5,6 +5,7 @@ import type {
   CheckUserInviteTokenResult,
   InviteErrorCode,
   RoqErrorCode,
+  SendProgress,
   SendUserInvitesResult,
   UserInvite,
   UserInvitePage,
@@ -54,7 +55,8 @@ export async function usage(): Promise<void> {
     if (error instanceof RoqError) {
       const code: RoqErrorCode = error.code
       const statusCode: number | undefined = error.statusCode
-      void [code, statusCode, error.errorCode]
+      const invited: number | undefined = error.partial?.success.length
+      void [code, statusCode, error.errorCode, error.retryAfterMs, invited]
     }
   }
   const resent: UserInvite = await client.roqPlatform.resendUserInvite({ userInviteId: 'id' })
@@ -76,6 +78,31 @@ export async function usage(): Promise<void> {
   void valid
   await client.roqPlatform.updateUserInvite({ id: resent.id, userInvite: { firstName: 'Ada', data: { team: 'Blue' } } })
 
+  const controller = new AbortController()
+  const bulk = await client.roqPlatform.sendUserInvites(
+    { data: { tenantId, userInvites: [{ createdByUserId: roqUserId, email }] } },
+    {
+      batchSize: 100,
+      concurrency: 4,
+      onExisting: 'skip',
+      timeoutMs: 60_000,
+      maxRetries: 3,
+      signal: controller.signal,
+      onProgress: ({ completed, total }: SendProgress) => void [completed, total],
+    },
+  )
+  const outcome: 'created' | 'resent' | 'skipped' | undefined = bulk.success[0]?.outcome
+  const at: number | undefined = bulk.success[0]?.index
+  void [outcome, at]
+  await client.roqPlatform.userInvite('id', { signal: AbortSignal.timeout(1000), timeoutMs: 500, maxRetries: 0 })
+  emulator.faults([{ answer: 'status', status: 503, retryAfter: '1', times: 2 }, { answer: 'drop', commit: true }])
+  const faulted: number = emulator.stats().faults
+  void faulted
+
+  // @ts-expect-error onExisting takes error, skip or resend
+  await client.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [] } }, { onExisting: 'replace' })
+  // @ts-expect-error only sendUserInvites reports progress
+  await client.roqPlatform.userInvites({}, { onProgress: () => {} })
   // @ts-expect-error a wrong status string in a filter
   await client.roqPlatform.userInvites({ filter: { status: { equalTo: 'cancelled' } } })
   // @ts-expect-error email is not a search key

@@ -14,12 +14,4 @@ pub mod error;
 /// The most invites one `sendUserInvites` call takes (index.js refuses larger lists before
 /// turning them into JSON).
 #[napi_derive::napi]
-pub const MAX_INVITES_PER_CALL: u32 = 100_000;
-
-#[cfg(test)]
-mod tests {
-  #[test]
-  fn the_limit_is_the_clients() {
-    assert_eq!(super::MAX_INVITES_PER_CALL as usize, roq_invites::MAX_INVITES_PER_CALL);
-  }
-}
+pub const MAX_INVITES_PER_CALL: u32 = roq_invites::MAX_INVITES_PER_CALL as u32;

@@ -88,6 +88,16 @@ pub(crate) struct TokenCache {
 }
 
 impl TokenCache {
+  /// The tokens held now, to keep them out of error messages. A slot being refreshed is skipped:
+  /// its old token is gone, and its new one has not been used yet.
+  pub fn known_tokens(&self) -> Vec<SecretString> {
+    let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+    slots
+      .values()
+      .filter_map(|slot| slot.try_lock().ok()?.as_ref().map(|t| t.secret.clone()))
+      .collect()
+  }
+
   fn slot(&self, key: &str) -> Slot {
     let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
     Arc::clone(slots.entry(key.to_owned()).or_default())

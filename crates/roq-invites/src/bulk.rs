@@ -14,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use futures_util::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::{CancellationToken, DropGuard};
 
 use crate::client::{CallOptions, Client, Replay};
 use crate::documents::{SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
@@ -79,6 +80,9 @@ pub struct Progress {
 const CLOCK_SKEW: Duration = Duration::from_secs(30);
 /// How long the reconciliation after a lost answer (or an abort) may take.
 const RECONCILE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long batches already sent may still finish after an abort; one stuck longer is cancelled
+/// and reconciled.
+const ABORT_GRACE: Duration = Duration::from_millis(500);
 
 type EntryResult = std::result::Result<SentInvite, UserInviteError>;
 
@@ -135,11 +139,14 @@ impl Client {
     };
     progress.record(results.iter().flatten());
 
+    // An abort stops new batches at once; batches already sent get a moment to finish, so that
+    // what they did is known rather than guessed.
+    let (sender, _grace) = self.with_abort_grace()?;
     let stopped = AtomicBool::new(false);
     let batches = to_send.chunks(options.batch_size).map(<[usize]>::to_vec);
     let mut outcomes = stream::iter(batches)
       .take_while(|_| std::future::ready(!stopped.load(Ordering::Relaxed) && !self.is_cancelled()))
-      .map(|batch| self.send_batch(request, batch, options, call_deadline))
+      .map(|batch| sender.send_batch(request, batch, options, call_deadline))
       .buffer_unordered(options.concurrency);
     let mut failure: Option<Error> = None;
     while let Some(outcome) = outcomes.next().await {
@@ -169,6 +176,31 @@ impl Client {
       ),
       None => Ok(result),
     }
+  }
+
+  /// This client with a cancellation that follows the caller's after [`ABORT_GRACE`], and a
+  /// guard that ends the follower when dropped.
+  fn with_abort_grace(&self) -> Result<(Client, Option<DropGuard>)> {
+    let Some(caller) = self.call_options().cancel.clone() else {
+      return Ok((self.clone(), None));
+    };
+    let (follower, done) = (CancellationToken::new(), CancellationToken::new());
+    let follow = follower.clone();
+    let finished = done.clone();
+    tokio::spawn(async move {
+      tokio::select! {
+        () = async {
+          caller.cancelled().await;
+          tokio::time::sleep(ABORT_GRACE).await;
+        } => follow.cancel(),
+        () = finished.cancelled() => {}
+      }
+    });
+    let options = CallOptions {
+      cancel: Some(follower),
+      ..self.call_options().clone()
+    };
+    Ok((self.with_call_options(options)?, Some(done.drop_guard())))
   }
 
   fn is_cancelled(&self) -> bool {
@@ -206,7 +238,15 @@ impl Client {
         .and_then(|model| attribute_results(request, &remaining, model));
       let error = match answer {
         Ok(batch_results) => {
-          results.extend(batch_results);
+          results.extend(batch_results.into_iter().map(|(index, result)| {
+            (
+              index,
+              result.map_err(|refusal| UserInviteError {
+                error: self.redact_text(&refusal.error),
+                ..refusal
+              }),
+            )
+          }));
           break;
         }
         Err(error) if !error.outcome_unknown() => {

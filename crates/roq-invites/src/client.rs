@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use crate::auth::{Identity, TokenCache, bearer_header};
 use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
 use crate::retry::{RetryBudget, is_transient};
 use crate::transport::{Call, Transport};
@@ -272,9 +272,20 @@ impl Client {
   /// Removes every secret from an error's message: a server that echoes what it was sent must
   /// not make us print the API key or a token.
   pub(crate) fn redact(&self, error: Error, bearer: Option<&SecretString>) -> Error {
-    let secrets = [
+    self.with_secrets(bearer, |secrets| error.redact(secrets))
+  }
+
+  /// A text from the platform (e.g. why it refused an invite) without our secrets in it.
+  pub(crate) fn redact_text(&self, text: &str) -> String {
+    self.with_secrets(None, |secrets| scrub(text, secrets))
+  }
+
+  /// Runs `work` with every secret this client knows: the API key, the Basic credentials, the
+  /// bearer of the call, and every token in the cache.
+  fn with_secrets<T>(&self, bearer: Option<&SecretString>, work: impl FnOnce(&[&str]) -> T) -> T {
+    let cached = self.shared.tokens.known_tokens();
+    let mut secrets = vec![
       self.shared.config.api_key().expose_secret(),
-      bearer.map_or("", |b| b.expose_secret()),
       self
         .shared
         .server_authorization
@@ -282,7 +293,9 @@ impl Client {
         .unwrap_or_default()
         .trim_start_matches("Basic "),
     ];
-    error.redact(&secrets)
+    secrets.extend(bearer.map(|b| b.expose_secret()));
+    secrets.extend(cached.iter().map(|t| t.expose_secret()));
+    work(&secrets)
   }
 }
 

@@ -178,13 +178,10 @@ impl Error {
     self
   }
 
-  /// The same error with every occurrence of `secrets` in its texts replaced by `[REDACTED]`.
-  /// Secrets shorter than 6 characters are left alone: they would mangle ordinary words.
+  /// The same error with every secret in its texts replaced by `[REDACTED]` (see [`scrub`]).
   pub(crate) fn redact(mut self, secrets: &[&str]) -> Self {
-    for secret in secrets.iter().filter(|s| s.len() >= 6) {
-      self.message = self.message.replace(secret, "[REDACTED]");
-      self.error_code = self.error_code.map(|c| c.replace(secret, "[REDACTED]"));
-    }
+    self.message = scrub(&self.message, secrets);
+    self.error_code = self.error_code.map(|code| scrub(&code, secrets));
     self
   }
 
@@ -193,4 +190,13 @@ impl Error {
     self.message = format!("{context}: {}", self.message);
     self
   }
+}
+
+/// `text` with every secret in it replaced by `[REDACTED]`. Secrets shorter than 6 characters
+/// are left alone: they would mangle ordinary words.
+pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
+  secrets
+    .iter()
+    .filter(|s| s.len() >= 6)
+    .fold(text.to_owned(), |text, secret| text.replace(secret, "[REDACTED]"))
 }

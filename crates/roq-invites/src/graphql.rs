@@ -77,8 +77,9 @@ struct PlatformResponse {
 /// Reads the answer to `operation` and deserializes `data.<root field>` into `T`.
 pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> Result<T> {
   decode_answer(operation, reply).map_err(|error| {
-    // A server error, or an answer we cannot read, may come after the work was done.
-    let unknown = error.status_code().is_some_and(|s| s >= 500) || error.code() == ErrorCode::ProtocolError;
+    // A server error, or an answer we cannot read, may come after the work was done; a 503
+    // says the platform did not take the request (as 429 and 408 do).
+    let unknown = error.status_code().is_some_and(|s| s >= 500 && s != 503) || error.code() == ErrorCode::ProtocolError;
     let error = if unknown { error.with_outcome_unknown() } else { error };
     match reply.retry_after {
       Some(after) => error.with_retry_after(after),

@@ -53,9 +53,24 @@ fn explain(path: &str, what: &str, message: &str) -> String {
     };
   }
   let path = if at_root { what } else { path };
-  if message.starts_with("unknown field `") {
+  if let Some(field) = between(message, "unknown field `", "`") {
     // The path already ends with the unknown field.
-    return format!("{path}: is not a known field; the fields are {}", alternatives(message));
+    let known = alternatives(message);
+    return match closest(field, &known) {
+      Some(meant) => format!("{path}: is not a known field; did you mean {meant}?"),
+      None => format!("{path}: is not a known field; the fields are {known}"),
+    };
+  }
+  if ["surrogate", "hex escape", "unicode code point"]
+    .iter()
+    .any(|words| message.contains(words))
+  {
+    return format!("{path}: contains an unpaired UTF-16 surrogate (a broken character); pass well-formed text");
+  }
+  if let Some(rest) = message.strip_prefix("invalid value: ")
+    && let Some((got, expected)) = rest.split_once(", expected ")
+  {
+    return format!("{path}: expected {}, got {}", js_type(expected), js_value(got));
   }
   if let Some(rest) = message.strip_prefix("invalid type: ")
     && let Some((got, expected)) = rest.split_once(", expected ")
@@ -66,6 +81,23 @@ fn explain(path: &str, what: &str, message: &str) -> String {
     return format!("{path}: {variant:?} is not one of {}", alternatives(message));
   }
   format!("{path}: {message}")
+}
+
+/// The known name `field` was most likely meant to be, if one is close enough.
+fn closest<'a>(field: &str, known: &'a str) -> Option<&'a str> {
+  let names: Vec<&str> = known
+    .split([',', ' '])
+    .filter(|name| !name.is_empty() && *name != "or")
+    .collect();
+  if let [only] = names.as_slice() {
+    return Some(only);
+  }
+  names
+    .into_iter()
+    .map(|name| (strsim::jaro_winkler(&field.to_lowercase(), &name.to_lowercase()), name))
+    .filter(|(score, _)| *score >= 0.85)
+    .max_by(|a, b| a.0.total_cmp(&b.0))
+    .map(|(_, name)| name)
 }
 
 /// serde's "expected one of `a`, `b`, `c`" (or "expected `a` or `b`") as "a, b or c".
@@ -93,7 +125,8 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
 fn js_type(expected: &str) -> &str {
   match expected {
     "a string" | "a borrowed string" => "a string",
-    "u64" | "u32" | "usize" | "i64" | "i32" | "f64" => "a number",
+    "u64" | "u32" | "usize" => "a whole number of 0 or more",
+    "i64" | "i32" | "f64" => "a number",
     "a sequence" => "an array",
     "a map" => "an object",
     "a boolean" => "true or false",
@@ -107,7 +140,8 @@ fn js_value(got: &str) -> String {
   let quoted = between(got, "`", "`");
   match got.split(' ').next().unwrap_or(got) {
     "integer" | "floating" => format!("the number {}", quoted.unwrap_or("")),
-    "string" => format!("the string {:?}", quoted.unwrap_or("")),
+    // serde quotes strings itself: `string "admin"`.
+    "string" => format!("the string {}", got.trim_start_matches("string ")),
     "boolean" => quoted.unwrap_or("a boolean").to_owned(),
     "sequence" => "an array".to_owned(),
     "map" => "an object".to_owned(),
@@ -150,11 +184,40 @@ mod tests {
   }
 
   #[test]
+  fn explains_numbers_and_broken_text_in_javascript_words() {
+    let options = |json: &str| {
+      from_json::<crate::ClientOptions>(json, "options")
+        .unwrap_err()
+        .message()
+        .to_owned()
+    };
+    let base = r#""host":"https://x.io","environmentId":"e","apiKey":"k""#;
+    assert_eq!(
+      options(&format!("{{{base},\"timeoutMs\":-1}}")),
+      "timeoutMs: expected a whole number of 0 or more, got the number -1"
+    );
+    assert_eq!(
+      options(&format!("{{{base},\"timeoutMs\":1.5}}")),
+      "timeoutMs: expected a whole number of 0 or more, got the number 1.5"
+    );
+    assert_eq!(
+      options(&format!("{{{base},\"timeOut\":5}}")),
+      "timeOut: is not a known field; did you mean timeoutMs?"
+    );
+    let broken =
+      r#"{"data":{"tenantId":"t","userInvites":[{"createdByUserId":"u","email":"a@b.co","firstName":"\ud800"}]}}"#;
+    assert_eq!(
+      message(broken),
+      "data.userInvites[0].firstName: contains an unpaired UTF-16 surrogate (a broken character); pass well-formed text"
+    );
+  }
+
+  #[test]
   fn names_unknown_fields_and_what_was_expected() {
     let typo = r#"{"data":{"tenantId":"t","userInvites":[{"createdById":"u","email":"a@b.co"}]}}"#;
     let text = message(typo);
     assert!(
-      text.starts_with("data.userInvites[0].createdById: is not a known field; the fields are "),
+      text == "data.userInvites[0].createdById: is not a known field; did you mean createdByUserId?",
       "{text}"
     );
     assert!(text.contains("createdByUserId"), "{text}");

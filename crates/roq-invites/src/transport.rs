@@ -158,10 +158,9 @@ pub(crate) struct Call<'a> {
 impl Call<'_> {
   /// POSTs to `path` (e.g. `v01/server/graphql`) with what is left of the deadline.
   pub async fn post(&self, path: &str, headers: HeaderMap, body: Bytes) -> Result<Reply> {
-    let left = self
-      .deadline
-      .saturating_duration_since(Instant::now())
-      .max(Duration::from_millis(1));
+    // The call's deadline is enforced around the whole call (so that its error names timeoutMs);
+    // the request's own timeout is a backstop just beyond it.
+    let left = self.deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(250);
     self
       .transport
       .post_json(self.config.endpoint(path), headers, body, left)

@@ -140,11 +140,16 @@ async fn refuses_each_bad_entry_on_its_own_and_sends_the_rest() {
 async fn a_wrong_api_key_is_unauthorized_and_the_key_is_not_in_the_message() {
   let emulator = emulator().await;
   let config = Config::new(emulator.url(), emulator.environment_id(), "wrong-key-123456").unwrap();
-  let err = Client::new(config)
-    .unwrap()
-    .send_user_invites(&v2(&["a@example.com"]))
-    .await
-    .unwrap_err();
+  let client = Client::new(config).unwrap();
+  let err = client.send_user_invites(&v2(&["a@example.com"])).await.unwrap_err();
+  let user = client.as_user("alice", None).unwrap();
+  for debug in [
+    format!("{client:?}"),
+    format!("{user:?}"),
+    format!("{:?}", client.config()),
+  ] {
+    assert!(!debug.contains("wrong-key-123456"), "{debug}");
+  }
   assert_eq!(err.code(), ErrorCode::Unauthorized);
   assert_eq!(err.status_code(), Some(401));
   assert_eq!(err.error_code(), Some("UNAUTHORIZED_EXCEPTION"));

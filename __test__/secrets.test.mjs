@@ -1,0 +1,109 @@
+// Secrets never leave: a lying platform echoes every header and body it receives (the API key,
+// the Basic credentials, the bearer tokens) into its answers, and no error message, stack,
+// inspection or result of ours may contain any of them.
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { test } from 'node:test'
+import { inspect } from 'node:util'
+
+import { RoqClient } from '../index.js'
+
+const API_KEY = 'roq_live_0123456789abcdef_SECRET'
+const jwt = (claims) =>
+  ['{"alg":"none"}', JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })]
+    .map((part) => Buffer.from(part).toString('base64url'))
+    .join('.') + '.signature'
+const SERVICE_TOKEN = jwt({ sub: 'service-account-SECRET' })
+const USER_TOKEN = jwt({ sub: 'user-SECRET' })
+const BASIC = Buffer.from(`env-1:${API_KEY}`).toString('base64')
+const SECRETS = [API_KEY, SERVICE_TOKEN, USER_TOKEN, BASIC]
+
+/** A platform that answers with whatever `mode` says, and puts everything it was sent in it. */
+async function lyingPlatform(t) {
+  const state = { mode: 'ok' }
+  const server = createServer(async (request, response) => {
+    let body = ''
+    for await (const chunk of request) body += chunk
+    const echo = `you sent ${JSON.stringify(request.headers)} and ${body}`
+    const json = (status, value) => {
+      response.writeHead(status, { 'content-type': 'application/json' })
+      response.end(JSON.stringify(value))
+    }
+    const refusal = { statusCode: 401, errorCode: `UNAUTHORIZED ${echo}`, message: echo }
+    if (request.url === '/v01/authorize/serviceAccount') {
+      return state.mode === 'token-refused' ? json(401, refusal) : json(201, { accessToken: SERVICE_TOKEN })
+    }
+    if (request.url === '/v01/authorize') {
+      return state.mode === 'user-token-refused' ? json(401, refusal) : json(201, { accessToken: USER_TOKEN })
+    }
+    switch (state.mode) {
+      case 'http-500':
+        response.writeHead(500, { 'content-type': 'text/plain' })
+        return response.end(echo)
+      case 'graphql-error':
+        return json(200, { errors: [{ message: echo, extensions: { response: { ...refusal, statusCode: 403 } } }], data: null })
+      case 'refusals': {
+        const { variables } = JSON.parse(body)
+        const errors = variables.data.userInvites.map((i) => ({ email: i.email, error: echo, firstName: '', lastName: '' }))
+        return json(200, { data: { sendUserInvitesV2: { success: [], errors } } })
+      }
+      default:
+        return json(200, { data: { userInvites: { data: [], totalCount: 0 } } })
+    }
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => server.close(resolve)))
+  return { url: `http://127.0.0.1:${server.address().port}`, state }
+}
+
+/** Every way an error or a result can be looked at. */
+function views(value) {
+  const own = value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value
+  return [inspect(value, { depth: Infinity, showHidden: true }), JSON.stringify(own), String(value?.message ?? '')]
+}
+
+function assertNoSecret(texts, label) {
+  for (const text of texts) {
+    for (const secret of SECRETS) assert.ok(!text.includes(secret), `${label}: a secret leaked in ${text.slice(0, 300)}`)
+  }
+}
+
+test('no secret in any error, result or inspection, even from a platform that echoes them', async (t) => {
+  const platform = await lyingPlatform(t)
+  const client = new RoqClient({ host: platform.url, environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 })
+  const send = { data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'a@example.com' }] } }
+  const scenarios = [
+    ['a refused service-account token', 'token-refused', () => client.roqPlatform.userInvites()],
+    ['a refused user token', 'user-token-refused', () => client.asUser('alice').roqPlatform.userInvites()],
+    ['an HTTP 500 that echoes', 'http-500', () => client.roqPlatform.userInvites()],
+    ['a GraphQL error that echoes', 'graphql-error', () => client.roqPlatform.userInvite({ id: 'x' })],
+    ['refusals that echo', 'refusals', () => client.roqPlatform.sendUserInvites(send)],
+    ['a send that fails', 'http-500', () => client.roqPlatform.sendUserInvites(send)],
+  ]
+  let seen = 0
+  for (const [label, mode, call] of scenarios) {
+    platform.state.mode = mode
+    const outcome = await call().catch((error) => error)
+    assertNoSecret(views(outcome), label)
+    seen += 1
+  }
+  assert.equal(seen, scenarios.length)
+  // The echoes did reach us: the scrubbing is what kept the secrets out.
+  platform.state.mode = 'http-500'
+  const echoed = await client.roqPlatform.userInvites().catch((error) => error)
+  assert.match(echoed.message, /\[REDACTED\]/)
+
+  for (const handle of [client, client.roqPlatform, client.asUser('alice'), client.withBaasToken(jwt({ roqAccessToken: USER_TOKEN }))]) {
+    assertNoSecret(views(handle), 'inspecting a client')
+  }
+})
+
+test('a network error and a timeout carry no secret either', async (t) => {
+  const platform = await lyingPlatform(t)
+  await new Promise((resolve) => setImmediate(resolve))
+  const dead = new RoqClient({ host: 'http://127.0.0.1:9', environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 })
+  assertNoSecret(views(await dead.roqPlatform.userInvites().catch((e) => e)), 'network error')
+  const client = new RoqClient({ host: platform.url, environmentId: 'env-1', apiKey: API_KEY })
+  const aborted = await client.roqPlatform.userInvites({}, { signal: AbortSignal.abort() }).catch((e) => e)
+  assertNoSecret(views(aborted), 'abort')
+})
