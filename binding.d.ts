@@ -34,23 +34,13 @@ export declare class NativeClient {
    * of `{ success, errors }`.
    */
   sendUserInvites(args: string, options: string, abort?: AbortHandle | undefined | null, onProgress?: ProgressCallback | undefined | null): Promise<string>
-  /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
-  resendUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
-  /** `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite. */
-  cancelUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
-  /** `args`: JSON of `{ id }`; resolves to the JSON of the invite. */
-  userInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
   /**
-   * `args`: JSON of `{ filter?, limit?, offset?, order?, search? }`; resolves to the JSON of
-   * `{ data, totalCount }`.
+   * Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
+   * `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken` or
+   * `updateUserInvite`) with `args`, the JSON of its argument, and `options`, the JSON of
+   * `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
    */
-  userInvites(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
-  /** `args`: JSON of `{ data: { token } }` (V2) or `{ acceptUserInvite: { token } }` (V1). */
-  acceptUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
-  /** `args`: JSON of `{ token }`; resolves to the JSON of `{ isValid, isExpired, email }`. */
-  checkUserInviteToken(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
-  /** `args`: JSON of `{ id, userInvite }`; resolves to the JSON of the invite. */
-  updateUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
+  call(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
 }
 
 export declare class NativeEmulator {

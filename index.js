@@ -216,7 +216,7 @@ class RoqPlatform {
       return await settleJson(
         operation === 'sendUserInvites'
           ? native.sendUserInvites(argsJson, settingsJson, abort, onProgress && progressReporter(onProgress))
-          : native[operation](argsJson, settingsJson, abort),
+          : native.call(operation, argsJson, settingsJson, abort),
       )
     } finally {
       signal?.removeEventListener('abort', onAbort)

@@ -13,11 +13,10 @@ use roq_invites::{
   AcceptUserInvite, CallOptions, Client, ClientOptions, Config, IdArgs, OnExisting, SendOptions, SendUserInvites,
   TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
 };
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{spawn_json, to_js};
+use crate::error::{spawn_json, to_js, to_json};
 
 #[napi]
 pub struct NativeClient {
@@ -173,168 +172,68 @@ impl NativeClient {
         on_existing: options.on_existing.unwrap_or(defaults.on_existing),
         on_progress,
       };
-      client.send_user_invites_with(&request, &send).await
+      to_json(client.send_user_invites_with(&request, &send).await?)
     })
   }
 
-  /// `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite.
+  /// Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
+  /// `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken` or
+  /// `updateUserInvite`) with `args`, the JSON of its argument, and `options`, the JSON of
+  /// `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
   #[napi]
-  pub fn resend_user_invite<'env>(
+  pub fn call<'env>(
     &self,
     env: &'env Env,
+    operation: String,
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
   ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "resendUserInvite",
-      |c, a: UserInviteIdArgs| async move { c.resend_user_invite(&a).await },
-    )
-  }
-
-  /// `args`: JSON of `{ userInviteId }`; resolves to the JSON of the invite.
-  #[napi]
-  pub fn cancel_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "cancelUserInvite",
-      |c, a: UserInviteIdArgs| async move { c.cancel_user_invite(&a).await },
-    )
-  }
-
-  /// `args`: JSON of `{ id }`; resolves to the JSON of the invite.
-  #[napi]
-  pub fn user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(env, args, options, abort, "userInvite", |c, a: IdArgs| async move {
-      c.user_invite(&a).await
-    })
-  }
-
-  /// `args`: JSON of `{ filter?, limit?, offset?, order?, search? }`; resolves to the JSON of
-  /// `{ data, totalCount }`.
-  #[napi]
-  pub fn user_invites<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "userInvites",
-      |c, a: UserInvitesArgs| async move { c.user_invites(&a).await },
-    )
-  }
-
-  /// `args`: JSON of `{ data: { token } }` (V2) or `{ acceptUserInvite: { token } }` (V1).
-  #[napi]
-  pub fn accept_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "acceptUserInvite",
-      |c, a: AcceptUserInvite| async move { c.accept_user_invite(&a).await },
-    )
-  }
-
-  /// `args`: JSON of `{ token }`; resolves to the JSON of `{ isValid, isExpired, email }`.
-  #[napi]
-  pub fn check_user_invite_token<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "checkUserInviteToken",
-      |c, a: TokenArgs| async move { c.check_user_invite_token(&a).await },
-    )
-  }
-
-  /// `args`: JSON of `{ id, userInvite }`; resolves to the JSON of the invite.
-  #[napi]
-  pub fn update_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    self.call(
-      env,
-      args,
-      options,
-      abort,
-      "updateUserInvite",
-      |c, a: UpdateUserInviteArgs| async move { c.update_user_invite(&a).await },
-    )
-  }
-}
-
-impl NativeClient {
-  /// Reads `args` as an `A` and `options` as [`OperationOptions`], and runs `operation` with a
-  /// client that has those options; the promise resolves to the JSON of the result.
-  fn call<'env, A, T, F, Fut>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-    operation_name: &'static str,
-    operation: F,
-  ) -> Result<PromiseRaw<'env, String>>
-  where
-    A: DeserializeOwned + Send + 'static,
-    T: Serialize + Send + 'static,
-    F: FnOnce(Client, A) -> Fut + Send + 'static,
-    Fut: Future<Output = roq_invites::Result<T>> + Send + 'static,
-  {
     let client = self.client.clone();
     let cancel = call_options(None, None, abort).cancel;
     spawn_json(env, async move {
-      let args: A = from_json(&args, &format!("{operation_name} argument"))?;
-      let options: OperationOptions = from_json(&options, &format!("{operation_name} options"))?;
+      let options: OperationOptions = from_json(&options, &format!("{operation} options"))?;
       let client = client.with_call_options(CallOptions {
         cancel,
         ..call_options(options.timeout_ms, options.max_retries, None)
       })?;
-      operation(client, args).await
+      let what = format!("{operation} argument");
+      match operation.as_str() {
+        "resendUserInvite" => to_json(
+          client
+            .resend_user_invite(&from_json::<UserInviteIdArgs>(&args, &what)?)
+            .await?,
+        ),
+        "cancelUserInvite" => to_json(
+          client
+            .cancel_user_invite(&from_json::<UserInviteIdArgs>(&args, &what)?)
+            .await?,
+        ),
+        "userInvite" => to_json(client.user_invite(&from_json::<IdArgs>(&args, &what)?).await?),
+        "userInvites" => to_json(
+          client
+            .user_invites(&from_json::<UserInvitesArgs>(&args, &what)?)
+            .await?,
+        ),
+        "acceptUserInvite" => to_json(
+          client
+            .accept_user_invite(&from_json::<AcceptUserInvite>(&args, &what)?)
+            .await?,
+        ),
+        "checkUserInviteToken" => to_json(
+          client
+            .check_user_invite_token(&from_json::<TokenArgs>(&args, &what)?)
+            .await?,
+        ),
+        "updateUserInvite" => to_json(
+          client
+            .update_user_invite(&from_json::<UpdateUserInviteArgs>(&args, &what)?)
+            .await?,
+        ),
+        other => Err(roq_invites::Error::invalid_argument(format!(
+          "{other:?} is not an operation of roqPlatform"
+        ))),
+      }
     })
   }
 }

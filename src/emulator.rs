@@ -9,7 +9,7 @@ use roq_emulator::{Emulator, EmulatorOptions, Fault, OutboxFilter, StartError};
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
-use crate::error::{spawn_json, to_js};
+use crate::error::{spawn_json, to_js, to_json};
 
 #[napi]
 pub struct NativeEmulator {
@@ -59,9 +59,7 @@ impl NativeEmulator {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let filter: OutboxFilter = from_json(&filter, "outbox filter")?;
-      emulator
-        .outbox(&filter)
-        .map_err(|message| Error::new(ErrorCode::ServerError, message))
+      to_json(emulator.outbox(&filter).map_err(|message| Error::new(ErrorCode::ServerError, message))?)
     })
   }
 

@@ -29,16 +29,16 @@ pub(crate) fn to_js(env: &Env, error: &Error) -> napi::Error {
   build().unwrap_or_else(|failure| failure)
 }
 
-/// Runs `work` on the tokio runtime and settles a promise with its result as JSON text.
-pub(crate) fn spawn_json<'env, T, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, String>>
+/// The JSON text of a result.
+pub(crate) fn to_json<T: serde::Serialize>(value: T) -> roq_invites::Result<String> {
+  serde_json::to_string(&value).map_err(|e| Error::protocol(format!("could not encode the result: {e}")))
+}
+
+/// Runs `work` on the tokio runtime and settles a promise with the JSON text it produces.
+pub(crate) fn spawn_json<'env, F>(env: &'env Env, work: F) -> Result<PromiseRaw<'env, String>>
 where
-  T: serde::Serialize + Send + 'static,
-  F: Future<Output = roq_invites::Result<T>> + Send + 'static,
+  F: Future<Output = roq_invites::Result<String>> + Send + 'static,
 {
-  let work = async move {
-    let value = work.await?;
-    serde_json::to_string(&value).map_err(|e| Error::protocol(format!("could not encode the result: {e}")))
-  };
   env.spawn_future_with_callback(async move { Ok(work.await) }, |env, result| {
     result.map_err(|e| to_js(env, &e))
   })
