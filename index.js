@@ -10,7 +10,41 @@
 // - the public classes are plain JavaScript, so nothing here patches the native exports, and
 //   loading this module again (Jest resets modules per file) is harmless.
 
-const binding = require('./binding.js')
+const binding = loadBinding()
+
+/** The native binding, or an error that says which package holds it for this platform and how to get it. */
+function loadBinding() {
+  try {
+    return require('./binding.js')
+  } catch (cause) {
+    const { version } = require('./package.json')
+    const name = platformPackage()
+    const fix = name
+      ? `It ships in the package ${name}, an optional dependency of roq-invites that npm skips when ` +
+        'package-lock.json was made on another platform (npm/cli#4828) or optional dependencies were ' +
+        `omitted. Install it: npm install ${name}@${version}`
+      : `roq-invites has no build for ${process.platform}-${process.arch}; it runs on Linux, macOS and Windows, x64 and arm64.`
+    throw new Error(`roq-invites could not load its native core for ${process.platform}-${process.arch}. ${fix}`, { cause })
+  }
+}
+
+/** The per-platform package that holds the native core here, as napi-rs names them. */
+function platformPackage() {
+  const arch = { x64: 'x64', arm64: 'arm64' }[process.arch]
+  if (!arch) return undefined
+  switch (process.platform) {
+    case 'linux': {
+      const glibc = process.report?.getReport?.().header?.glibcVersionRuntime
+      return `roq-invites-linux-${arch}-${glibc ? 'gnu' : 'musl'}`
+    }
+    case 'darwin':
+      return `roq-invites-darwin-${arch}`
+    case 'win32':
+      return `roq-invites-win32-${arch}-msvc`
+    default:
+      return undefined
+  }
+}
 
 /** Every failure of roq-invites rejects (or throws) with a RoqError. */
 class RoqError extends Error {
