@@ -136,9 +136,24 @@ class RoqClient {
     this.#native = callNative(() => new binding.NativeClient(toJson(options, 'options')))
   }
 
-  /** A client configured from ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY. */
+  /**
+   * A client configured from ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY. They are read
+   * from the caller's process.env, which is what test runners (Jest gives each file its own copy)
+   * and frameworks (Next.js loads .env files into it) set.
+   */
   static fromEnv() {
-    return new RoqClient({ [fromNative]: callNative(() => binding.NativeClient.fromEnv()) })
+    const env = process.env
+    const missing = ['ROQ_PLATFORM_URL', 'ROQ_ENVIRONMENT_ID', 'ROQ_API_KEY'].find((name) => !env[name])
+    if (missing) {
+      throw invalidArgument(
+        `${missing} is not set: set it in the environment (e.g. in .env.local), or pass the options to new RoqClient({ host, environmentId, apiKey })`,
+      )
+    }
+    try {
+      return new RoqClient({ host: env.ROQ_PLATFORM_URL, environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY })
+    } catch (error) {
+      throw new RoqError(`from the environment (ROQ_*): ${error.message}`, error)
+    }
   }
 
   /** The invite operations. The same object on every access. */

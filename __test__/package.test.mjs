@@ -1,0 +1,84 @@
+// The package as npm ships it: what the tarball holds, an install into an empty folder that runs
+// the docs' call, a platform whose binary is missing, and runtimes that cannot load it.
+import assert from 'node:assert/strict'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+import { readmeSnippets } from './helpers.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+
+function tempDir(t, prefix) {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** An empty project with the given tarballs installed, as `npm install <tarball>` does. */
+function installed(t, tarballs) {
+  const dir = tempDir(t, 'roq-install-')
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }))
+  npm(['install', '--no-audit', '--no-fund', ...tarballs], dir)
+  return dir
+}
+
+function node(dir, args) {
+  const result = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', timeout: 60_000 })
+  return { ...result, output: `${result.stdout}${result.stderr}` }
+}
+
+test('the tarball holds what a user needs and nothing else', () => {
+  const [{ files }] = JSON.parse(npm(['pack', '--dry-run', '--json'], root))
+  const paths = files.map((f) => f.path).sort()
+  const needed = ['LICENSE', 'README.md', 'binding.d.ts', 'binding.js', 'edge.js', 'index.d.ts', 'index.js', 'package.json', 'bin/roq-invites.mjs']
+  for (const path of needed) assert.ok(paths.includes(path), `missing ${path}`)
+  for (const path of paths) {
+    assert.ok(needed.includes(path) || /^bin\/[\w.-]+\.m?js$/.test(path), `should not ship ${path}`)
+  }
+})
+
+test('installed from its tarballs into an empty folder, it runs the docs call against the emulator', (t) => {
+  const packed = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }))
+  const dir = installed(t, [packed.main, packed.platform])
+  const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
+  writeFileSync(
+    join(dir, 'docs-call.mjs'),
+    `import { RoqClient, startEmulator } from 'roq-invites'
+const emulator = await startEmulator()
+const roqBrowserClient = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey })
+const tenantId = 'acme', roqUserId = 'alice', email = 'ada@example.com'
+${docsCall}
+const [mail] = await emulator.outbox({ to: email })
+console.log(JSON.stringify({ status: status.success[0].status, mail: mail.to }))
+await emulator.stop()
+`,
+  )
+  const run = node(dir, ['docs-call.mjs'])
+  assert.equal(run.status, 0, run.output)
+  assert.deepEqual(JSON.parse(run.stdout), { status: 'pending', mail: 'ada@example.com' })
+
+  // The Edge runtime, workers and browser bundles resolve to a stub that says what to do.
+  for (const condition of ['edge-light', 'worker', 'browser']) {
+    const edge = node(dir, ['--conditions', condition, '-e', "require('roq-invites')"])
+    assert.notEqual(edge.status, 0, condition)
+    assert.match(edge.stderr, /roq-invites needs the Node\.js runtime: it is a native addon/, condition)
+  }
+})
+
+test('without the binary for this platform, loading names the package to install and why', (t) => {
+  const packed = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }))
+  // Only the main package: its optional per-platform dependency is not on the registry.
+  const dir = installed(t, [packed.main])
+  const run = node(dir, ['-e', "require('roq-invites')"])
+  assert.notEqual(run.status, 0)
+  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  // Binaries are built here for linux-x64-gnu only, so that is the platform this runs on.
+  assert.match(run.stderr, /roq-invites could not load its native core for linux-x64\./)
+  assert.match(run.stderr, /It ships in the package roq-invites-linux-x64-gnu, an optional dependency of roq-invites that npm skips/)
+  assert.ok(run.stderr.includes(`npm install roq-invites-linux-x64-gnu@${version}`), run.stderr)
+})
