@@ -21,8 +21,6 @@ export declare class AbortHandle {
 export declare class NativeClient {
   /** `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`. */
   constructor(options: string)
-  /** A client configured from `ROQ_PLATFORM_URL`, `ROQ_ENVIRONMENT_ID` and `ROQ_API_KEY`. */
-  static fromEnv(): NativeClient
   asSuperAdmin(): NativeClient
   /** `args`: JSON of `{ userId, expiresIn? }`. */
   asUser(args: string): NativeClient

@@ -107,14 +107,6 @@ impl NativeClient {
     client.map(|client| Self { client }).map_err(|e| to_js(&env, &e))
   }
 
-  /// A client configured from `ROQ_PLATFORM_URL`, `ROQ_ENVIRONMENT_ID` and `ROQ_API_KEY`.
-  #[napi(factory)]
-  pub fn from_env(env: Env) -> Result<Self> {
-    Client::from_env()
-      .map(|client| Self { client })
-      .map_err(|e| to_js(&env, &e))
-  }
-
   #[napi]
   pub fn as_super_admin(&self) -> Self {
     Self {

@@ -59,7 +59,11 @@ impl NativeEmulator {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let filter: OutboxFilter = from_json(&filter, "outbox filter")?;
-      to_json(emulator.outbox(&filter).map_err(|message| Error::new(ErrorCode::ServerError, message))?)
+      to_json(
+        emulator
+          .outbox(&filter)
+          .map_err(|message| Error::new(ErrorCode::ServerError, message))?,
+      )
     })
   }
 
