@@ -58,6 +58,10 @@ console.log(JSON.stringify({ status: status.success[0].status, mail: mail.to }))
 await emulator.stop()
 `,
   )
+  // As published, it depends on every per-platform package as an optional dependency.
+  const manifest = JSON.parse(readFileSync(join(dir, 'node_modules/roq-invites/package.json'), 'utf8'))
+  assert.equal(manifest.optionalDependencies['roq-invites-linux-x64-gnu'], manifest.version)
+  assert.equal(Object.keys(manifest.optionalDependencies).length, 8)
   const run = node(dir, ['docs-call.mjs'])
   assert.equal(run.status, 0, run.output)
   assert.deepEqual(JSON.parse(run.stdout), { status: 'pending', mail: 'ada@example.com' })

@@ -1,8 +1,14 @@
 // `npm run pack [dir]`: the tarballs npm would publish — roq-invites, and the per-platform package
 // with the native core built here (npm run build) — written to dir (dist/ if absent). Prints their
 // paths as JSON: { "main": "...", "platform": "..." }.
+//
+// At publish time `napi pre-publish` adds the per-platform packages to roq-invites as
+// optionalDependencies (they cannot be in the repository's package.json: npm ci would look for
+// them in the lock file before they exist). The main tarball is packed from a copy that has them,
+// so that it is what users install.
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs'
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -22,4 +28,17 @@ const pack = (dir) => {
   const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8' }))
   return join(out, filename)
 }
-console.log(JSON.stringify({ main: pack(root), platform: pack(platformDir) }))
+
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+const stage = mkdtempSync(join(tmpdir(), 'roq-stage-'))
+try {
+  for (const file of [...manifest.files, 'README.md', 'LICENSE']) {
+    cpSync(join(root, file), join(stage, file), { recursive: true })
+  }
+  const platforms = readdirSync(join(root, 'npm')).map((dir) => JSON.parse(readFileSync(join(root, 'npm', dir, 'package.json'), 'utf8')).name)
+  manifest.optionalDependencies = Object.fromEntries(platforms.map((name) => [name, manifest.version]))
+  writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  console.log(JSON.stringify({ main: pack(stage), platform: pack(platformDir) }))
+} finally {
+  rmSync(stage, { recursive: true, force: true })
+}
