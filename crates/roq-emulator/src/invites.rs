@@ -1,7 +1,7 @@
 //! Invites: creation (each entry checked on its own), reading, and the rules that decide which
 //! tenant an invite belongs to.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -115,6 +115,32 @@ pub(crate) fn read_invite(row: &Row) -> rusqlite::Result<Invite> {
   })
 }
 
+/// What one send call knows while it checks its entries.
+struct SendCall<'a> {
+  tx: &'a Transaction<'a>,
+  principal: &'a Principal,
+  /// A user's own tenant, which it may only invite into.
+  caller_tenant: Option<String>,
+  /// The tenant the call names for all its entries.
+  call_tenant: Option<String>,
+  now: i64,
+  /// The (tenant, email) pairs already in this call.
+  seen: HashSet<(String, String)>,
+  /// The inviters looked up so far: a call's entries usually share one.
+  inviters: HashMap<String, Option<Option<String>>>,
+}
+
+impl SendCall<'_> {
+  fn inviter_tenant(&mut self, user_id: &str) -> rusqlite::Result<Option<Option<String>>> {
+    if let Some(known) = self.inviters.get(user_id) {
+      return Ok(known.clone());
+    }
+    let tenant = user_tenant(self.tx, user_id)?;
+    self.inviters.insert(user_id.to_owned(), tenant.clone());
+    Ok(tenant)
+  }
+}
+
 /// One entry of a send, whichever generation of the mutation it came from.
 #[derive(Clone, Debug, Default)]
 pub struct NewInvite {
@@ -173,18 +199,18 @@ impl Platform {
       Principal::ServiceAccount => None,
       Principal::User { user_id } => Some(self.user_tenant_for_send(&tx, user_id, tenant_id.as_deref(), now)?),
     };
+    let mut call = SendCall {
+      tx: &tx,
+      principal,
+      caller_tenant,
+      call_tenant: tenant_id,
+      now,
+      seen: HashSet::new(),
+      inviters: HashMap::new(),
+    };
     let mut outcome = SendOutcome::default();
-    let mut seen = HashSet::new();
     for entry in entries {
-      match self.check_entry(
-        &tx,
-        principal,
-        caller_tenant.as_deref(),
-        tenant_id.as_deref(),
-        &entry,
-        &mut seen,
-        now,
-      )? {
+      match self.check_entry(&mut call, &entry)? {
         Ok(tenant) => outcome.success.push(self.create_invite(&tx, &tenant, entry, now)?),
         Err(error) => outcome.errors.push(Refusal {
           email: entry.email,
@@ -223,38 +249,28 @@ impl Platform {
   }
 
   /// Checks one entry: `Ok(Ok(tenant))` if it can be created, `Ok(Err(text))` if it is refused.
-  #[allow(
-    clippy::too_many_arguments,
-    reason = "the call's context, passed down once per entry"
-  )]
-  fn check_entry(
-    &self,
-    tx: &Transaction,
-    principal: &Principal,
-    caller_tenant: Option<&str>,
-    call_tenant: Option<&str>,
-    entry: &NewInvite,
-    seen: &mut HashSet<(String, String)>,
-    now: i64,
-  ) -> Result<Result<String, String>, Problem> {
+  fn check_entry(&self, call: &mut SendCall, entry: &NewInvite) -> Result<Result<String, String>, Problem> {
     if let Err(text) = check_fields(entry) {
       return Ok(Err(text));
     }
-    if let Principal::User { user_id } = principal
+    if let Principal::User { user_id } = call.principal
       && &entry.created_by_user_id != user_id
     {
       return Ok(Err(format!(
         "createdByUserId must be your own user id ({user_id}) when you invite as a user"
       )));
     }
-    let inviter_tenant = user_tenant(tx, &entry.created_by_user_id)?;
+    let inviter_tenant = call.inviter_tenant(&entry.created_by_user_id)?;
     if self.rules.strict && inviter_tenant.is_none() {
       return Ok(Err(format!(
         "createdByUserId {} is not a user of this environment",
         entry.created_by_user_id
       )));
     }
-    let tenant = match (caller_tenant, entry.tenant_id.as_deref().or(call_tenant)) {
+    let tenant = match (
+      call.caller_tenant.as_deref(),
+      entry.tenant_id.as_deref().or(call.call_tenant.as_deref()),
+    ) {
       (Some(own), Some(asked)) if own != asked => {
         return Ok(Err(format!(
           "tenantId {asked} is not your tenant; a user can only invite into their own tenant"
@@ -272,17 +288,20 @@ impl Platform {
       },
     };
     let key = email_key(&entry.email);
-    if !seen.insert((tenant.clone(), key.clone())) {
+    if !call.seen.insert((tenant.clone(), key.clone())) {
       return Ok(Err(format!("{} appears more than once in this request", entry.email)));
     }
-    if pending_invite_exists(tx, &tenant, &key, now)? {
+    if pending_invite_exists(call.tx, &tenant, &key, call.now)? {
       return Ok(Err(format!(
         "An invite to {} is already pending in this tenant",
         entry.email
       )));
     }
     if inviter_tenant.is_none() {
-      save_user(tx, &entry.created_by_user_id, Some(&tenant), now)?;
+      save_user(call.tx, &entry.created_by_user_id, Some(&tenant), call.now)?;
+      call
+        .inviters
+        .insert(entry.created_by_user_id.clone(), Some(Some(tenant.clone())));
     }
     Ok(Ok(tenant))
   }
@@ -290,7 +309,7 @@ impl Platform {
   fn create_invite(&self, tx: &Transaction, tenant_id: &str, entry: NewInvite, now: i64) -> Result<Invite, Problem> {
     let token = random_token();
     let invite = Invite {
-      id: uuid::Uuid::new_v4().to_string(),
+      id: new_id(),
       tenant_id: tenant_id.to_owned(),
       email: entry.email.trim().to_owned(),
       // Omitted names are stored (and read) as "", as in the platform's documented answers.
@@ -303,13 +322,13 @@ impl Platform {
       status_updated_at: now,
       created_by_user_id: entry.created_by_user_id,
       accepted_by_user_id: None,
-      user_token_id: uuid::Uuid::new_v4().to_string(),
+      user_token_id: new_id(),
       valid_till: now + self.rules.invite_validity.as_millis() as i64,
       created_at: now,
       updated_at: now,
     };
     tx.prepare_cached(&format!(
-      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key, token_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
     ))?
     .execute(params![
       invite.id,
@@ -329,14 +348,8 @@ impl Platform {
       invite.created_at,
       invite.updated_at,
       email_key(&invite.email),
+      token_hash(&token),
     ])?;
-    tx.prepare_cached("INSERT INTO user_tokens (id, token_hash, user_invite_id, valid_till) VALUES (?1, ?2, ?3, ?4)")?
-      .execute(params![
-        invite.user_token_id,
-        token_hash(&token),
-        invite.id,
-        invite.valid_till
-      ])?;
     mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
     Ok(invite)
   }
@@ -443,6 +456,11 @@ fn pending_invite_exists(tx: &Transaction, tenant: &str, key: &str, now: i64) ->
     Some(_) => Ok(true),
     None => Ok(false),
   }
+}
+
+/// A new id: a UUIDv7, so that ids made one after another sort (and are indexed) together.
+pub(crate) fn new_id() -> String {
+  uuid::Uuid::now_v7().to_string()
 }
 
 /// A one-time accept token: 256 random bits.

@@ -11,7 +11,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use crate::invites::{Invite, Status, check_details, email_key, find_visible, random_token, token_hash};
+use crate::invites::{Invite, Status, check_details, email_key, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
 
@@ -60,12 +60,8 @@ impl Platform {
       let token = random_token();
       let valid_till = now + self.rules.invite_validity.as_millis() as i64;
       tx.execute(
-        "UPDATE user_invites SET valid_till = ?2, updated_at = ?3 WHERE id = ?1",
-        params![id, valid_till, now],
-      )?;
-      tx.execute(
-        "UPDATE user_tokens SET token_hash = ?2, valid_till = ?3 WHERE id = ?1",
-        params![invite.user_token_id, token_hash(&token), valid_till],
+        "UPDATE user_invites SET valid_till = ?2, updated_at = ?3, token_hash = ?4 WHERE id = ?1",
+        params![id, valid_till, now, token_hash(&token)],
       )?;
       let invite = find_visible(tx, principal, id)?;
       mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
@@ -92,8 +88,8 @@ impl Platform {
       let user_id = self.user_for_email(tx, &invite, now)?;
       set_status(tx, &invite.id, Status::Accepted, Some(&user_id), now)?;
       tx.execute(
-        "UPDATE user_tokens SET used_at = ?2 WHERE id = ?1",
-        params![invite.user_token_id, now],
+        "UPDATE user_invites SET token_used_at = ?2 WHERE id = ?1",
+        params![invite.id, now],
       )?;
       find_visible(tx, &Principal::ServiceAccount, &invite.id)
     })
@@ -170,7 +166,7 @@ impl Platform {
     if let Some(id) = existing {
       return Ok(id);
     }
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = new_id();
     tx.execute(
       "INSERT INTO users (id, tenant_id, email, first_name, last_name, locale, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
@@ -200,7 +196,7 @@ fn set_status(tx: &Transaction, id: &str, status: Status, accepted_by: Option<&s
 
 fn invite_by_token(connection: &rusqlite::Connection, token: &str) -> Result<Option<Invite>, Problem> {
   let invite_id: Option<String> = connection
-    .prepare_cached("SELECT user_invite_id FROM user_tokens WHERE token_hash = ?1")?
+    .prepare_cached("SELECT id FROM user_invites WHERE token_hash = ?1")?
     .query_row([token_hash(token.trim())], |row| row.get(0))
     .optional()?;
   invite_id

@@ -41,7 +41,11 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
      status_updated_at INTEGER NOT NULL,
      created_by_user_id TEXT NOT NULL,
      accepted_by_user_id TEXT,
+     -- The one-time accept token of the invite's mail: its id, and a digest of it (the token
+     -- itself is only in the mail). It stays with its invite: it lives and dies with it.
      user_token_id TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     token_used_at INTEGER,
      valid_till INTEGER NOT NULL,
      created_at INTEGER NOT NULL,
      updated_at INTEGER NOT NULL
@@ -49,13 +53,6 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
    -- At most one pending invite per email and tenant.
    CREATE UNIQUE INDEX user_invites_one_pending ON user_invites (tenant_id, email_key) WHERE status = 'pending';
    CREATE INDEX user_invites_by_tenant ON user_invites (tenant_id, created_at);
-   CREATE TABLE user_tokens (
-     id TEXT PRIMARY KEY,
-     token_hash TEXT NOT NULL UNIQUE,
-     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
-     valid_till INTEGER NOT NULL,
-     used_at INTEGER
-   );
    CREATE TABLE mails (
      seq INTEGER PRIMARY KEY,
      user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
