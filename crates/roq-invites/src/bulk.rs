@@ -37,6 +37,11 @@ pub struct SendOptions {
   pub on_existing: OnExisting,
   /// Called after each batch; it must return quickly.
   pub on_progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
+  /// Takes each entry's result as soon as it is known (a batch at a time, in no particular
+  /// order) instead of keeping it: the returned result and [`Error::partial`] then leave those
+  /// out, and memory stays at about one batch however long the list. For callers that pass
+  /// results on as they come, as the Node binding does.
+  pub on_results: Option<Arc<dyn Fn(Vec<(usize, EntryResult)>) + Send + Sync>>,
 }
 
 impl Default for SendOptions {
@@ -46,6 +51,7 @@ impl Default for SendOptions {
       concurrency: 4,
       on_existing: OnExisting::Error,
       on_progress: None,
+      on_results: None,
     }
   }
 }
@@ -84,7 +90,8 @@ const RECONCILE_TIMEOUT: Duration = Duration::from_secs(5);
 /// and reconciled.
 const ABORT_GRACE: Duration = Duration::from_millis(500);
 
-type EntryResult = std::result::Result<SentInvite, UserInviteError>;
+/// What became of one entry: an invite that stands for it, or why not.
+pub type EntryResult = std::result::Result<SentInvite, UserInviteError>;
 
 impl SendOptions {
   fn check(&self) -> Result<()> {
@@ -138,6 +145,22 @@ impl Client {
       ..Progress::default()
     };
     progress.record(results.iter().flatten());
+    // Results are kept here, or handed to `on_results` as they come.
+    let keep = |batch: Vec<(usize, EntryResult)>, results: &mut Vec<Option<EntryResult>>| match &options.on_results {
+      Some(take) if !batch.is_empty() => take(batch),
+      Some(_) => {}
+      None => batch
+        .into_iter()
+        .for_each(|(index, result)| results[index] = Some(result)),
+    };
+    if options.on_results.is_some() {
+      let prechecked = results
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.take()?)))
+        .collect();
+      keep(prechecked, &mut results);
+    }
 
     // An abort stops new batches at once; batches already sent get a moment to finish, so that
     // what they did is known rather than guessed.
@@ -151,9 +174,7 @@ impl Client {
     let mut failure: Option<Error> = None;
     while let Some(outcome) = outcomes.next().await {
       progress.record(outcome.results.iter().map(|(_, r)| r));
-      for (index, result) in outcome.results {
-        results[index] = Some(result);
-      }
+      keep(outcome.results, &mut results);
       if let Some(error) = outcome.error {
         stopped.store(true, Ordering::Relaxed);
         failure.get_or_insert(error);
@@ -165,15 +186,10 @@ impl Client {
     drop(outcomes);
     let result = collect(results);
     match failure {
-      Some(error) => Err(stopped_error(error, &result, request.len()).with_partial(result)),
-      None if self.is_cancelled() => Err(
-        stopped_error(
-          Error::new(ErrorCode::Aborted, "the call was aborted"),
-          &result,
-          request.len(),
-        )
-        .with_partial(result),
-      ),
+      Some(error) => Err(stopped_error(error, &progress).with_partial(result)),
+      None if self.is_cancelled() => {
+        Err(stopped_error(Error::new(ErrorCode::Aborted, "the call was aborted"), &progress).with_partial(result))
+      }
       None => Ok(result),
     }
   }
@@ -511,9 +527,8 @@ fn unknown_text(error: &Error) -> String {
 }
 
 /// The error a stopped send rejects with: what stopped it, and how far it had come.
-fn stopped_error(error: Error, done: &SendUserInvitesResult, total: usize) -> Error {
-  let sent = done.success.len();
-  let refused = done.errors.len();
+fn stopped_error(error: Error, done: &Progress) -> Error {
+  let (sent, refused, total) = (done.succeeded, done.failed, done.total);
   let context = format!(
     "sendUserInvites stopped after {sent} of {total} invites were sent ({refused} refused, {} not sent; see err.partial)",
     total - sent - refused

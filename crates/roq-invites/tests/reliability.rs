@@ -425,3 +425,44 @@ fn the_client_and_the_emulator_agree_on_what_an_email_is() {
     assert_eq!(roq_invites::is_email(email), roq_emulator::is_email(email), "{email:?}");
   }
 }
+
+#[tokio::test]
+async fn results_can_be_handed_over_as_they_come_instead_of_kept() {
+  let emulator = emulator().await;
+  let handed = Arc::new(Mutex::new(Vec::new()));
+  let sink = Arc::clone(&handed);
+  let options = SendOptions {
+    batch_size: 50,
+    on_results: Some(Arc::new(move |batch| sink.lock().unwrap().extend(batch))),
+    ..SendOptions::default()
+  };
+  let mut request = invites(230, "stream");
+  if let SendUserInvites::V2(v2) = &mut request {
+    v2.user_invites[7].email = "not an email".into();
+  }
+  let kept = client(&emulator)
+    .send_user_invites_with(&request, &options)
+    .await
+    .unwrap();
+  assert!(kept.success.is_empty() && kept.errors.is_empty(), "nothing is kept");
+
+  let mut handed = std::mem::take(&mut *handed.lock().unwrap());
+  handed.sort_by_key(|(index, _)| *index);
+  assert_eq!(
+    handed.iter().map(|(index, _)| *index).collect::<Vec<_>>(),
+    (0..230).collect::<Vec<_>>(),
+    "each entry once"
+  );
+  let refused: Vec<_> = handed
+    .iter()
+    .filter_map(|(i, r)| r.as_ref().err().map(|e| (*i, e.code)))
+    .collect();
+  assert_eq!(refused, [(7, InviteErrorCode::InvalidEmail)]);
+  assert!(
+    handed
+      .iter()
+      .filter_map(|(i, r)| r.as_ref().ok().map(|s| (*i, s.index)))
+      .all(|(i, index)| i == index)
+  );
+  assert_eq!(mails(&emulator), 229);
+}
