@@ -41,7 +41,7 @@ pub struct SendOptions {
   /// order) instead of keeping it: the returned result and [`Error::partial`] then leave those
   /// out, and memory stays at about one batch however long the list. For callers that pass
   /// results on as they come, as the Node binding does.
-  pub on_results: Option<Arc<dyn Fn(Vec<(usize, EntryResult)>) + Send + Sync>>,
+  pub on_results: Option<ResultsSink>,
 }
 
 impl Default for SendOptions {
@@ -92,6 +92,9 @@ const ABORT_GRACE: Duration = Duration::from_millis(500);
 
 /// What became of one entry: an invite that stands for it, or why not.
 pub type EntryResult = std::result::Result<SentInvite, UserInviteError>;
+
+/// Takes a batch of `(index in the request, result)` pairs; see [`SendOptions::on_results`].
+pub type ResultsSink = Arc<dyn Fn(Vec<(usize, EntryResult)>) + Send + Sync>;
 
 impl SendOptions {
   fn check(&self) -> Result<()> {

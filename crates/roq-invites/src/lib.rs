@@ -39,7 +39,7 @@ mod validate;
 
 pub mod types;
 
-pub use bulk::{EntryResult, MAX_BATCH_SIZE, MAX_CONCURRENCY, OnExisting, Progress, SendOptions};
+pub use bulk::{EntryResult, MAX_BATCH_SIZE, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
 pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
