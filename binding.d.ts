@@ -28,10 +28,11 @@ export declare class NativeClient {
   withBaasToken(args: string): NativeClient
   /**
    * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
-   * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Resolves to the JSON
-   * of `{ success, errors }`.
+   * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
+   * (see [`SendEvents`]), with progress too if `with_progress`; the promise resolves to `"null"`,
+   * or rejects.
    */
-  sendUserInvites(args: string, options: string, abort?: AbortHandle | undefined | null, onProgress?: ProgressCallback | undefined | null): Promise<string>
+  sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean): Promise<string>
   /**
    * Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
    * `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken` or

@@ -261,12 +261,9 @@ class RoqPlatform {
     const onAbort = () => abort.abort()
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
-      const native = this.#native
-      return await settleJson(
-        operation === 'sendUserInvites'
-          ? native.sendUserInvites(argsJson, settingsJson, abort, onProgress && progressReporter(onProgress))
-          : native.call(operation, argsJson, settingsJson, abort),
-      )
+      return operation === 'sendUserInvites'
+        ? await send(this.#native, argsJson, settingsJson, abort, onProgress)
+        : await settleJson(this.#native.call(operation, argsJson, settingsJson, abort))
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
@@ -279,14 +276,48 @@ function aborted(signal) {
   return new RoqError(`the call was aborted before it started${reason}`, { code: 'ABORTED' })
 }
 
-/** Calls the caller's onProgress with an object of the caller's realm; an error it throws becomes a warning. */
-function progressReporter(onProgress) {
-  return (json) => {
-    try {
-      onProgress(JSON.parse(json))
-    } catch (error) {
-      process.emitWarning(error instanceof Error ? error : String(error), { code: 'ROQ_INVITES_ON_PROGRESS' })
+/**
+ * Runs a native send. Its results arrive a batch at a time as they are known (`SendEvents` in
+ * src/client.rs), with progress, then `done`; they are put back in the caller's order here.
+ */
+async function send(native, argsJson, settingsJson, abort, onProgress) {
+  const success = []
+  const errors = []
+  let delivered
+  const allDelivered = new Promise((resolve) => (delivered = resolve))
+  const onEvent = (json) => {
+    const event = JSON.parse(json)
+    if (event.results) {
+      for (const sent of event.results.success) success.push(sent)
+      for (const refusal of event.results.errors) errors.push(refusal)
+    } else if (event.progress) {
+      report(onProgress, event.progress)
+    } else if (event.done) {
+      delivered()
     }
+  }
+  const pending = callNative(() => native.sendUserInvites(argsJson, settingsJson, abort, onEvent, onProgress !== undefined))
+  let failure
+  await pending.catch((error) => (failure = toRoqError(error)))
+  await allDelivered
+  const result = { success: inOrder(success), errors: inOrder(errors) }
+  if (failure === undefined) return result
+  if (failure.partial) failure.partial = result
+  throw failure
+}
+
+/** Entries sorted by their index in the caller's list. */
+function inOrder(entries) {
+  const sorted = entries.every((entry, i) => i === 0 || entries[i - 1].index < entry.index)
+  return sorted ? entries : entries.sort((a, b) => a.index - b.index)
+}
+
+/** Calls the caller's onProgress; an error it throws becomes a warning. */
+function report(onProgress, progress) {
+  try {
+    onProgress(progress)
+  } catch (error) {
+    process.emitWarning(error instanceof Error ? error : String(error), { code: 'ROQ_INVITES_ON_PROGRESS' })
   }
 }
 

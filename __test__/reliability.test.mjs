@@ -121,3 +121,16 @@ test('the event loop stays free while a send waits on a slow platform', async (t
   // A blocked loop would not have run the timer at all during the held-back second.
   assert.ok(ticks >= 20, `the timer ran ${ticks} times`)
 })
+
+test('results that arrive batch by batch, out of order, come back once each and in the caller\'s order', async (t) => {
+  const emulator = await emulatorFor(t)
+  emulator.faults([{ delayMs: 300 }]) // the first batch finishes last
+  const request = invites(450)
+  request.data.userInvites[420].email = 'not an email'
+  request.data.userInvites[7].email = request.data.userInvites[3].email
+  const result = await clientFor(emulator).roqPlatform.sendUserInvites(request, { batchSize: 50, concurrency: 4 })
+  const expected = [...Array(450).keys()].filter((i) => i !== 7 && i !== 420)
+  assert.deepEqual(result.success.map((s) => s.index), expected)
+  assert.deepEqual(result.success.map((s) => s.email), expected.map((i) => request.data.userInvites[i].email))
+  assert.deepEqual(result.errors.map((e) => [e.index, e.code]), [[7, 'DUPLICATE_IN_REQUEST'], [420, 'INVALID_EMAIL']])
+})

@@ -10,13 +10,14 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
 use roq_invites::{
-  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, IdArgs, OnExisting, SendOptions, SendUserInvites,
-  TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
+  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, IdArgs, OnExisting, ResultsSink, SendOptions,
+  SendUserInvites, SendUserInvitesResult, TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{spawn_json, to_js, to_json};
+use crate::memory;
 
 #[napi]
 pub struct NativeClient {
@@ -44,9 +45,36 @@ impl AbortHandle {
   }
 }
 
-/// Called with the JSON of `{ completed, total, succeeded, failed }`. Weak: it never keeps
-/// Node running by itself, and calls never wait for the JavaScript thread.
-pub type ProgressCallback = ThreadsafeFunction<String, Unknown<'static>, String, Status, false, true>;
+/// Called, in order, with the JSON of what a send reports as it goes: `{"results":{success,
+/// errors}}` for each batch, `{"progress":{completed,total,succeeded,failed}}` after it when
+/// asked for, and `{"done":true}` last, however the send ends. Results cross a batch at a time
+/// rather than all at the end: memory stays at about one batch, and no single `JSON.parse` holds
+/// the event loop. Not weak: Node stays up until `done` has been delivered.
+pub type SendEvents = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
+
+/// Sends `{"done":true}` when dropped: after the send, or if its future is dropped or unwinds.
+struct DoneOnDrop(Arc<SendEvents>);
+
+impl Drop for DoneOnDrop {
+  fn drop(&mut self) {
+    self
+      .0
+      .call(r#"{"done":true}"#.into(), ThreadsafeFunctionCallMode::NonBlocking);
+  }
+}
+
+/// From this many entries on, a send gives its memory back to the system when it ends.
+const LARGE_SEND: usize = 1_000;
+
+/// Sends `{"<key>":<value as JSON>}` to `events`.
+fn emit(events: &SendEvents, key: &str, value: &impl Serialize) {
+  if let Ok(json) = serde_json::to_string(value) {
+    events.call(
+      format!(r#"{{"{key}":{json}}}"#),
+      ThreadsafeFunctionCallMode::NonBlocking,
+    );
+  }
+}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -131,8 +159,9 @@ impl NativeClient {
   }
 
   /// `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
-  /// `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Resolves to the JSON
-  /// of `{ success, errors }`.
+  /// `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
+  /// (see [`SendEvents`]), with progress too if `with_progress`; the promise resolves to `"null"`,
+  /// or rejects.
   #[napi]
   pub fn send_user_invites<'env>(
     &self,
@@ -140,11 +169,16 @@ impl NativeClient {
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
-    on_progress: Option<ProgressCallback>,
+    // Spelled out rather than `SendEvents`, so that binding.d.ts shows the callback's type.
+    events: ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
+    with_progress: bool,
   ) -> Result<PromiseRaw<'env, String>> {
     let client = self.client.clone();
     let cancel = call_options(None, None, abort).cancel;
+    let events = Arc::new(events);
+    let done = DoneOnDrop(Arc::clone(&events));
     spawn_json(env, async move {
+      let _done = done;
       let request: SendUserInvites = from_json(&args, "sendUserInvites argument")?;
       let options: SendInvitesOptions = from_json(&options, "sendUserInvites options")?;
       let client = client.with_call_options(CallOptions {
@@ -152,19 +186,38 @@ impl NativeClient {
         ..call_options(options.timeout_ms, options.max_retries, None)
       })?;
       let defaults = SendOptions::default();
-      let on_progress = on_progress.map(Arc::new).map(|callback| {
-        Arc::new(move |progress| {
-          let json = serde_json::to_string(&progress).unwrap_or_default();
-          callback.call(json, ThreadsafeFunctionCallMode::NonBlocking);
-        }) as Arc<dyn Fn(roq_invites::Progress) + Send + Sync>
+      let on_progress = with_progress.then(|| {
+        let events = Arc::clone(&events);
+        Arc::new(move |progress: roq_invites::Progress| emit(&events, "progress", &progress))
+          as Arc<dyn Fn(_) + Send + Sync>
       });
+      let on_results: ResultsSink = {
+        let events = Arc::clone(&events);
+        Arc::new(move |batch| {
+          let mut results = SendUserInvitesResult::default();
+          for (_, result) in batch {
+            match result {
+              Ok(sent) => results.success.push(sent),
+              Err(refusal) => results.errors.push(refusal),
+            }
+          }
+          emit(&events, "results", &results);
+        })
+      };
       let send = SendOptions {
         batch_size: options.batch_size.unwrap_or(defaults.batch_size),
         concurrency: options.concurrency.unwrap_or(defaults.concurrency),
         on_existing: options.on_existing.unwrap_or(defaults.on_existing),
         on_progress,
+        on_results: Some(on_results),
       };
-      to_json(client.send_user_invites_with(&request, &send).await?)
+      let outcome = client.send_user_invites_with(&request, &send).await;
+      if request.len() >= LARGE_SEND {
+        drop((request, send));
+        memory::give_back();
+      }
+      outcome?;
+      Ok("null".into())
     })
   }
 

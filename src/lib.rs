@@ -10,6 +10,7 @@
 pub mod client;
 pub mod emulator;
 pub mod error;
+mod memory;
 
 /// The most invites one `sendUserInvites` call takes (index.js refuses larger lists before
 /// turning them into JSON).

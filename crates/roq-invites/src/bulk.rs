@@ -7,7 +7,7 @@
 //! attempt began, count those as sent, and send only the rest. The same question settles an
 //! aborted send, so that `err.partial` says exactly who was invited.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque, hash_map};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -141,29 +141,16 @@ impl Client {
     check_send(request)?;
     options.check()?;
     let call_deadline = self.call_options().timeout.map(|_| self.deadline());
-    let mut results: Vec<Option<EntryResult>> = vec![None; request.len()];
-    let to_send = precheck(request, &mut results);
+    let (to_send, refused) = precheck(request);
     let mut progress = Progress {
       total: request.len(),
       ..Progress::default()
     };
-    progress.record(results.iter().flatten());
-    // Results are kept here, or handed to `on_results` as they come.
-    let keep = |batch: Vec<(usize, EntryResult)>, results: &mut Vec<Option<EntryResult>>| match &options.on_results {
-      Some(take) if !batch.is_empty() => take(batch),
-      Some(_) => {}
-      None => batch
-        .into_iter()
-        .for_each(|(index, result)| results[index] = Some(result)),
-    };
-    if options.on_results.is_some() {
-      let prechecked = results
-        .iter_mut()
-        .enumerate()
-        .filter_map(|(i, r)| Some((i, r.take()?)))
-        .collect();
-      keep(prechecked, &mut results);
-    }
+    progress.record(refused.iter().map(|(_, r)| r));
+    // Results are kept here (only as they come: nothing is allocated per entry up front), or
+    // handed to `on_results`.
+    let mut kept = Vec::new();
+    hand_over(options, refused, &mut kept);
 
     // An abort stops new batches at once; batches already sent get a moment to finish, so that
     // what they did is known rather than guessed.
@@ -177,7 +164,7 @@ impl Client {
     let mut failure: Option<Error> = None;
     while let Some(outcome) = outcomes.next().await {
       progress.record(outcome.results.iter().map(|(_, r)| r));
-      keep(outcome.results, &mut results);
+      hand_over(options, outcome.results, &mut kept);
       if let Some(error) = outcome.error {
         stopped.store(true, Ordering::Relaxed);
         failure.get_or_insert(error);
@@ -187,7 +174,7 @@ impl Client {
       }
     }
     drop(outcomes);
-    let result = collect(results);
+    let result = collect(kept);
     match failure {
       Some(error) => Err(stopped_error(error, &progress).with_partial(result)),
       None if self.is_cancelled() => {
@@ -471,12 +458,13 @@ impl Client {
   }
 }
 
-/// The checks of each entry on its own: a bad address or a repeated one is reported, not sent.
-/// Returns the indices to send.
-fn precheck(request: &SendUserInvites, results: &mut [Option<EntryResult>]) -> Vec<usize> {
-  let mut first_seen: HashMap<(Option<&str>, &str, String), usize> = HashMap::new();
+/// Refuses, without sending them, entries that are not email addresses and entries whose address
+/// is already earlier in the list; returns the indices to send and the refusals.
+fn precheck(request: &SendUserInvites) -> (Vec<usize>, Vec<(usize, EntryResult)>) {
+  let mut first_seen: HashMap<(Option<&str>, &str, String), usize> = HashMap::with_capacity(request.len());
   let mut to_send = Vec::with_capacity(request.len());
-  for (index, slot) in results.iter_mut().enumerate() {
+  let mut refused = Vec::new();
+  for index in 0..request.len() {
     let entry = request.entry(index);
     if !is_email(entry.email) {
       let text = format!(
@@ -484,7 +472,7 @@ fn precheck(request: &SendUserInvites, results: &mut [Option<EntryResult>]) -> V
         request.root(),
         entry.email
       );
-      *slot = Some(Err(refusal(request, index, InviteErrorCode::InvalidEmail, text)));
+      refused.push((index, Err(refusal(request, index, InviteErrorCode::InvalidEmail, text))));
       continue;
     }
     // Without a tenant, the platform uses the inviter's: the inviter stands in for it.
@@ -493,21 +481,34 @@ fn precheck(request: &SendUserInvites, results: &mut [Option<EntryResult>]) -> V
     } else {
       entry.created_by_user_id
     };
-    match first_seen.get(&(entry.tenant_id, scope, email_key(entry.email))) {
-      Some(first) => {
+    match first_seen.entry((entry.tenant_id, scope, email_key(entry.email))) {
+      hash_map::Entry::Occupied(first) => {
         let text = format!(
-          "{} is already at index {first} of this call, and is sent once",
-          entry.email.trim()
+          "{} is already at index {} of this call, and is sent once",
+          entry.email.trim(),
+          first.get()
         );
-        *slot = Some(Err(refusal(request, index, InviteErrorCode::DuplicateInRequest, text)));
+        refused.push((
+          index,
+          Err(refusal(request, index, InviteErrorCode::DuplicateInRequest, text)),
+        ));
       }
-      None => {
-        first_seen.insert((entry.tenant_id, scope, email_key(entry.email)), index);
+      hash_map::Entry::Vacant(slot) => {
+        slot.insert(index);
         to_send.push(index);
       }
     }
   }
-  to_send
+  (to_send, refused)
+}
+
+/// Hands `batch` to `on_results` if the caller takes results as they come, or keeps it.
+fn hand_over(options: &SendOptions, batch: Vec<(usize, EntryResult)>, kept: &mut Vec<(usize, EntryResult)>) {
+  match &options.on_results {
+    Some(take) if !batch.is_empty() => take(batch),
+    Some(_) => {}
+    None => kept.extend(batch),
+  }
 }
 
 fn refusal(request: &SendUserInvites, index: usize, code: InviteErrorCode, error: String) -> UserInviteError {
@@ -609,9 +610,11 @@ fn created_at(invite: &UserInvite) -> Option<SystemTime> {
   Some(SystemTime::UNIX_EPOCH + since_epoch)
 }
 
-fn collect(results: Vec<Option<EntryResult>>) -> SendUserInvitesResult {
+/// The results in the caller's order.
+fn collect(mut results: Vec<(usize, EntryResult)>) -> SendUserInvitesResult {
+  results.sort_unstable_by_key(|(index, _)| *index);
   let mut collected = SendUserInvitesResult::default();
-  for result in results.into_iter().flatten() {
+  for (_, result) in results {
     match result {
       Ok(sent) => collected.success.push(sent),
       Err(refusal) => collected.errors.push(refusal),
@@ -670,25 +673,26 @@ mod tests {
   #[test]
   fn prechecks_report_bad_and_repeated_addresses_with_their_index() {
     let request = request(&["a@x.io", "bob@", "A@X.io ", "b@x.io"]);
-    let mut results = vec![None; 4];
-    assert_eq!(precheck(&request, &mut results), [0, 3]);
-    let codes: Vec<_> = results
+    let (to_send, refused) = precheck(&request);
+    assert_eq!(to_send, [0, 3]);
+    let codes: Vec<_> = refused
       .iter()
-      .map(|r| r.as_ref().map(|r| r.as_ref().map_err(|e| e.code).err()))
+      .map(|(i, r)| (*i, r.as_ref().unwrap_err().code))
       .collect();
     assert_eq!(
       codes,
       [
-        None,
-        Some(Some(InviteErrorCode::InvalidEmail)),
-        Some(Some(InviteErrorCode::DuplicateInRequest)),
-        None
+        (1, InviteErrorCode::InvalidEmail),
+        (2, InviteErrorCode::DuplicateInRequest)
       ]
     );
-    let text = &results[1].as_ref().unwrap().as_ref().unwrap_err().error;
     assert_eq!(
-      text,
+      refused[0].1.as_ref().unwrap_err().error,
       "data.userInvites[1].email: \"bob@\" is not an email address; correct it or leave the entry out"
+    );
+    assert_eq!(
+      refused[1].1.as_ref().unwrap_err().error,
+      "A@X.io is already at index 0 of this call, and is sent once"
     );
   }
 
