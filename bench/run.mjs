@@ -1,0 +1,147 @@
+// `npm run bench`: roq-invites against @roq/nodejs 1.0.20 and plain fetch, side by side.
+//
+// Each scenario gets a fresh standalone emulator (its own process, in-memory store). Each client
+// runs each scenario in a fresh Node process, in alternating rounds, so that no client always
+// goes first. Prints a table of medians (with min and max), checks the targets, and writes
+// bench/results.json and bench/chart.svg. `--quick` runs one round of smaller scenarios, to check
+// that the benchmark itself works.
+import { execFileSync, spawn } from 'node:child_process'
+import { readdirSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+import { chart } from './chart.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const quick = process.argv.includes('--quick')
+const CLIENTS = ['roq-invites', '@roq/nodejs', 'fetch']
+const SCENARIOS = {
+  load: { rounds: quick ? 2 : 10, clients: ['roq-invites', '@roq/nodejs'] },
+  single: { rounds: quick ? 1 : 5 },
+  bulk: { rounds: quick ? 1 : 5, freshEmulator: true },
+  concurrent: { rounds: quick ? 1 : 5 },
+  memory: { rounds: quick ? 1 : 3, freshEmulator: true },
+}
+
+/** A standalone emulator: the package's command line, in its own process. */
+async function emulator() {
+  const child = spawn(process.execPath, [join(root, 'bin/roq-invites.mjs'), 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] })
+  const env = {}
+  let buffer = ''
+  for await (const chunk of child.stdout) {
+    buffer += chunk
+    for (const [, name, value] of buffer.matchAll(/^(ROQ_\w+)=(.*)$/gm)) env[name] = value
+    if (env.ROQ_API_KEY) break
+  }
+  return { env, stop: () => new Promise((done) => child.once('exit', done).kill('SIGTERM')) }
+}
+
+let runs = 0
+function scenario(client, name, env) {
+  // --single-threaded-gc: pages V8 frees are given back before gc() returns, so that the RSS
+  // measured right after it does not depend on a background thread's timing.
+  const flags = name === 'memory' ? ['--expose-gc', '--single-threaded-gc'] : []
+  const args = [...flags, join(root, 'bench/scenario.mjs'), client, name, `run${++runs}`]
+  const output = execFileSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 })
+  return JSON.parse(output.trim().split('\n').at(-1))
+}
+
+/** The Rust-alone ceiling and the emulator's own capacity (crates/roq-invites/examples/bench.rs). */
+function ceiling(mode, env) {
+  const output = execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench', '--', mode, `run${++runs}`], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  })
+  return JSON.parse(output.trim().split('\n').at(-1))
+}
+
+const samples = {} // samples[scenario][client] = [result, ...]
+const record = (name, client, result) => ((samples[name] ??= {})[client] ??= []).push(result)
+
+console.log(`roq-invites benchmark: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`)
+console.log('building the Rust ceiling (cargo, release)…')
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench'], { cwd: root, stdio: 'inherit' })
+
+for (const [name, { rounds, clients = CLIENTS, freshEmulator }] of Object.entries(SCENARIOS)) {
+  let platform = await emulator()
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const order = clients.map((_, i) => clients[(i + round) % clients.length])
+      for (const client of order) {
+        // The store grows with each run, and a bigger store is slower: bulk runs start even.
+        if (freshEmulator && (round > 0 || client !== order[0])) {
+          await platform.stop()
+          platform = await emulator()
+        }
+        record(name, client, scenario(client, name, platform.env))
+      }
+      if (name === 'bulk') {
+        for (const mode of ['client', 'emulator']) {
+          await platform.stop()
+          platform = await emulator()
+          record(name, mode === 'client' ? 'rust alone' : 'emulator alone', ceiling(mode, platform.env))
+        }
+      }
+      process.stdout.write(`${name} round ${round + 1}/${rounds}\r`)
+    }
+  } finally {
+    await platform.stop()
+  }
+}
+
+// ---- report ----------------------------------------------------------------------------------
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]
+const stat = (scenario, client, key) => {
+  const values = (samples[scenario]?.[client] ?? []).map((r) => r[key]).filter((v) => typeof v === 'number')
+  return values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length } : undefined
+}
+
+const METRICS = [
+  ['load', 'loadMs', 'cold start: load the package (ms)'],
+  ['single', 'p50Ms', 'one invite per call, 2,000 calls: p50 (ms)'],
+  ['single', 'p99Ms', 'one invite per call, 2,000 calls: p99 (ms)'],
+  ['bulk', 'wallMs', '10,000 invites in one send: wall (ms)'],
+  ['bulk', 'invitesPerSec', '10,000 invites in one send: invites/s'],
+  ['bulk', 'loopDelayP99Ms', 'during it: event-loop delay p99 (ms)'],
+  ['bulk', 'loopDelayMaxMs', 'during it: event-loop delay max (ms)'],
+  ['bulk', 'mainThreadUtilization', 'during it: main-thread utilisation'],
+  ['concurrent', 'wallMs', '200 concurrent calls: wall (ms)'],
+  ['memory', 'rssAfterFirstMb', 'RSS after 100,000 invites (MB)'],
+  ['memory', 'growthMb', 'RSS growth over 3 repeats (MB)'],
+  ['memory', 'nativeGrowthMb', 'of which outside the V8 heap (MB)'],
+]
+const COLUMNS = [...CLIENTS, 'rust alone', 'emulator alone']
+const format = (s) => (s ? (s.n > 1 ? `${s.median.toPrecision(3)} (${s.min.toPrecision(3)}–${s.max.toPrecision(3)})` : s.median.toPrecision(3)) : '–')
+const table = [
+  ['', ...COLUMNS],
+  ...METRICS.map(([scenario, key, label]) => [label, ...COLUMNS.map((client) => format(stat(scenario, client, key)))]),
+]
+const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)))
+console.log(`\n${table.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ')).join('\n')}`)
+
+const m = (scenario, client, key) => stat(scenario, client, key)?.median
+const binary = readdirSync(root).find((file) => /^roq-invites\..+\.node$/.test(file))
+const binaryMb = binary ? statSync(join(root, binary)).size / 1e6 : undefined
+const TARGETS = [
+  ['cold start ≥ 10× faster than @roq/nodejs', m('load', '@roq/nodejs', 'loadMs') / m('load', 'roq-invites', 'loadMs'), (r) => r >= 10, '×'],
+  ['single-call p50 ≤ plain fetch', m('single', 'roq-invites', 'p50Ms') / m('single', 'fetch', 'p50Ms'), (r) => r <= 1, '× fetch'],
+  ['single-call p50 ≤ 0.7× @roq/nodejs', m('single', 'roq-invites', 'p50Ms') / m('single', '@roq/nodejs', 'p50Ms'), (r) => r <= 0.7, '× sdk'],
+  ['10,000-invite throughput ≥ 2× @roq/nodejs', m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', '@roq/nodejs', 'invitesPerSec'), (r) => r >= 2, '×'],
+  ['10,000-invite throughput ≥ 90% of Rust alone', m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', 'rust alone', 'invitesPerSec'), (r) => r >= 0.9, '×'],
+  ['main-thread utilisation ≤ 1/5 of @roq/nodejs', m('bulk', 'roq-invites', 'mainThreadUtilization') / m('bulk', '@roq/nodejs', 'mainThreadUtilization'), (r) => r <= 0.2, '×'],
+  ['event-loop delay p99 < 5 ms', m('bulk', 'roq-invites', 'loopDelayP99Ms'), (v) => v < 5, 'ms'],
+  ['RSS growth over 3 repeats < 5 MB', m('memory', 'roq-invites', 'growthMb'), (v) => v < 5, 'MB'],
+  ['emulator alone ≥ 20,000 invites/s', m('bulk', 'emulator alone', 'invitesPerSec'), (v) => v >= 20_000, '/s'],
+  ['.node binary (stripped) < 10 MB', binaryMb, (v) => v < 10, 'MB'],
+].map(([target, value, ok, unit]) => ({ target, value, unit, met: Number.isFinite(value) && ok(value) }))
+console.log(`\n${TARGETS.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.value?.toPrecision(3)} ${t.unit}`).join('\n')}`)
+
+const machine = { cpus: cpus().length, cpu: cpus()[0].model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }
+const results = { date: new Date().toISOString(), machine, quick, samples, medians: Object.fromEntries(METRICS.map(([s, k]) => [`${s}.${k}`, Object.fromEntries(COLUMNS.map((c) => [c, m(s, c, k)]))])), targets: TARGETS }
+writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`)
+writeFileSync(join(root, 'bench/chart.svg'), chart(results))
+console.log('\nwrote bench/results.json and bench/chart.svg')
+process.exitCode = TARGETS.every((t) => t.met) ? 0 : 1

@@ -1,0 +1,77 @@
+// One scenario for one client, in a fresh Node process (so that load time, event-loop delay,
+// main-thread utilisation and memory are that client's alone). Prints one JSON line.
+//   node [--expose-gc] bench/scenario.mjs <client> <scenario> <email prefix>
+// with ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY set to a running emulator.
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+
+import { CLIENTS } from './clients.mjs'
+
+const [name, scenario, prefix] = process.argv.slice(2)
+const client = CLIENTS[name]
+const emails = (count, tag) => Array.from({ length: count }, (_, i) => `${prefix}-${tag}-${i}@example.com`)
+const ms = (ns) => ns / 1e6
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+
+const started = performance.now()
+const loaded = client.load()
+const loadMs = performance.now() - started
+const result = await run()
+console.log(JSON.stringify(result))
+
+async function run() {
+  if (scenario === 'load') return { loadMs }
+  const sender = client.make(loaded, process.env)
+  await sender.one(`${prefix}-warmup@example.com`) // a token, a connection
+  switch (scenario) {
+    case 'single': {
+      const latencies = []
+      for (const email of emails(2000, 'single')) {
+        const t0 = performance.now()
+        await sender.one(email)
+        latencies.push(performance.now() - t0)
+      }
+      latencies.sort((a, b) => a - b)
+      return { p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) }
+    }
+    case 'bulk': {
+      const list = emails(10_000, 'bulk')
+      const delay = monitorEventLoopDelay({ resolution: 1 })
+      const elu = performance.eventLoopUtilization()
+      delay.enable()
+      const t0 = performance.now()
+      const sent = await sender.bulk(list)
+      const wallMs = performance.now() - t0
+      delay.disable()
+      const { utilization } = performance.eventLoopUtilization(elu)
+      if (sent !== list.length) throw new Error(`${name} sent ${sent} of ${list.length}`)
+      return {
+        wallMs,
+        invitesPerSec: list.length / (wallMs / 1000),
+        loopDelayP99Ms: ms(delay.percentile(99)),
+        loopDelayMaxMs: ms(delay.max),
+        mainThreadUtilization: utilization,
+      }
+    }
+    case 'concurrent': {
+      const list = emails(200, 'concurrent')
+      const t0 = performance.now()
+      await Promise.all(list.map((email) => sender.one(email)))
+      return { wallMs: performance.now() - t0 }
+    }
+    case 'memory': {
+      const rssMb = []
+      const heapMb = [] // V8's part of it (heapTotal): the rest is native memory and code
+      for (const round of [1, 2, 3]) {
+        await sender.bulk(emails(100_000, `memory${round}`))
+        globalThis.gc?.()
+        const { rss, heapTotal } = process.memoryUsage()
+        rssMb.push(rss / 2 ** 20)
+        heapMb.push(heapTotal / 2 ** 20)
+      }
+      const nativeMb = rssMb.map((rss, i) => rss - heapMb[i])
+      return { rssMb, heapMb, rssAfterFirstMb: rssMb[0], growthMb: rssMb[2] - rssMb[0], nativeGrowthMb: nativeMb[2] - nativeMb[0] }
+    }
+    default:
+      throw new Error(`unknown scenario ${scenario}`)
+  }
+}
