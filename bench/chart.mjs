@@ -29,11 +29,16 @@ export function chart({ medians, machine, date }) {
       parts.push(
         `<text x="10" y="${y + 13}" font-size="12">${escape(client)}</text>`,
         `<rect x="${label}" y="${y}" width="${length.toFixed(1)}" height="${barHeight}" fill="${COLORS[client] ?? '#6b7280'}"/>`,
-        `<text x="${(label + length + 6).toFixed(1)}" y="${y + 13}" font-size="12">${value.toPrecision(3)}</text>`,
+        `<text x="${(label + length + 6).toFixed(1)}" y="${y + 13}" font-size="12">${figure(value)}</text>`,
       )
       y += barHeight + 4
     }
     y += 12
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`
+}
+
+/** 3 significant figures, with thousands grouped rather than in e-notation. */
+export function figure(value) {
+  return Number(value.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 3 })
 }
