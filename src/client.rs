@@ -194,13 +194,7 @@ impl NativeClient {
       let on_results: ResultsSink = {
         let events = Arc::clone(&events);
         Arc::new(move |batch| {
-          let mut results = SendUserInvitesResult::default();
-          for (_, result) in batch {
-            match result {
-              Ok(sent) => results.success.push(sent),
-              Err(refusal) => results.errors.push(refusal),
-            }
-          }
+          let results: SendUserInvitesResult = batch.into_iter().map(|(_, result)| result).collect();
           emit(&events, "results", &results);
         })
       };

@@ -613,14 +613,21 @@ fn created_at(invite: &UserInvite) -> Option<SystemTime> {
 /// The results in the caller's order.
 fn collect(mut results: Vec<(usize, EntryResult)>) -> SendUserInvitesResult {
   results.sort_unstable_by_key(|(index, _)| *index);
-  let mut collected = SendUserInvitesResult::default();
-  for (_, result) in results {
-    match result {
-      Ok(sent) => collected.success.push(sent),
-      Err(refusal) => collected.errors.push(refusal),
+  results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// Entries' results, sent ones in `success` and refused ones in `errors`, in the order given.
+impl FromIterator<EntryResult> for SendUserInvitesResult {
+  fn from_iter<I: IntoIterator<Item = EntryResult>>(results: I) -> Self {
+    let mut collected = Self::default();
+    for result in results {
+      match result {
+        Ok(sent) => collected.success.push(sent),
+        Err(refusal) => collected.errors.push(refusal),
+      }
     }
+    collected
   }
-  collected
 }
 
 impl Progress {
