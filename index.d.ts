@@ -112,7 +112,7 @@ export interface SendOptions extends CallOptions {
    * report it as `skipped`, or mail it again and report it as `resent`.
    */
   onExisting?: 'error' | 'skip' | 'resend'
-  /** Called after each batch. It never keeps the process alive, and an error it throws becomes a warning. */
+  /** Called after each batch, every time before the call settles; an error it throws becomes a warning. */
   onProgress?: (progress: SendProgress) => void
 }
 
