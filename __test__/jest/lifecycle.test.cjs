@@ -1,28 +1,23 @@
 // A second file: Jest has reset its module registry, and the addon is already loaded.
-const { RoqClient, RoqError, startEmulator } = require('../../index.js')
+const { RoqClient, RoqError } = require('../../index.js')
+const { useEmulator } = require('./emulator.cjs')
 
-let emulator
-let client
-beforeAll(async () => {
-  emulator = await startEmulator()
-  client = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey })
-})
-afterAll(() => emulator.stop())
+const running = useEmulator()
 
 test('accepts an invite by the token from its mail, once', async () => {
-  const { success } = await client.roqPlatform.sendUserInvites({
+  const { success } = await running.client.roqPlatform.sendUserInvites({
     data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'grace@example.com' }] },
   })
-  const [mail] = await emulator.outbox({ userInviteId: success[0].id })
-  const accepted = await client.roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+  const [mail] = await running.emulator.outbox({ userInviteId: success[0].id })
+  const accepted = await running.client.roqPlatform.acceptUserInvite({ data: { token: mail.token } })
   expect(accepted.status).toBe('accepted')
-  const again = client.roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+  const again = running.client.roqPlatform.acceptUserInvite({ data: { token: mail.token } })
   await expect(again).rejects.toBeInstanceOf(Error)
   await expect(again).rejects.toMatchObject({ code: 'CONFLICT', statusCode: 409 })
 })
 
 test('errors from the platform are RoqErrors of this realm', async () => {
-  const wrongKey = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: 'wrong-key-0000' })
+  const wrongKey = new RoqClient({ host: running.emulator.url, environmentId: running.emulator.environmentId, apiKey: 'wrong-key-0000' })
   const error = await wrongKey.roqPlatform.userInvites().catch((e) => e)
   expect(error).toBeInstanceOf(Error)
   expect(error).toBeInstanceOf(RoqError)

@@ -1,27 +1,22 @@
-const { RoqClient, RoqError, startEmulator } = require('../../index.js')
+const { RoqError } = require('../../index.js')
+const { useEmulator } = require('./emulator.cjs')
 
-let emulator
-let client
-beforeAll(async () => {
-  emulator = await startEmulator()
-  client = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey })
-})
-afterAll(() => emulator.stop())
+const running = useEmulator()
 
 test('sends the docs call and writes the mail', async () => {
   const tenantId = 'acme'
   const roqUserId = 'alice'
   const email = 'ada@example.com'
-  const status = await client.roqPlatform.sendUserInvites({
+  const status = await running.client.roqPlatform.sendUserInvites({
     userInvites: { tenantId, userInvites: [{ createdByUserId: roqUserId, email, locale: 'en-US' }] },
   })
   expect(status.errors).toEqual([])
   expect(status.success[0]).toMatchObject({ index: 0, outcome: 'created', email, status: 'pending' })
-  expect(await emulator.outbox({ to: email })).toHaveLength(1)
+  expect(await running.emulator.outbox({ to: email })).toHaveLength(1)
 })
 
 test('a rejection is an Error of this realm, and a RoqError', async () => {
-  const call = client.roqPlatform.sendUserInvites({ data: { userInvites: [] } })
+  const call = running.client.roqPlatform.sendUserInvites({ data: { userInvites: [] } })
   await expect(call).rejects.toBeInstanceOf(Error)
   await expect(call).rejects.toBeInstanceOf(RoqError)
   await expect(call).rejects.toMatchObject({ name: 'RoqError', code: 'INVALID_ARGUMENT', message: 'data.tenantId: is required' })
