@@ -1,4 +1,4 @@
-const { RoqError } = require('../../index.js')
+const { RoqClient, RoqError } = require('../../index.js')
 const { useEmulator } = require('./emulator.cjs')
 
 const running = useEmulator()
@@ -22,6 +22,9 @@ test('a rejection is an Error of this realm, and a RoqError', async () => {
   await expect(call).rejects.toMatchObject({ name: 'RoqError', code: 'INVALID_ARGUMENT', message: 'data.tenantId: is required' })
 })
 
-test('a thrown error is an Error of this realm too', () => {
-  expect(() => new RoqClient({ host: 'not a url', environmentId: 'e', apiKey: 'k' })).toThrow(Error)
+test('a thrown error is an Error of this realm too, and a RoqError', () => {
+  const make = () => new RoqClient({ host: 'not a url', environmentId: 'e', apiKey: 'k' })
+  expect(make).toThrow(Error)
+  expect(make).toThrow(RoqError)
+  expect(make).toThrow(/^host: "not a url" is not a URL/)
 })
