@@ -145,14 +145,33 @@ ${CONNECTION_HELP}
 Example:
   roq-invites list --tenant acme --status pending --email '%@example.com'`,
   },
-  resend: {
-    run: (values, ids) => changeInvite('resendUserInvite', values, ids),
+  resend: inviteCommand(
+    'resend',
+    'resendUserInvite',
+    `Mails a pending invite again, with a new link (the old one stops working) and a new validity
+period. Prints the invite's email and status.`,
+    ', mailed again with a new link',
+  ),
+  cancel: inviteCommand(
+    'cancel',
+    'cancelUserInvite',
+    "Cancels a pending invite; its link stops working. Prints the invite's email and status.",
+  ),
+}
+
+/** `resend` and `cancel`: an operation on one invite, given by its id. */
+function inviteCommand(command, operation, description, done = '') {
+  return {
+    run: async (values, [id]) => {
+      const invite = await clientFrom(values, command).roqPlatform[operation]({ userInviteId: id })
+      console.log(values.json ? JSON.stringify(invite, null, 2) : `${invite.email}: ${invite.status}${done}`)
+      return 0
+    },
     positionals: 'invite-id',
     options: { json: { type: 'boolean' }, ...CONNECTION },
-    help: `Usage: roq-invites resend <invite-id> [options]
+    help: `Usage: roq-invites ${command} <invite-id> [options]
 
-Mails a pending invite again, with a new link (the old one stops working) and a new validity
-period. Prints the invite's email and status.
+${description}
 
 Options:
   --json                 Print the invite as JSON on stdout
@@ -161,25 +180,8 @@ Options:
 ${CONNECTION_HELP}
 
 Example:
-  roq-invites resend 6e57a1c2-0b7e-4d8a-9f1e-2b3c4d5e6f70`,
-  },
-  cancel: {
-    run: (values, ids) => changeInvite('cancelUserInvite', values, ids),
-    positionals: 'invite-id',
-    options: { json: { type: 'boolean' }, ...CONNECTION },
-    help: `Usage: roq-invites cancel <invite-id> [options]
-
-Cancels a pending invite; its link stops working. Prints the invite's email and status.
-
-Options:
-  --json                 Print the invite as JSON on stdout
-  -h, --help             Show this help
-
-${CONNECTION_HELP}
-
-Example:
-  roq-invites cancel 6e57a1c2-0b7e-4d8a-9f1e-2b3c4d5e6f70`,
-  },
+  roq-invites ${command} 6e57a1c2-0b7e-4d8a-9f1e-2b3c4d5e6f70`,
+  }
 }
 
 /** A mistake in the command line or its input: exit 2, with a hint to the help. */
@@ -396,13 +398,6 @@ async function list(values) {
 function printTable(header, rows) {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)))
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd())
-}
-
-async function changeInvite(operation, values, [id]) {
-  const invite = await clientFrom(values, operation === 'resendUserInvite' ? 'resend' : 'cancel').roqPlatform[operation]({ userInviteId: id })
-  if (values.json) console.log(JSON.stringify(invite, null, 2))
-  else console.log(`${invite.email}: ${invite.status}${operation === 'resendUserInvite' ? ', mailed again with a new link' : ''}`)
-  return 0
 }
 
 // ---- configuration and arguments ---------------------------------------------------------------
