@@ -31,6 +31,14 @@ function chunks(list, size) {
   return Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size))
 }
 
+/** A client from `send(emails)`, with the batches and the pool written by hand. */
+function byHand(send) {
+  return {
+    one: async (email) => (await send([email])).length,
+    bulk: async (emails) => (await pool(chunks(emails, BATCH_SIZE), CONCURRENCY, send)).length,
+  }
+}
+
 /** roq-invites: its own batching and concurrency. */
 const roqInvites = {
   load: () => require('../index.js'),
@@ -58,10 +66,7 @@ const officialSdk = {
       const { sendUserInvitesV2 } = await admin.sendUserInvites({ data: { tenantId: TENANT, userInvites: emails.map(entry) } })
       return sendUserInvitesV2.success
     }
-    return {
-      one: async (email) => (await send([email])).length,
-      bulk: async (emails) => (await pool(chunks(emails, BATCH_SIZE), CONCURRENCY, send)).length,
-    }
+    return byHand(send)
   },
 }
 
@@ -90,10 +95,7 @@ const plainFetch = {
       if (!body.data) throw new Error(`the platform answered ${JSON.stringify(body).slice(0, 200)}`)
       return body.data.sendUserInvitesV2.success
     }
-    return {
-      one: async (email) => (await send([email])).length,
-      bulk: async (emails) => (await pool(chunks(emails, BATCH_SIZE), CONCURRENCY, send)).length,
-    }
+    return byHand(send)
   },
 }
 
