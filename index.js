@@ -302,6 +302,7 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   await allDelivered
   const result = { success: inOrder(success), errors: inOrder(errors) }
   if (failure === undefined) return result
+  // A send that got under way rejects with a partial; its results came here rather than with it.
   if (failure.partial) failure.partial = result
   throw failure
 }
