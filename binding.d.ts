@@ -46,12 +46,25 @@ export declare class NativeEmulator {
   get url(): string
   get environmentId(): string
   get apiKey(): string
+  get dashboardUrl(): string
   /** `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails. */
   outbox(filter: string): Promise<string>
+  /**
+   * `request`: JSON of `{ tenantId, userId?, email?, firstName?, lastName?, roles?, locale?,
+   * expiresIn? }`; resolves to the JSON of `{ token, roqUserId, tenantId, accessToken }`.
+   */
+  session(request: string): Promise<string>
+  /**
+   * `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+   * with their histories.
+   */
+  invites(query: string): Promise<string>
   /** JSON of how many requests each endpoint has answered. */
   stats(): string
   /** `faults`: JSON of a list of faults; replaces the queue (`[]` clears it). */
   setFaults(faults: string): void
+  /** JSON of the faults still waiting, in order. */
+  queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
   stop(): Promise<undefined>
@@ -62,6 +75,9 @@ export declare class NativeEmulator {
  * turning them into JSON).
  */
 export declare const MAX_INVITES_PER_CALL: number
+
+/** The JSON of the session's ids and user (never its access token); decoding only. */
+export declare function readSessionToken(token: string): string
 
 /** Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options. */
 export declare function startEmulator(options: string): Promise<NativeEmulator>

@@ -839,4 +839,5 @@ module.exports.AbortHandle = nativeBinding.AbortHandle
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeEmulator = nativeBinding.NativeEmulator
 module.exports.MAX_INVITES_PER_CALL = nativeBinding.MAX_INVITES_PER_CALL
+module.exports.readSessionToken = nativeBinding.readSessionToken
 module.exports.startEmulator = nativeBinding.startEmulator

@@ -347,9 +347,24 @@ class Emulator {
     return { ROQ_PLATFORM_URL: this.url, ROQ_ENVIRONMENT_ID: this.environmentId, ROQ_API_KEY: this.apiKey }
   }
 
+  /** The dashboard's address: invites, mails and faults in a browser (sign in with environmentId and apiKey). */
+  get dashboardUrl() {
+    return this.#native.dashboardUrl
+  }
+
   /** The mails written so far, oldest first. */
   async outbox(filter = {}) {
     return settleJson(this.#native.outbox(toJson(filter, 'outbox filter')))
+  }
+
+  /** Signs a development user of a tenant in → `{ token, roqUserId, tenantId, accessToken }`; `token` is a roq-session-token. */
+  async session(options) {
+    return settleJson(this.#native.session(toJson(options, 'session')))
+  }
+
+  /** Every invite (newest first), with its history: `{ tenantId?, status?, limit? }` → `{ data, totalCount }`. */
+  async invites(query = {}) {
+    return settleJson(this.#native.invites(toJson(query, 'invites query')))
   }
 
   /** How many requests each endpoint has answered, and how many a fault spoiled. */
@@ -357,8 +372,12 @@ class Emulator {
     return JSON.parse(this.#native.stats())
   }
 
-  /** Makes the next requests fail or slow down, in order (see Fault in index.d.ts); `[]` clears the queue. */
+  /**
+   * With faults, makes the next requests fail or slow down, in order (see Fault in index.d.ts);
+   * `[]` clears the queue. Without, returns the faults still waiting.
+   */
   faults(faults) {
+    if (arguments.length === 0) return JSON.parse(this.#native.queuedFaults())
     callNative(() => this.#native.setFaults(toJson(Array.isArray(faults) ? faults : [faults], 'faults')))
   }
 
@@ -384,6 +403,122 @@ if (typeof Symbol.asyncDispose === 'symbol') {
   Emulator.prototype[Symbol.asyncDispose] = Emulator.prototype.stop
 }
 
+/**
+ * An emulator running elsewhere (`npx roq-invites emulator`, a Jest global set-up), reached over
+ * its HTTP endpoints with the environment's credentials: `{ url, environmentId, apiKey }`, or the
+ * `ROQ_*` variables (`process.env` if nothing is given).
+ */
+function connectEmulator(settings = process.env) {
+  if (settings === null || typeof settings !== 'object') {
+    throw invalidArgument('connectEmulator: pass { url, environmentId, apiKey } or the ROQ_* variables, or nothing for process.env')
+  }
+  const url = settings.url ?? settings.ROQ_PLATFORM_URL
+  const environmentId = settings.environmentId ?? settings.ROQ_ENVIRONMENT_ID
+  const apiKey = settings.apiKey ?? settings.ROQ_API_KEY
+  const missing = [['url', 'ROQ_PLATFORM_URL', url], ['environmentId', 'ROQ_ENVIRONMENT_ID', environmentId], ['apiKey', 'ROQ_API_KEY', apiKey]]
+    .filter(([, , value]) => typeof value !== 'string' || value.trim() === '')
+    .map(([option, variable]) => `${option} (${variable})`)
+  if (missing.length > 0) throw invalidArgument(`connectEmulator: ${missing.join(', ')} missing; pass it, or set it in the environment`)
+  let base
+  try {
+    base = new URL(url)
+  } catch {
+    throw invalidArgument(`connectEmulator: url ${JSON.stringify(url)} is not a URL; pass the emulator's address, e.g. http://127.0.0.1:4077`)
+  }
+  // The credentials travel as Basic auth: in clear text only to this machine.
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname))) {
+    throw invalidArgument(`connectEmulator: url ${JSON.stringify(url)} must be https://, or http:// to localhost`)
+  }
+  return new RemoteEmulator(base.origin, environmentId, apiKey)
+}
+
+/** An emulator in another process, through `/__emulator/...`. */
+class RemoteEmulator {
+  #authorization
+
+  constructor(url, environmentId, apiKey) {
+    this.url = url
+    this.environmentId = environmentId
+    this.#authorization = `Basic ${Buffer.from(`${environmentId}:${apiKey}`).toString('base64')}`
+    Object.defineProperty(this, 'apiKey', { value: apiKey, enumerable: false })
+  }
+
+  get env() {
+    return { ROQ_PLATFORM_URL: this.url, ROQ_ENVIRONMENT_ID: this.environmentId, ROQ_API_KEY: this.apiKey }
+  }
+
+  get dashboardUrl() {
+    return `${this.url}/__emulator/`
+  }
+
+  async outbox(filter = {}) {
+    return this.#request('GET', 'outbox', filter)
+  }
+
+  async session(options) {
+    return this.#request('POST', 'sessions', options)
+  }
+
+  async invites(query = {}) {
+    return this.#request('GET', 'invites', query)
+  }
+
+  async faults(faults) {
+    if (arguments.length === 0) return this.#request('GET', 'faults')
+    await this.#request('POST', 'faults', Array.isArray(faults) ? faults : [faults])
+  }
+
+  async #request(method, endpoint, input) {
+    const target = new URL(`/__emulator/${endpoint}`, this.url)
+    if (method === 'GET' && input !== undefined) {
+      if (input === null || typeof input !== 'object') throw invalidArgument(`${endpoint}: pass an object of filters, or nothing`)
+      for (const [key, value] of Object.entries(input)) if (value !== undefined) target.searchParams.set(key, String(value))
+    }
+    const body = method === 'POST' ? toJson(input, endpoint) : undefined
+    let response
+    try {
+      response = await fetch(target, {
+        method,
+        headers: { authorization: this.#authorization, ...(body && { 'content-type': 'application/json' }) },
+        body,
+      })
+    } catch (cause) {
+      throw new RoqError(`could not reach the emulator at ${this.url} (${cause.cause?.code ?? cause.message}); is it running?`, {
+        code: 'NETWORK_ERROR',
+        cause,
+      })
+    }
+    const text = await response.text()
+    let answer
+    try {
+      answer = JSON.parse(text)
+    } catch {
+      throw new RoqError(`${endpoint}: ${this.url} answered HTTP ${response.status} with something that is not JSON; is it the emulator?`, {
+        code: 'PROTOCOL_ERROR',
+        statusCode: response.status,
+      })
+    }
+    if (response.ok) return answer
+    const code = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }[response.status]
+    throw new RoqError(`${endpoint}: ${answer?.message ?? text}`, {
+      code: code ?? (response.status >= 500 ? 'SERVER_ERROR' : 'PROTOCOL_ERROR'),
+      statusCode: response.status,
+    })
+  }
+}
+
+/**
+ * Who is signed in, read from a ROQ BaaS session token (the `roq-session-token` cookie):
+ * `{ id, roqUserId, tenantId, user, iat, exp }`. Decoding only: trust it as far as you trust the
+ * cookie (see README, "Sessions").
+ */
+function readSessionToken(token) {
+  if (typeof token !== 'string') {
+    throw invalidArgument(`sessionToken: expected the roq-session-token cookie's value (a string), got ${token === null ? 'null' : typeof token}`)
+  }
+  return JSON.parse(callNative(() => binding.readSessionToken(token)))
+}
+
 /** Starts a ROQ platform emulator in this process. */
 async function startEmulator(options = {}) {
   const json = toJson(options, 'options')
@@ -394,4 +529,4 @@ async function startEmulator(options = {}) {
   }
 }
 
-module.exports = { RoqClient, RoqPlatform, RoqError, Emulator, startEmulator }
+module.exports = { RoqClient, RoqPlatform, RoqError, Emulator, startEmulator, connectEmulator, readSessionToken }

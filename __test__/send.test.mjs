@@ -49,7 +49,8 @@ test('the V2 shape sends, with names, roles and injectable variables', async (t)
     ['Grace', 'Hopper', ['admin'], { team: 'Blue' }, 'tenant-2'],
   )
   const [mail] = await emulator.outbox()
-  assert.equal(mail.subject, 'Sie wurden eingeladen')
+  assert.equal(mail.subject, 'Benutzereinladung')
+  assert.match(mail.text, /^Hallo Grace, Sie wurden eingeladen, tenant-2 beizutreten.$/m)
 })
 
 test('a bad email comes back in errors with its index, and the others are sent', async (t) => {

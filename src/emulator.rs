@@ -5,7 +5,7 @@ use std::sync::Arc;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use roq_emulator::{Emulator, EmulatorOptions, Fault, OutboxFilter, StartError};
+use roq_emulator::{Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, SessionRequest, StartError};
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
@@ -36,6 +36,11 @@ pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRa
   })
 }
 
+/// The emulator's refusal as the client's error: the same status means the same code.
+fn refused(problem: Problem) -> Error {
+  Error::new(ErrorCode::from_http_status(problem.status_code()), problem.message())
+}
+
 #[napi]
 impl NativeEmulator {
   #[napi(getter)]
@@ -53,17 +58,40 @@ impl NativeEmulator {
     self.emulator.api_key().to_owned()
   }
 
+  #[napi(getter)]
+  pub fn dashboard_url(&self) -> String {
+    self.emulator.dashboard_url()
+  }
+
   /// `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails.
   #[napi]
   pub fn outbox<'env>(&self, env: &'env Env, filter: String) -> Result<PromiseRaw<'env, String>> {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let filter: OutboxFilter = from_json(&filter, "outbox filter")?;
-      to_json(
-        emulator
-          .outbox(&filter)
-          .map_err(|message| Error::new(ErrorCode::ServerError, message))?,
-      )
+      to_json(emulator.outbox(&filter).map_err(refused)?)
+    })
+  }
+
+  /// `request`: JSON of `{ tenantId, userId?, email?, firstName?, lastName?, roles?, locale?,
+  /// expiresIn? }`; resolves to the JSON of `{ token, roqUserId, tenantId, accessToken }`.
+  #[napi]
+  pub fn session<'env>(&self, env: &'env Env, request: String) -> Result<PromiseRaw<'env, String>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move {
+      let request: SessionRequest = from_json(&request, "session")?;
+      to_json(emulator.session(&request).map_err(refused)?)
+    })
+  }
+
+  /// `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+  /// with their histories.
+  #[napi]
+  pub fn invites<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, String>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move {
+      let query: InviteQuery = from_json(&query, "invites query")?;
+      to_json(emulator.invites(&query).map_err(refused)?)
     })
   }
 
@@ -79,6 +107,12 @@ impl NativeEmulator {
     let faults = from_json::<Vec<Fault>>(&faults, "faults").map_err(|e| to_js(&env, &e))?;
     self.emulator.set_faults(faults);
     Ok(())
+  }
+
+  /// JSON of the faults still waiting, in order.
+  #[napi]
+  pub fn queued_faults(&self) -> String {
+    serde_json::to_string(&self.emulator.queued_faults()).unwrap_or_default()
   }
 
   /// Moves the emulator's clock by `ms` milliseconds.

@@ -11,6 +11,7 @@ pub mod client;
 pub mod emulator;
 pub mod error;
 mod memory;
+pub mod session;
 
 /// The most invites one `sendUserInvites` call takes (index.js refuses larger lists before
 /// turning them into JSON).

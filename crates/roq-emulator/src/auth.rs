@@ -2,6 +2,7 @@
 //! the emulator's clock, so tests can expire them without waiting), and the two headers of the
 //! server GraphQL endpoint.
 
+use axum::http::HeaderMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -32,6 +33,12 @@ impl Credentials {
       decoding: DecodingKey::from_secret(signing_secret),
       token_lifetime_secs,
     }
+  }
+
+  /// Signs `claims` as an HS256 JWT with the emulator's key.
+  pub fn sign(&self, claims: &impl Serialize) -> Result<String, Problem> {
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+      .map_err(|e| Problem::Internal(format!("could not sign a token: {e}")))
   }
 
   /// Compares digests, so the time taken does not depend on how much of a guess was right.
@@ -114,8 +121,7 @@ impl Platform {
       exp: iat + lifetime_secs,
       jti: uuid::Uuid::new_v4().to_string(),
     };
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.credentials.encoding)
-      .map_err(|e| Problem::Internal(format!("could not sign a token: {e}")))
+    self.credentials.sign(&claims)
   }
 
   /// Who a `Bearer <token>` header belongs to: the signature, the environment and `exp` (by the
@@ -153,5 +159,16 @@ impl Platform {
     let decoded = String::from_utf8(decoded).map_err(|_| refused())?;
     let (environment_id, api_key) = decoded.split_once(':').ok_or_else(refused)?;
     self.check_api_key(environment_id, api_key).map_err(|_| refused())
+  }
+
+  /// The emulator's own endpoints and pages take the environment's credentials as HTTP Basic
+  /// auth (`curl -u <environmentId>:<apiKey>`, or a browser's sign-in prompt), or in the
+  /// platform's server header.
+  pub fn check_emulator_access(&self, headers: &HeaderMap) -> Result<(), Problem> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let basic = header("authorization").or_else(|| header("roq-platform-server-authorization"));
+    self.check_server_authorization(basic).map_err(|_| {
+      Problem::Unauthorized("Pass the environment's credentials: curl -u <environmentId>:<apiKey> ...".into())
+    })
   }
 }

@@ -15,12 +15,12 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::platform::{Counters, Platform};
 
 /// Which requests a fault applies to.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FaultTarget {
   /// `POST /v01/server/graphql` and `POST /v01/graphql`.
@@ -33,7 +33,7 @@ pub enum FaultTarget {
 }
 
 /// What the answer is.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FaultAnswer {
   /// The real answer (use with `delayMs`).
@@ -52,7 +52,7 @@ pub enum FaultAnswer {
 }
 
 /// One fault, as `emulator.faults([...])` and `POST /__emulator/faults` take it.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Fault {
   #[serde(default)]
@@ -92,6 +92,17 @@ impl Faults {
     *self.queue.lock().unwrap_or_else(PoisonError::into_inner) = faults.into_iter().filter(|f| f.times > 0).collect();
   }
 
+  /// The faults still waiting, in order, each with the requests it still applies to.
+  pub fn queued(&self) -> Vec<Fault> {
+    self
+      .queue
+      .lock()
+      .unwrap_or_else(PoisonError::into_inner)
+      .iter()
+      .cloned()
+      .collect()
+  }
+
   /// The fault a request of `target` gets, if one is waiting for it.
   fn take(&self, target: FaultTarget) -> Option<Fault> {
     let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
@@ -108,6 +119,10 @@ impl Faults {
 
 /// The middleware that applies faults to the platform's endpoints.
 pub async fn inject(State(platform): State<Arc<Platform>>, request: Request, next: Next) -> Response {
+  // A browser's CORS preflight is not a call of the platform: it takes no fault.
+  if request.method() == axum::http::Method::OPTIONS {
+    return next.run(request).await;
+  }
   let target = match request.uri().path() {
     "/v01/server/graphql" | "/v01/graphql" => FaultTarget::Graphql,
     "/v01/authorize" | "/v01/authorize/serviceAccount" => FaultTarget::Token,

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::history::{self, InviteEvent};
 use crate::mail;
 use crate::platform::{MAX_INVITES_PER_CALL, Platform, Principal, Problem};
 use crate::users::{save_user, user_tenant};
@@ -34,7 +35,7 @@ impl Status {
     }
   }
 
-  fn parse(text: &str) -> rusqlite::Result<Self> {
+  pub(crate) fn parse(text: &str) -> rusqlite::Result<Self> {
     match text {
       "pending" => Ok(Self::Pending),
       "accepted" => Ok(Self::Accepted),
@@ -350,7 +351,8 @@ impl Platform {
       email_key(&invite.email),
       token_hash(&token),
     ])?;
-    mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
+    history::record(tx, &invite.id, InviteEvent::Created, Status::Pending, now)?;
+    mail::write_invitation(tx, &self.rules, &invite, &token, now)?;
     Ok(invite)
   }
 
@@ -451,6 +453,7 @@ fn pending_invite_exists(tx: &Transaction, tenant: &str, key: &str, now: i64) ->
     Some((id, valid_till)) if valid_till <= now => {
       tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
         .execute(params![id, valid_till])?;
+      history::record(tx, &id, InviteEvent::Expired, Status::Expired, valid_till)?;
       Ok(false)
     }
     Some(_) => Ok(true),

@@ -14,16 +14,21 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod accept_page;
 mod auth;
+mod dashboard;
 mod faults;
-
+mod history;
+mod inspect;
 mod invites;
 mod lifecycle;
 mod listing;
 mod mail;
+mod page;
 mod platform;
 mod schema;
 mod server;
+mod sessions;
 mod store;
 mod users;
 
@@ -41,10 +46,12 @@ use tokio::task::JoinHandle;
 use url::Url;
 
 pub use faults::{Fault, FaultAnswer, FaultTarget};
+pub use history::{HistoryEntry, InviteEvent};
+pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
 pub use invites::is_email;
-
 pub use mail::{Mail, OutboxFilter};
-pub use platform::{MAX_INVITES_PER_CALL, Stats};
+pub use platform::{MAX_INVITES_PER_CALL, Problem, Stats};
+pub use sessions::{Session, SessionRequest};
 
 use crate::auth::Credentials;
 use crate::faults::Faults;
@@ -85,6 +92,14 @@ pub struct EmulatorOptions {
   /// Refuse user ids the emulator has not seen instead of registering them on first use.
   #[serde(default)]
   pub strict: bool,
+  /// Origins whose pages may call the browser endpoint `/v01/graphql` besides
+  /// `http(s)://localhost:*` and `http(s)://127.0.0.1:*`, each as `scheme://host[:port]`.
+  #[serde(default)]
+  pub cors_origins: Vec<String>,
+  /// What the invitation mail invites to ("you are invited to join {appName}"); the tenant's
+  /// id if absent.
+  #[serde(default)]
+  pub app_name: Option<String>,
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -152,6 +167,8 @@ impl Emulator {
       .unwrap_or_else(|| format!("{url}/accept-invite"));
     let accept_url = Url::parse(&accept_url)
       .map_err(|e| StartError::Options(format!("acceptUrl {accept_url:?} is not a URL ({e})")))?;
+    let origins = browser_origins(&options.cors_origins)?;
+    let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
     let token_lifetime = millis(options.token_lifetime_ms, DEFAULT_TOKEN_LIFETIME);
     let platform = Arc::new(Platform {
@@ -170,11 +187,12 @@ impl Emulator {
         invite_validity: millis(options.invite_validity_ms, DEFAULT_INVITE_VALIDITY),
         accept_url,
         strict: options.strict,
+        app_name: app_name.map(str::to_owned),
       },
     });
 
     let (shutdown, signal) = oneshot::channel::<()>();
-    let app = server::router(Arc::clone(&platform));
+    let app = server::router(Arc::clone(&platform), origins);
     let server = tokio::spawn(async move {
       let stopped = async {
         let _ = signal.await;
@@ -204,9 +222,29 @@ impl Emulator {
     &self.platform.credentials.api_key
   }
 
+  /// The dashboard's address: every invite, mail and fault, in a browser.
+  pub fn dashboard_url(&self) -> String {
+    format!("{}/__emulator/", self.url)
+  }
+
   /// The mails written so far, oldest first.
-  pub fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<Mail>, String> {
-    self.platform.outbox(filter).map_err(|p| p.message().to_owned())
+  pub fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<Mail>, Problem> {
+    self.platform.outbox(filter)
+  }
+
+  /// Signs a development user of a tenant in: a `roq-session-token` for it (see [`Session`]).
+  pub fn session(&self, request: &SessionRequest) -> Result<Session, Problem> {
+    self.platform.session(request)
+  }
+
+  /// The invites that match `query`, newest first, each with its history.
+  pub fn invites(&self, query: &InviteQuery) -> Result<InviteRecords, Problem> {
+    self.platform.invite_records(query)
+  }
+
+  /// The faults still waiting, in order.
+  pub fn queued_faults(&self) -> Vec<Fault> {
+    self.platform.faults.queued()
   }
 
   /// How many requests each endpoint has answered.
@@ -247,6 +285,26 @@ impl Drop for Emulator {
       server.abort();
     }
   }
+}
+
+/// The extra origins of the browser endpoint, each checked and written as `scheme://host[:port]`.
+fn browser_origins(given: &[String]) -> Result<server::BrowserOrigins, StartError> {
+  let origins = given.iter().enumerate().map(|(i, text)| {
+    let invalid = |why: &str| {
+      StartError::Options(format!(
+        "corsOrigins[{i}]: {text:?} {why}; pass an origin like \"https://app.example.dev\" or \"http://devbox:3000\""
+      ))
+    };
+    let url = Url::parse(text.trim()).map_err(|_| invalid("is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+      return Err(invalid("is not an http:// or https:// origin"));
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+      return Err(invalid("has more than scheme, host and port"));
+    }
+    Ok(url.origin().ascii_serialization())
+  });
+  Ok(server::BrowserOrigins(origins.collect::<Result<_, _>>()?))
 }
 
 /// 256 random bits as text: API keys and signing secrets.

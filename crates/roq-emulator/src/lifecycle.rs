@@ -11,6 +11,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
+use crate::history::{self, InviteEvent};
 use crate::invites::{Invite, Status, check_details, email_key, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
@@ -31,6 +32,17 @@ pub struct InvitePatch {
   pub first_name: Option<String>,
   pub last_name: Option<String>,
   pub locale: Option<String>,
+}
+
+/// What the token of an accept link stands for.
+#[derive(Clone, Debug)]
+pub enum Link {
+  /// The invite whose newest mail carries it.
+  Current(Invite),
+  /// The invite whose newer mail (a resend) replaced it.
+  Replaced(Invite),
+  /// No invite: a mistyped or foreign link.
+  Unknown,
 }
 
 /// `CONFLICT` unless the invite is pending now.
@@ -59,12 +71,19 @@ impl Platform {
       require_pending(&invite, now, "resent")?;
       let token = random_token();
       let valid_till = now + self.rules.invite_validity.as_millis() as i64;
+      // The old link stops working; it is kept so that its page can say a newer mail replaced it.
+      tx.execute(
+        "INSERT INTO replaced_tokens (token_hash, user_invite_id, replaced_at)
+         SELECT token_hash, id, ?2 FROM user_invites WHERE id = ?1",
+        params![id, now],
+      )?;
       tx.execute(
         "UPDATE user_invites SET valid_till = ?2, updated_at = ?3, token_hash = ?4 WHERE id = ?1",
         params![id, valid_till, now, token_hash(&token)],
       )?;
       let invite = find_visible(tx, principal, id)?;
-      mail::write_invitation(tx, &self.rules.accept_url, &invite, &token, now)?;
+      history::record(tx, id, InviteEvent::Resent, Status::Pending, now)?;
+      mail::write_invitation(tx, &self.rules, &invite, &token, now)?;
       Ok(invite)
     })
   }
@@ -75,15 +94,33 @@ impl Platform {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "cancelled")?;
       set_status(tx, id, Status::Canceled, None, now)?;
+      history::record(tx, id, InviteEvent::Canceled, Status::Canceled, now)?;
       find_visible(tx, principal, id)
     })
+  }
+
+  /// What an accept link's token stands for, for the accept page.
+  pub fn link(&self, token: &str) -> Result<Link, Problem> {
+    link(&self.store.lock(), token)
   }
 
   /// Accepts the invite whose mail carried `token`, once.
   pub fn accept_invite(&self, token: &str) -> Result<Invite, Problem> {
     self.in_transaction(|tx, now| {
-      let invite = invite_by_token(tx, token)?
-        .ok_or_else(|| Problem::NotFound("No invite has this token; check the link in the mail".into()))?;
+      let invite = match link(tx, token)? {
+        Link::Current(invite) => invite,
+        Link::Replaced(invite) => {
+          return Err(Problem::NotFound(format!(
+            "This link is from an invitation mail that a newer one to {} replaced; use the link in the newest mail",
+            invite.email
+          )));
+        }
+        Link::Unknown => {
+          return Err(Problem::NotFound(
+            "No invite has this token; check the link in the mail".into(),
+          ));
+        }
+      };
       require_pending(&invite, now, "accepted")?;
       let user_id = self.user_for_email(tx, &invite, now)?;
       set_status(tx, &invite.id, Status::Accepted, Some(&user_id), now)?;
@@ -91,6 +128,7 @@ impl Platform {
         "UPDATE user_invites SET token_used_at = ?2 WHERE id = ?1",
         params![invite.id, now],
       )?;
+      history::record(tx, &invite.id, InviteEvent::Accepted, Status::Accepted, now)?;
       find_visible(tx, &Principal::ServiceAccount, &invite.id)
     })
   }
@@ -143,7 +181,9 @@ impl Platform {
           now
         ],
       )?;
-      find_visible(tx, principal, id)
+      let invite = find_visible(tx, principal, id)?;
+      history::record(tx, id, InviteEvent::Updated, invite.status(now), now)?;
+      Ok(invite)
     })
   }
 
@@ -167,9 +207,10 @@ impl Platform {
       return Ok(id);
     }
     let id = new_id();
+    // The new member has the roles the invite offered.
     tx.execute(
-      "INSERT INTO users (id, tenant_id, email, first_name, last_name, locale, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+      "INSERT INTO users (id, tenant_id, email, first_name, last_name, locale, roles, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
       params![
         id,
         invite.tenant_id,
@@ -177,6 +218,10 @@ impl Platform {
         invite.first_name,
         invite.last_name,
         invite.locale,
+        invite
+          .role_keys
+          .as_ref()
+          .map(|roles| Value::from(roles.clone()).to_string()),
         now
       ],
     )?;
@@ -192,6 +237,24 @@ fn set_status(tx: &Transaction, id: &str, status: Status, accepted_by: Option<&s
     params![id, status.as_str(), now, accepted_by],
   )?;
   Ok(())
+}
+
+fn link(connection: &rusqlite::Connection, token: &str) -> Result<Link, Problem> {
+  if let Some(invite) = invite_by_token(connection, token)? {
+    return Ok(Link::Current(invite));
+  }
+  let replaced: Option<String> = connection
+    .prepare_cached("SELECT user_invite_id FROM replaced_tokens WHERE token_hash = ?1")?
+    .query_row([token_hash(token.trim())], |row| row.get(0))
+    .optional()?;
+  match replaced {
+    Some(id) => Ok(Link::Replaced(find_visible(
+      connection,
+      &Principal::ServiceAccount,
+      &id,
+    )?)),
+    None => Ok(Link::Unknown),
+  }
 }
 
 fn invite_by_token(connection: &rusqlite::Connection, token: &str) -> Result<Option<Invite>, Problem> {

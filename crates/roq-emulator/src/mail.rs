@@ -1,12 +1,16 @@
 //! The outbox: every invite (and resend) writes a mail here instead of sending it. Nothing
-//! leaves the machine; tests, the demo and the CLI read the mails and their accept links.
+//! leaves the machine; tests, the demo, the dashboard and the CLI read the mails and their links.
+//!
+//! The mail follows ROQ's own invitation template as far as its docs show it: the subject "User
+//! Invitation", a heading "Accept Invite", "Hi {firstName}, you are invited to join {app}." and an
+//! Accept Invite button; as text and as HTML, in the invite's language where we have it.
 
+use maud::{Markup, html};
 use rusqlite::{Connection, params};
 use serde::Serialize;
-use url::Url;
 
 use crate::invites::Invite;
-use crate::platform::{Platform, Problem, iso};
+use crate::platform::{Platform, Problem, Rules, iso};
 
 /// A mail in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -18,6 +22,8 @@ pub struct Mail {
   pub locale: String,
   pub subject: String,
   pub text: String,
+  /// The same mail as HTML, as a mail client shows it.
+  pub html: String,
   /// The link the invitee clicks: the emulator's `acceptUrl` with `?token=<one-time token>`.
   pub accept_url: String,
   /// The one-time token the link carries, for `acceptUserInvite({ data: { token } })`.
@@ -39,44 +45,150 @@ pub struct OutboxFilter {
   pub user_invite_id: Option<String>,
 }
 
-/// The invitation text in the invite's language; English where we have no translation.
-fn invitation_text(locale: &str) -> (&'static str, &'static str) {
-  match locale
-    .split(['-', '_'])
-    .next()
+/// The words of the invitation in one language; `{app}` is what the invitee is invited to join.
+struct Wording {
+  subject: &'static str,
+  heading: &'static str,
+  hi: &'static str,
+  invited: &'static str,
+  button: &'static str,
+  valid_until: &'static str,
+  paste: &'static str,
+}
+
+const ENGLISH: Wording = Wording {
+  subject: "User Invitation",
+  heading: "Accept Invite",
+  hi: "Hi",
+  invited: "you are invited to join {app}.",
+  button: "Accept Invite",
+  valid_until: "This invitation is valid until",
+  paste: "If the button does not work, open this link:",
+};
+
+/// The wording for `locale`; English where we have no translation.
+fn wording(locale: &str) -> &'static Wording {
+  const GERMAN: Wording = Wording {
+    subject: "Benutzereinladung",
+    heading: "Einladung annehmen",
+    hi: "Hallo",
+    invited: "Sie wurden eingeladen, {app} beizutreten.",
+    button: "Einladung annehmen",
+    valid_until: "Diese Einladung ist gültig bis",
+    paste: "Falls die Schaltfläche nicht funktioniert, öffnen Sie diesen Link:",
+  };
+  const FRENCH: Wording = Wording {
+    subject: "Invitation d'utilisateur",
+    heading: "Accepter l'invitation",
+    hi: "Bonjour",
+    invited: "vous êtes invité(e) à rejoindre {app}.",
+    button: "Accepter l'invitation",
+    valid_until: "Cette invitation est valable jusqu'au",
+    paste: "Si le bouton ne fonctionne pas, ouvrez ce lien :",
+  };
+  const SPANISH: Wording = Wording {
+    subject: "Invitación de usuario",
+    heading: "Aceptar invitación",
+    hi: "Hola",
+    invited: "te han invitado a unirte a {app}.",
+    button: "Aceptar invitación",
+    valid_until: "Esta invitación es válida hasta el",
+    paste: "Si el botón no funciona, abre este enlace:",
+  };
+  const ITALIAN: Wording = Wording {
+    subject: "Invito utente",
+    heading: "Accetta l'invito",
+    hi: "Ciao",
+    invited: "sei stato invitato a unirti a {app}.",
+    button: "Accetta l'invito",
+    valid_until: "Questo invito è valido fino al",
+    paste: "Se il pulsante non funziona, apri questo link:",
+  };
+  const PORTUGUESE: Wording = Wording {
+    subject: "Convite de usuário",
+    heading: "Aceitar convite",
+    hi: "Olá",
+    invited: "você foi convidado para participar de {app}.",
+    button: "Aceitar convite",
+    valid_until: "Este convite é válido até",
+    paste: "Se o botão não funcionar, abra este link:",
+  };
+  const DUTCH: Wording = Wording {
+    subject: "Gebruikersuitnodiging",
+    heading: "Uitnodiging accepteren",
+    hi: "Hallo",
+    invited: "je bent uitgenodigd om lid te worden van {app}.",
+    button: "Uitnodiging accepteren",
+    valid_until: "Deze uitnodiging is geldig tot",
+    paste: "Werkt de knop niet? Open dan deze link:",
+  };
+  let language = locale.split(['-', '_']).next().unwrap_or_default().to_ascii_lowercase();
+  match language.as_str() {
+    "de" => &GERMAN,
+    "fr" => &FRENCH,
+    "es" => &SPANISH,
+    "it" => &ITALIAN,
+    "pt" => &PORTUGUESE,
+    "nl" => &DUTCH,
+    _ => &ENGLISH,
+  }
+}
+
+/// A moment as people read it in a mail: `2026-12-08 18:44 UTC`.
+pub(crate) fn human_time(ms: i64) -> String {
+  chrono::DateTime::from_timestamp_millis(ms)
     .unwrap_or_default()
-    .to_ascii_lowercase()
-    .as_str()
-  {
-    "de" => (
-      "Sie wurden eingeladen",
-      "Sie wurden eingeladen. Nehmen Sie die Einladung hier an:",
-    ),
-    "fr" => (
-      "Vous avez été invité(e)",
-      "Vous avez été invité(e). Acceptez l'invitation ici :",
-    ),
-    "es" => (
-      "Has recibido una invitación",
-      "Has recibido una invitación. Acéptala aquí:",
-    ),
-    "it" => ("Hai ricevuto un invito", "Hai ricevuto un invito. Accettalo qui:"),
-    "pt" => ("Você foi convidado", "Você foi convidado. Aceite o convite aqui:"),
-    "nl" => (
-      "Je bent uitgenodigd",
-      "Je bent uitgenodigd. Accepteer de uitnodiging hier:",
-    ),
-    _ => (
-      "You have been invited",
-      "You have been invited. Accept the invitation here:",
-    ),
+    .format("%Y-%m-%d %H:%M UTC")
+    .to_string()
+}
+
+/// The invitation for `invite` with the link `accept_url`: its subject, text and HTML.
+fn compose(rules: &Rules, invite: &Invite, accept_url: &str, locale: &str) -> (&'static str, String, String) {
+  let words = wording(locale);
+  let app = rules.app_name.as_deref().unwrap_or(&invite.tenant_id);
+  // "Hi Ada, you are…", and "Hi, you are…" without a name (never "Hi , you are…").
+  let greeting = match invite.first_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+    Some(name) => format!("{} {name}", words.hi),
+    None => words.hi.to_owned(),
+  };
+  let line = format!("{greeting}, {}", words.invited.replace("{app}", app));
+  let valid = format!("{} {}.", words.valid_until, human_time(invite.valid_till));
+  let text = format!(
+    "{}\n\n{line}\n\n{}: {accept_url}\n\n{valid}\n",
+    words.heading, words.button
+  );
+  let html = html_mail(words, &line, accept_url, &valid).into_string();
+  (words.subject, text, html)
+}
+
+/// The HTML mail: inline styles only, as mail clients need them.
+fn html_mail(words: &Wording, line: &str, accept_url: &str, valid: &str) -> Markup {
+  html! {
+    (maud::DOCTYPE)
+    html {
+      head { meta charset="utf-8"; title { (words.subject) } }
+      body style="margin:0;padding:24px;background:#f4f5f7;font-family:Helvetica,Arial,sans-serif;color:#1f2933" {
+        div style="max-width:480px;margin:0 auto;background:#fff;border-radius:8px;padding:32px" {
+          h1 style="margin:0 0 16px;font-size:22px" { (words.heading) }
+          p style="margin:0 0 24px;font-size:16px;line-height:1.5" { (line) }
+          p style="margin:0 0 24px" {
+            a href=(accept_url) style="display:inline-block;background:#2f54eb;color:#fff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold" {
+              (words.button)
+            }
+          }
+          p style="margin:0 0 8px;font-size:13px;color:#52606d" { (words.paste) }
+          p style="margin:0 0 24px;font-size:13px;word-break:break-all" { a href=(accept_url) { (accept_url) } }
+          p style="margin:0;font-size:13px;color:#52606d" { (valid) }
+        }
+      }
+    }
   }
 }
 
 /// Writes the invitation mail for `invite`, whose accept token is `token`.
 pub(crate) fn write_invitation(
   connection: &Connection,
-  accept_base: &Url,
+  rules: &Rules,
   invite: &Invite,
   token: &str,
   now: i64,
@@ -86,21 +198,13 @@ pub(crate) fn write_invitation(
     .clone()
     .filter(|l| !l.trim().is_empty())
     .unwrap_or_else(|| "en-US".to_owned());
-  let (subject, intro) = invitation_text(&locale);
-  let mut accept_url = accept_base.clone();
+  let mut accept_url = rules.accept_url.clone();
   accept_url.query_pairs_mut().append_pair("token", token);
-  let greeting = match invite.first_name.as_deref().filter(|n| !n.is_empty()) {
-    Some(name) => format!("Hello {name},"),
-    None => "Hello,".to_owned(),
-  };
-  let text = format!(
-    "{greeting}\n\n{intro}\n{accept_url}\n\nValid until {}.\n",
-    iso(invite.valid_till)
-  );
+  let (subject, text, html) = compose(rules, invite, accept_url.as_str(), &locale);
   connection
     .prepare_cached(
-      "INSERT INTO mails (user_invite_id, tenant_id, recipient, locale, subject, body, accept_url, token, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      "INSERT INTO mails (user_invite_id, tenant_id, recipient, locale, subject, body, html, accept_url, token, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
     .execute(params![
       invite.id,
@@ -109,6 +213,7 @@ pub(crate) fn write_invitation(
       locale,
       subject,
       text,
+      html,
       accept_url.as_str(),
       token,
       now
@@ -121,7 +226,8 @@ impl Platform {
   pub fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<Mail>, Problem> {
     let connection = self.store.lock();
     let mut statement = connection.prepare_cached(
-      "SELECT seq, recipient, locale, subject, body, accept_url, token, user_invite_id, tenant_id, created_at FROM mails
+      "SELECT seq, recipient, locale, subject, body, html, accept_url, token, user_invite_id, tenant_id, created_at
+       FROM mails
        WHERE (?1 IS NULL OR lower(recipient) = lower(?1)) AND (?2 IS NULL OR user_invite_id = ?2)
        ORDER BY seq",
     )?;
@@ -135,15 +241,90 @@ impl Platform {
             locale: row.get(2)?,
             subject: row.get(3)?,
             text: row.get(4)?,
-            accept_url: row.get(5)?,
-            token: row.get(6)?,
-            user_invite_id: row.get(7)?,
-            tenant_id: row.get(8)?,
-            created_at: iso(row.get(9)?),
+            html: row.get(5)?,
+            accept_url: row.get(6)?,
+            token: row.get(7)?,
+            user_invite_id: row.get(8)?,
+            tenant_id: row.get(9)?,
+            created_at: iso(row.get(10)?),
           })
         },
       )?
       .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(mails)
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use std::time::Duration;
+
+  use super::*;
+  use crate::invites::Status;
+
+  fn rules(app_name: Option<&str>) -> Rules {
+    Rules {
+      invite_validity: Duration::from_secs(60),
+      accept_url: url::Url::parse("http://127.0.0.1:3000/invites/accept").unwrap(),
+      strict: false,
+      app_name: app_name.map(str::to_owned),
+    }
+  }
+
+  fn invite(first_name: Option<&str>) -> Invite {
+    Invite {
+      id: "i1".into(),
+      tenant_id: "acme".into(),
+      email: "ada@example.com".into(),
+      first_name: first_name.map(str::to_owned),
+      last_name: None,
+      locale: None,
+      data: None,
+      role_keys: None,
+      status: Status::Pending,
+      status_updated_at: 0,
+      created_by_user_id: "alice".into(),
+      accepted_by_user_id: None,
+      user_token_id: "t1".into(),
+      valid_till: 1_800_000_000_000,
+      created_at: 0,
+      updated_at: 0,
+    }
+  }
+
+  #[test]
+  fn follows_roqs_template_and_never_greets_an_empty_name() {
+    let (subject, text, html) = compose(
+      &rules(Some("Launchpad")),
+      &invite(Some("Ada")),
+      "http://x/accept?token=t",
+      "en-US",
+    );
+    assert_eq!(subject, "User Invitation");
+    assert!(text.contains("Hi Ada, you are invited to join Launchpad."), "{text}");
+    assert!(
+      html.contains("Accept Invite") && html.contains("href=\"http://x/accept?token=t\""),
+      "{html}"
+    );
+    for name in [None, Some(""), Some("  ")] {
+      let (_, text, html) = compose(&rules(None), &invite(name), "http://x/a?token=t", "en-US");
+      assert!(text.contains("Hi, you are invited to join acme."), "{text}");
+      assert!(!text.contains("Hi ,") && !html.contains("Hi ,"), "{text}");
+    }
+  }
+
+  #[test]
+  fn speaks_the_invites_language_and_escapes_html() {
+    let (subject, text, _) = compose(&rules(None), &invite(Some("Ada")), "http://x", "de-DE");
+    assert_eq!(subject, "Benutzereinladung");
+    assert!(
+      text.contains("Hallo Ada, Sie wurden eingeladen, acme beizutreten."),
+      "{text}"
+    );
+    let (_, _, html) = compose(&rules(None), &invite(Some("<b>Ada</b>")), "http://x", "en");
+    assert!(
+      html.contains("&lt;b&gt;Ada&lt;/b&gt;") && !html.contains("<b>Ada"),
+      "{html}"
+    );
   }
 }

@@ -41,6 +41,12 @@ struct Args {
   /// Refuse user ids the emulator has not seen instead of registering them on first use.
   #[arg(long)]
   strict: bool,
+  /// An origin (besides localhost) whose pages may call the browser endpoint; repeatable.
+  #[arg(long, value_name = "ORIGIN")]
+  cors_origin: Vec<String>,
+  /// What the invitation mail invites to ("you are invited to join NAME"); the tenant's id if absent.
+  #[arg(long, value_name = "NAME")]
+  app_name: Option<String>,
 }
 
 #[tokio::main]
@@ -60,6 +66,8 @@ async fn main() -> ExitCode {
     invite_validity_ms: Some((args.invite_validity_days * 86_400_000.0) as u64),
     token_lifetime_ms: None,
     strict: args.strict,
+    cors_origins: args.cors_origin,
+    app_name: args.app_name,
   };
   let stopped = stop_signal();
   let emulator = match Emulator::start(options).await {
@@ -73,6 +81,10 @@ async fn main() -> ExitCode {
   println!("ROQ_PLATFORM_URL={}", emulator.url());
   println!("ROQ_ENVIRONMENT_ID={}", emulator.environment_id());
   println!("ROQ_API_KEY={}", emulator.api_key());
+  println!(
+    "dashboard: {} (user: the environment id, password: the API key)",
+    emulator.dashboard_url()
+  );
   stopped.await;
 
   emulator.stop().await;

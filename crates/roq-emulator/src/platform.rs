@@ -91,6 +91,11 @@ impl Clock {
     real + self.offset_ms.load(Ordering::Relaxed)
   }
 
+  /// How far the clock has been moved from real time.
+  pub fn offset_ms(&self) -> i64 {
+    self.offset_ms.load(Ordering::Relaxed)
+  }
+
   pub fn advance(&self, ms: i64) {
     self.offset_ms.fetch_add(ms, Ordering::Relaxed);
   }
@@ -141,6 +146,9 @@ pub struct Rules {
   pub accept_url: Url,
   /// Refuse ids the emulator has not seen instead of registering them on first use.
   pub strict: bool,
+  /// What the invitation mail invites to ("you are invited to join {app}"); the tenant's id if
+  /// absent.
+  pub app_name: Option<String>,
 }
 
 /// Everything the endpoints share.

@@ -1,25 +1,33 @@
-//! The HTTP endpoints: the platform's (reference/roq-protocol.md §1) and the emulator's own
-//! (`/__emulator/...`, guarded by the environment's credentials).
+//! The HTTP endpoints: the platform's (reference/roq-protocol.md §1), the accept page, and the
+//! emulator's own (`/__emulator/...`, guarded by the environment's credentials).
+//!
+//! Every JSON answer is `application/json; charset=utf-8`, as the platform's are: ROQ's browser
+//! SDK (graphql-request 5) reads no other type. Only the browser endpoint, `/v01/graphql`, answers
+//! browser origins (CORS); the server and token endpoints take the API key, which a page must
+//! never hold, so they send no CORS headers at all.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Json, Response};
+use axum::extract::{FromRef, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::faults::{self, Fault};
-
+use crate::inspect::InviteQuery;
 use crate::mail::OutboxFilter;
 use crate::platform::{Counters, Platform, Principal, Problem};
 use crate::schema::{self, RoqSchema};
+use crate::sessions::SessionRequest;
+use crate::{accept_page, dashboard};
 
 #[derive(Clone)]
 struct AppState {
@@ -27,20 +35,91 @@ struct AppState {
   schema: RoqSchema,
 }
 
-pub fn router(platform: Arc<Platform>) -> Router {
+impl FromRef<AppState> for Arc<Platform> {
+  fn from_ref(state: &AppState) -> Self {
+    Arc::clone(&state.platform)
+  }
+}
+
+/// The origins besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*` whose pages may call the
+/// browser endpoint, each as `scheme://host[:port]`.
+#[derive(Clone, Debug, Default)]
+pub struct BrowserOrigins(pub Vec<String>);
+
+impl BrowserOrigins {
+  fn allows(&self, origin: &HeaderValue) -> bool {
+    let Ok(origin) = origin.to_str() else {
+      return false;
+    };
+    let local = [
+      "http://localhost",
+      "http://127.0.0.1",
+      "https://localhost",
+      "https://127.0.0.1",
+    ]
+    .iter()
+    .any(|host| {
+      origin.strip_prefix(host).is_some_and(|rest| {
+        rest.is_empty()
+          || rest
+            .strip_prefix(':')
+            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+      })
+    });
+    local || self.0.iter().any(|allowed| allowed == origin)
+  }
+}
+
+pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
-  Router::new()
+  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), faults::inject);
+  let cors = CorsLayer::new()
+    .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
+    .allow_methods([Method::POST])
+    .allow_headers([
+      header::CONTENT_TYPE,
+      HeaderName::from_static("roq-platform-authorization"),
+    ])
+    .max_age(Duration::from_secs(600));
+  // CORS outside the faults, so that a faulty answer still reaches the page that asked.
+  let browser = Router::new()
+    .route("/v01/graphql", post(browser_graphql))
+    .layer(faults())
+    .layer(cors);
+  let server = Router::new()
     .route("/v01/authorize/serviceAccount", post(service_account_token))
     .route("/v01/authorize", post(user_token))
     .route("/v01/server/graphql", post(server_graphql))
-    .route("/v01/graphql", post(browser_graphql))
+    .layer(faults());
+  let own = Router::new()
+    .route("/accept-invite", get(accept_page::show).post(accept_page::accept))
+    .route("/__emulator", get(|| async { Redirect::permanent("/__emulator/") }))
+    .route("/__emulator/", get(dashboard::show))
     .route("/__emulator/outbox", get(outbox))
-    .route("/__emulator/faults", post(set_faults))
-    .layer(axum::middleware::from_fn_with_state(
-      Arc::clone(&platform),
-      faults::inject,
-    ))
+    .route("/__emulator/invites", get(invites))
+    .route("/__emulator/faults", get(queued_faults).post(set_faults))
+    .route("/__emulator/sessions", post(create_session));
+  Router::new()
+    .merge(browser)
+    .merge(server)
+    .merge(own)
     .with_state(AppState { platform, schema })
+}
+
+/// A JSON answer, typed as the platform types its answers.
+fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+  match serde_json::to_vec(body) {
+    Ok(bytes) => (
+      status,
+      [(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+      )],
+      bytes,
+    )
+      .into_response(),
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+  }
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -55,14 +134,28 @@ fn problem_response(problem: &Problem) -> Response {
     "errorCode": problem.error_code(),
     "message": problem.message(),
   });
-  (status, Json(body)).into_response()
+  json_response(status, &body)
+}
+
+/// A GraphQL error in the platform's shape, `extensions.response {statusCode, errorCode,
+/// message}`, which the official SDK turns into its `HttpException`.
+fn graphql_problem(status: StatusCode, problem: &Problem) -> Response {
+  let (code, message) = (problem.error_code(), problem.message());
+  let body = json!({
+    "errors": [{
+      "message": message,
+      "extensions": { "code": code, "response": { "statusCode": problem.status_code(), "errorCode": code, "message": message } },
+    }],
+    "data": null,
+  });
+  json_response(status, &body)
 }
 
 fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
   serde_json::from_slice(body).map_err(|e| Problem::BadRequest(format!("The request body is not valid: {e}")))
 }
 
-#[derive(Deserialize)]
+#[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ServiceAccountLogin {
   email: String,
@@ -85,12 +178,12 @@ async fn service_account_token(State(state): State<AppState>, body: Bytes) -> Re
     platform.issue_service_account_token()
   });
   match token {
-    Ok(token) => (StatusCode::CREATED, Json(json!({ "accessToken": token }))).into_response(),
+    Ok(token) => json_response(StatusCode::CREATED, &json!({ "accessToken": token })),
     Err(problem) => problem_response(&problem),
   }
 }
 
-#[derive(Deserialize)]
+#[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UserLogin {
   environment_id: String,
@@ -122,11 +215,7 @@ async fn user_token(State(state): State<AppState>, headers: HeaderMap, body: Byt
       ))
     });
   match tokens {
-    Ok((access, id)) => (
-      StatusCode::CREATED,
-      Json(json!({ "accessToken": access, "idToken": id })),
-    )
-      .into_response(),
+    Ok((access, id)) => json_response(StatusCode::CREATED, &json!({ "accessToken": access, "idToken": id })),
     Err(problem) => problem_response(&problem),
   }
 }
@@ -166,55 +255,67 @@ fn expires_in_seconds(value: &Value) -> Result<i64, Problem> {
 
 /// `POST /v01/server/graphql`: both headers are checked on every call; a failure answers in
 /// the platform's GraphQL error shape.
-async fn server_graphql(state: State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn server_graphql(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
   let principal = state
     .platform
     .check_server_authorization(header(&headers, "roq-platform-server-authorization"))
     .and_then(|()| state.platform.principal(header(&headers, "roq-platform-authorization")));
-  execute(&state, principal, request).await
+  execute(&state, principal, &body).await
 }
 
 /// `POST /v01/graphql`: the browser endpoint of `@roq/client`, which sends the user's bearer
 /// token only.
-async fn browser_graphql(state: State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> Response {
+async fn browser_graphql(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
   let principal = state.platform.principal(header(&headers, "roq-platform-authorization"));
-  execute(&state, principal, request).await
+  execute(&state, principal, &body).await
 }
 
-async fn execute(state: &AppState, principal: Result<Principal, Problem>, request: GraphQLRequest) -> Response {
+/// Runs a GraphQL request (`{ query, variables?, operationName? }` as JSON) as `principal`.
+async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: &[u8]) -> Response {
   Counters::bump(&state.platform.counters.graphql);
+  let request: async_graphql::Request = match serde_json::from_slice(body) {
+    Ok(request) => request,
+    Err(e) => {
+      let problem = Problem::BadRequest(format!(
+        "The body is not a GraphQL request ({{ query, variables }}): {e}"
+      ));
+      return graphql_problem(StatusCode::BAD_REQUEST, &problem);
+    }
+  };
   match principal {
-    Ok(principal) => {
-      GraphQLResponse::from(state.schema.execute(request.into_inner().data(principal)).await).into_response()
-    }
-    Err(problem) => {
-      let (status, code, message) = (problem.status_code(), problem.error_code(), problem.message());
-      Json(json!({
-        "errors": [{
-          "message": message,
-          "extensions": { "code": code, "response": { "statusCode": status, "errorCode": code, "message": message } },
-        }],
-        "data": null,
-      }))
-      .into_response()
-    }
+    Ok(principal) => json_response(StatusCode::OK, &state.schema.execute(request.data(principal)).await),
+    Err(problem) => graphql_problem(StatusCode::OK, &problem),
   }
-}
-
-/// The emulator's own endpoints take the environment's credentials as HTTP Basic auth
-/// (`curl -u <environmentId>:<apiKey>`) or in the platform's server header.
-fn check_emulator_access(platform: &Platform, headers: &HeaderMap) -> Result<(), Problem> {
-  let basic =
-    header(headers, header::AUTHORIZATION.as_str()).or_else(|| header(headers, "roq-platform-server-authorization"));
-  platform.check_server_authorization(basic).map_err(|_| {
-    Problem::Unauthorized("Pass the environment's credentials: curl -u <environmentId>:<apiKey> ...".into())
-  })
 }
 
 /// `GET /__emulator/outbox?to=&userInviteId=`: the mails written so far.
 async fn outbox(State(state): State<AppState>, headers: HeaderMap, Query(filter): Query<OutboxFilter>) -> Response {
-  match check_emulator_access(&state.platform, &headers).and_then(|()| state.platform.outbox(&filter)) {
-    Ok(mails) => Json(mails).into_response(),
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.outbox(&filter))
+  {
+    Ok(mails) => json_response(StatusCode::OK, &mails),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/invites?tenantId=&status=&limit=`: every invite, newest first, with its history.
+async fn invites(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<InviteQuery>) -> Response {
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.invite_records(&query))
+  {
+    Ok(records) => json_response(StatusCode::OK, &records),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/faults`: the faults still waiting, in order.
+async fn queued_faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
+  match state.platform.check_emulator_access(&headers) {
+    Ok(()) => json_response(StatusCode::OK, &state.platform.faults.queued()),
     Err(problem) => problem_response(&problem),
   }
 }
@@ -222,7 +323,7 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap, Query(filter)
 /// `POST /__emulator/faults`: replaces the fault queue with the JSON list in the body (a single
 /// fault is a list of one; `[]` clears it).
 async fn set_faults(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-  let faults = check_emulator_access(&state.platform, &headers).and_then(|()| {
+  let faults = state.platform.check_emulator_access(&headers).and_then(|()| {
     let value: Value = parse_body(&body)?;
     let list = if value.is_array() {
       value
@@ -236,8 +337,21 @@ async fn set_faults(State(state): State<AppState>, headers: HeaderMap, body: Byt
     Ok(faults) => {
       let count = faults.len();
       state.platform.faults.set(faults);
-      Json(json!({ "queued": count })).into_response()
+      json_response(StatusCode::OK, &json!({ "queued": count }))
     }
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/sessions`: signs a development user in (see [`crate::sessions`]).
+async fn create_session(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let session = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| parse_body::<SessionRequest>(&body))
+    .and_then(|request| state.platform.session(&request));
+  match session {
+    Ok(session) => json_response(StatusCode::CREATED, &session),
     Err(problem) => problem_response(&problem),
   }
 }
@@ -260,6 +374,30 @@ mod tests {
     }
     for bad in [json!(0), json!(-5), json!("soon"), json!("5y"), json!(true)] {
       assert!(expires_in_seconds(&bad).is_err(), "{bad}");
+    }
+  }
+
+  #[test]
+  fn browser_origins_are_local_pages_and_the_ones_given() {
+    let origins = BrowserOrigins(vec!["https://app.example.dev".into()]);
+    for allowed in [
+      "http://localhost:3000",
+      "http://localhost",
+      "http://127.0.0.1:5173",
+      "https://app.example.dev",
+      "https://localhost:3000",
+    ] {
+      assert!(origins.allows(&HeaderValue::from_static(allowed)), "{allowed}");
+    }
+    for refused in [
+      "http://localhost.evil.io",
+      "http://localhost:",
+      "http://localhost:3000/path",
+      "http://127.0.0.1.nip.io",
+      "https://app.example.dev:8443",
+      "null",
+    ] {
+      assert!(!origins.allows(&HeaderValue::from_static(refused)), "{refused}");
     }
   }
 }

@@ -11,8 +11,9 @@ use rusqlite_migration::{M, Migrations};
 use crate::listing::like_matches;
 
 /// The schema, one migration per change; never edit a migration that has shipped.
-const MIGRATIONS: &[M<'static>] = &[M::up(
-  "CREATE TABLE settings (
+const MIGRATIONS: &[M<'static>] = &[
+  M::up(
+    "CREATE TABLE settings (
      key TEXT PRIMARY KEY,
      value TEXT NOT NULL
    );
@@ -65,7 +66,27 @@ const MIGRATIONS: &[M<'static>] = &[M::up(
      token TEXT NOT NULL,
      created_at INTEGER NOT NULL
    );",
-)];
+  ),
+  // The journey: what a user is (roles, for sessions), each invite's history, the links a resend
+  // replaced (so that an old link says so), and each mail's HTML.
+  M::up(
+    "ALTER TABLE users ADD COLUMN roles TEXT;
+   CREATE TABLE invite_events (
+     seq INTEGER PRIMARY KEY,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     event TEXT NOT NULL,
+     status TEXT NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX invite_events_by_invite ON invite_events (user_invite_id, seq);
+   CREATE TABLE replaced_tokens (
+     token_hash TEXT PRIMARY KEY,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     replaced_at INTEGER NOT NULL
+   );
+   ALTER TABLE mails ADD COLUMN html TEXT NOT NULL DEFAULT '';",
+  ),
+];
 
 /// The store: one connection, used under a lock. SQLite work here is short (a batch of invites
 /// is one transaction), so the lock is held only briefly and never across an `.await`.

@@ -19,6 +19,23 @@ pub struct User {
   pub updated_at: i64,
 }
 
+impl User {
+  /// How pages name the user: first and last name, else email, else id.
+  pub fn display_name(&self) -> String {
+    let name = [self.first_name.as_deref(), self.last_name.as_deref()]
+      .into_iter()
+      .flatten()
+      .filter(|part| !part.trim().is_empty())
+      .collect::<Vec<_>>()
+      .join(" ");
+    match (name.is_empty(), &self.email) {
+      (false, _) => name,
+      (true, Some(email)) if !email.is_empty() => email.clone(),
+      _ => self.id.clone(),
+    }
+  }
+}
+
 /// `None` for a user the emulator has not seen; `Some(tenant)` otherwise.
 pub(crate) fn user_tenant(connection: &Connection, user_id: &str) -> rusqlite::Result<Option<Option<String>>> {
   connection
@@ -65,6 +82,15 @@ impl Platform {
       })
       .optional()?;
     Ok(user)
+  }
+
+  /// How pages name the user `id`: see [`User::display_name`]; the id itself if unknown.
+  pub fn user_name(&self, id: &str) -> String {
+    self
+      .user(id)
+      .ok()
+      .flatten()
+      .map_or_else(|| id.to_owned(), |user| user.display_name())
   }
 
   /// Checks that a user may get a token: known, or (unless `strict`) registered now.

@@ -128,14 +128,18 @@ fn the_binary_prints_its_settings_and_stops_cleanly_on_sigint_and_sigterm() {
       .expect("the binary starts");
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut settings = std::collections::HashMap::new();
-    for line in lines.by_ref().take(4) {
+    let mut dashboard = None;
+    for line in lines.by_ref().take(5) {
       let line = line.unwrap();
-      if let Some((name, value)) = line.split_once('=') {
+      if let Some(rest) = line.strip_prefix("dashboard: ") {
+        dashboard = Some(rest.to_owned());
+      } else if let Some((name, value)) = line.split_once('=') {
         settings.insert(name.to_owned(), value.to_owned());
       }
     }
     let url = &settings["ROQ_PLATFORM_URL"];
     assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+    assert!(dashboard.is_some_and(|d| d.starts_with(&format!("{url}/__emulator/ "))));
     assert!(!settings["ROQ_ENVIRONMENT_ID"].is_empty() && !settings["ROQ_API_KEY"].is_empty());
 
     let killed = Command::new("kill")

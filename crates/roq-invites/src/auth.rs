@@ -44,22 +44,13 @@ impl Identity {
   /// The identity of `withBaasToken(sessionJwt)`: the session JWT's `roqAccessToken` claim,
   /// read without verifying anything (the platform verifies the access token itself).
   pub fn from_baas_session(session_jwt: &str) -> Result<Self> {
-    let fix = "pass the value of the app's roq-session-token cookie";
-    let payload = jwt_payload(session_jwt.trim())
-      .ok_or_else(|| Error::invalid_argument(format!("sessionJwt: is not a JWT (three base64url parts); {fix}")))?;
-    let access_token = payload
-      .get("roqAccessToken")
-      .and_then(Value::as_str)
-      .filter(|t| !t.is_empty())
-      .ok_or_else(|| Error::invalid_argument(format!("sessionJwt: has no roqAccessToken claim; {fix}")))?;
-    if HeaderValue::from_str(access_token).is_err() {
-      return Err(Error::invalid_argument(format!(
-        "sessionJwt: its roqAccessToken is not a valid token; {fix}"
-      )));
+    let access_token = crate::session::access_token(session_jwt)?;
+    if HeaderValue::from_str(access_token.expose_secret()).is_err() {
+      return Err(Error::invalid_argument(
+        "sessionJwt: its roqAccessToken is not a valid token; pass the value of the app's roq-session-token cookie",
+      ));
     }
-    Ok(Self::Baas {
-      access_token: SecretString::from(access_token.to_owned()),
-    })
+    Ok(Self::Baas { access_token })
   }
 
   /// The key the token is cached under, as the SDK keys it; `None` for tokens we do not fetch.

@@ -34,6 +34,7 @@ mod graphql;
 pub mod input;
 mod invites;
 mod retry;
+mod session;
 mod transport;
 mod validate;
 
@@ -44,5 +45,6 @@ pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
 pub use retry::RetryPolicy;
+pub use session::{Session, SessionUser, read_session};
 pub use types::*;
 pub use validate::{MAX_INVITES_PER_CALL, is_email};

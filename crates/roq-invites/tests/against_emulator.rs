@@ -61,7 +61,7 @@ async fn sends_invites_and_writes_their_mails() {
     (mails[0].to.as_str(), mails[0].locale.as_str()),
     ("ada@example.com", "de-DE")
   );
-  assert_eq!(mails[0].subject, "Sie wurden eingeladen");
+  assert_eq!(mails[0].subject, "Benutzereinladung");
   assert!(mails[0].accept_url.ends_with(&format!("?token={}", mails[0].token)));
   assert!(mails[0].token.len() >= 22, "at least 128 bits");
   assert_ne!(mails[0].token, mails[1].token);
@@ -89,7 +89,7 @@ async fn sends_the_docs_v1_shape_without_a_tenant_on_the_entries() {
   assert_eq!(result.success[0].tenant_id.as_deref(), Some(TENANT));
   assert_eq!(
     emulator.outbox(&OutboxFilter::default()).unwrap()[0].subject,
-    "You have been invited"
+    "User Invitation"
   );
 }
 

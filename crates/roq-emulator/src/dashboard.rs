@@ -1,0 +1,272 @@
+//! The dashboard, `GET /__emulator/` in a browser, as Firebase's Emulator UI and Mailpit give one:
+//! every invite with its history (filtered by tenant and status), the outbox with each mail
+//! rendered and its accept link, and the faults waiting. It is guarded by the environment's
+//! credentials (the browser asks for them: the environment id as user name, the API key as
+//! password), and it only reads.
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::faults::{Fault, FaultAnswer, FaultTarget};
+use crate::inspect::{InviteQuery, InviteRecord};
+use crate::mail::{Mail, OutboxFilter, human_time};
+use crate::page::{html_response, page, state};
+use crate::platform::{Platform, Problem};
+
+/// How many mails the outbox view shows, newest first.
+const MAILS_SHOWN: usize = 100;
+
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DashboardQuery {
+  #[serde(default)]
+  view: Option<String>,
+  #[serde(default)]
+  tenant: Option<String>,
+  #[serde(default)]
+  status: Option<String>,
+  #[serde(default)]
+  to: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+  Invites,
+  Outbox,
+  Faults,
+}
+
+/// `GET /__emulator/`
+pub async fn show(
+  State(platform): State<Arc<Platform>>,
+  headers: HeaderMap,
+  Query(query): Query<DashboardQuery>,
+) -> Response {
+  if platform.check_emulator_access(&headers).is_err() {
+    return sign_in_prompt();
+  }
+  let view = match query.view.as_deref() {
+    Some("outbox") => View::Outbox,
+    Some("faults") => View::Faults,
+    _ => View::Invites,
+  };
+  let body = match view {
+    View::Invites => invites(&platform, &query),
+    View::Outbox => outbox(&platform, &query),
+    View::Faults => Ok(faults(&platform.faults.queued())),
+  };
+  let (status, body) = match body {
+    Ok(body) => (StatusCode::OK, body),
+    Err(problem) => (
+      StatusCode::from_u16(problem.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+      html! { p.empty { (problem.message()) } },
+    ),
+  };
+  let title = match view {
+    View::Invites => "Invites",
+    View::Outbox => "Outbox",
+    View::Faults => "Faults",
+  };
+  html_response(status, page(title, html! { (bar(&platform, view)) main { (body) } }))
+}
+
+/// The browser's sign-in prompt: HTTP Basic, with the environment's credentials.
+fn sign_in_prompt() -> Response {
+  let mut response = html_response(
+    StatusCode::UNAUTHORIZED,
+    page(
+      "Sign in",
+      html! {
+        main class="narrow" { div.card {
+          h1 { "Sign in to the emulator" }
+          p { "Use the environment id as the user name and the API key as the password: the "
+              code { "ROQ_ENVIRONMENT_ID" } " and " code { "ROQ_API_KEY" } " that " code { "roq-invites emulator" } " printed." }
+        } }
+      },
+    ),
+  );
+  response.headers_mut().insert(
+    header::WWW_AUTHENTICATE,
+    HeaderValue::from_static(r#"Basic realm="ROQ emulator", charset="UTF-8""#),
+  );
+  response
+}
+
+fn bar(platform: &Platform, view: View) -> Markup {
+  let offset = platform.clock.offset_ms();
+  let tab = |here: View, href: &str, label: &str| {
+    html! { a href=(href) class=[(view == here).then_some("here")] { (label) } }
+  };
+  html! {
+    header.bar {
+      strong { "ROQ emulator" }
+      (tab(View::Invites, "?view=invites", "Invites"))
+      (tab(View::Outbox, "?view=outbox", "Outbox"))
+      (tab(View::Faults, "?view=faults", "Faults"))
+      span.meta {
+        "environment " code { (platform.credentials.environment_id) }
+        " · clock " (human_time(platform.clock.now_ms()))
+        @if offset != 0 { " (moved " (moved(offset)) ")" }
+      }
+    }
+  }
+}
+
+/// A clock offset as people say it: `+3 d 2 h`, `-45 min`.
+fn moved(offset_ms: i64) -> String {
+  let sign = if offset_ms < 0 { '-' } else { '+' };
+  let minutes = offset_ms.unsigned_abs() / 60_000;
+  let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+  let parts: Vec<String> = [(days, "d"), (hours, "h"), (minutes, "min")]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, unit)| format!("{n} {unit}"))
+    .collect();
+  if parts.is_empty() {
+    format!("{sign}{} s", offset_ms.unsigned_abs() / 1000)
+  } else {
+    format!("{sign}{}", parts.join(" "))
+  }
+}
+
+fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Problem> {
+  let tenants = platform.tenants()?;
+  let records = platform.invite_records(&InviteQuery {
+    tenant_id: query.tenant.clone(),
+    status: query.status.clone(),
+    limit: None,
+  })?;
+  let chosen = |value: &str, current: &Option<String>| current.as_deref() == Some(value);
+  Ok(html! {
+    form.filters method="get" {
+      input type="hidden" name="view" value="invites";
+      label { "Tenant"
+        select name="tenant" {
+          option value="" { "all tenants" }
+          @for tenant in &tenants { option value=(tenant) selected[chosen(tenant, &query.tenant)] { (tenant) } }
+        }
+      }
+      label { "Status"
+        select name="status" {
+          option value="" { "any status" }
+          @for status in ["pending", "accepted", "canceled", "expired"] {
+            option value=(status) selected[chosen(status, &query.status)] { (status) }
+          }
+        }
+      }
+      button type="submit" { "Show" }
+      span.muted { "showing " (records.data.len()) " of " (records.total_count) " invites, newest first" }
+    }
+    @if records.data.is_empty() {
+      p.empty { "No invites match. Send some with " code { "roq-invites send" } " or your app." }
+    } @else {
+      table {
+        thead { tr { th { "Email" } th { "Tenant" } th { "Status" } th { "Invited by" } th { "Roles" } th { "Valid until" } th { "History" } } }
+        tbody { @for record in &records.data { (invite_row(record, &platform.user_name(&record.created_by_user_id))) } }
+      }
+    }
+  })
+}
+
+fn invite_row(record: &InviteRecord, inviter: &str) -> Markup {
+  let name = [record.first_name.as_deref(), record.last_name.as_deref()]
+    .into_iter()
+    .flatten()
+    .filter(|n| !n.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+  html! {
+    tr data-invite=(record.id) data-status=(record.status) {
+      td { (record.email) @if !name.is_empty() { br; span.muted { (name) } } }
+      td { (record.tenant_id) }
+      td { (state(record.status)) }
+      td { (inviter) @if inviter != record.created_by_user_id { br; code.muted { (record.created_by_user_id) } } }
+      td { (record.role_keys.as_deref().map(|r| r.join(", ")).unwrap_or_default()) }
+      td { (short_time(&record.valid_till)) }
+      td { ol.history { @for step in &record.history { li { (step.event.as_str()) " " span { (short_time(&step.at)) } } } } }
+    }
+  }
+}
+
+/// An ISO date without its seconds: `2026-12-01 18:44`.
+fn short_time(iso: &str) -> String {
+  iso.get(..16).unwrap_or(iso).replace('T', " ")
+}
+
+fn outbox(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Problem> {
+  let filter = OutboxFilter {
+    to: query.to.clone().filter(|t| !t.trim().is_empty()),
+    user_invite_id: None,
+  };
+  let mails = platform.outbox(&filter)?;
+  let total = mails.len();
+  Ok(html! {
+    form.filters method="get" {
+      input type="hidden" name="view" value="outbox";
+      label { "To" input type="search" name="to" value=[query.to.as_deref()] placeholder="ada@example.com"; }
+      button type="submit" { "Show" }
+      span.muted { (total) " mails, newest first" @if total > MAILS_SHOWN { " (the newest " (MAILS_SHOWN) " shown)" } }
+    }
+    @if mails.is_empty() {
+      p.empty { "The outbox is empty: every invite and resend writes its mail here instead of sending it." }
+    }
+    @for mail in mails.iter().rev().take(MAILS_SHOWN) { (mail_card(mail)) }
+  })
+}
+
+fn mail_card(mail: &Mail) -> Markup {
+  html! {
+    section.mail data-mail=(mail.id) data-to=(mail.to) {
+      div.head {
+        strong { (mail.subject) }
+        span { "to " (mail.to) }
+        span.muted { (short_time(&mail.created_at)) " · " (mail.locale) " · tenant " (mail.tenant_id) }
+        span.link { "Accept link: " a href=(mail.accept_url) data-accept-link { (mail.accept_url) } }
+      }
+      // The mail as a mail client shows it, isolated from the dashboard.
+      iframe sandbox="" srcdoc=(mail.html) title={ "The mail to " (mail.to) } {}
+    }
+  }
+}
+
+fn faults(queued: &[Fault]) -> Markup {
+  let answer = |fault: &Fault| match fault.answer {
+    FaultAnswer::Normal => "normal".to_owned(),
+    FaultAnswer::Status => format!("HTTP {}", fault.status.unwrap_or(503)),
+    FaultAnswer::Drop => "drop the connection".to_owned(),
+    FaultAnswer::NonJson => "an HTML page".to_owned(),
+    FaultAnswer::Truncated => "JSON cut in half".to_owned(),
+    FaultAnswer::DataNull => "{\"data\":null}".to_owned(),
+  };
+  let target = |fault: &Fault| match fault.on {
+    FaultTarget::Graphql => "GraphQL",
+    FaultTarget::Token => "token endpoints",
+    FaultTarget::Any => "any",
+  };
+  html! {
+    @if queued.is_empty() {
+      p.empty { "No faults are waiting: every request is answered normally. Queue some with "
+        code { "emulator.faults([...])" } " or " code { "POST /__emulator/faults" } "." }
+    } @else {
+      p.muted { "The next requests take these faults, first to last." }
+      table {
+        thead { tr { th { "On" } th { "Answer" } th { "Requests left" } th { "Delay" } th { "Retry-After" } th { "Carried out first" } } }
+        tbody {
+          @for fault in queued {
+            tr {
+              td { (target(fault)) } td { (answer(fault)) } td { (fault.times) }
+              td { @if fault.delay_ms > 0 { (fault.delay_ms) " ms" } }
+              td { (fault.retry_after.as_deref().unwrap_or("")) }
+              td { @if fault.commit { "yes" } @else { "no" } }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,237 @@
+//! Sessions for local development: a signed-in user of a tenant, as a ROQ BaaS app holds one in
+//! its `roq-session-token` cookie.
+//!
+//! ROQ's docs show the cookie's payload as `{ id, roqAccessToken, roqUserId, user: { firstName,
+//! lastName, email, timezone, locale, roles, tenantId }, iat, exp }`. The emulator signs it with
+//! its own key, and `roqAccessToken` is one of its user tokens, so `withBaasToken(token)` and
+//! ROQ's browser SDK act as that user. Minting one registers the user in the tenant (even with
+//! `strict`, since this is how a developer seeds users).
+
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::invites::{check_details, email_key, is_email, new_id};
+use crate::platform::{Platform, Problem};
+use crate::users::user_tenant;
+
+/// What `emulator.session(...)` and `POST /__emulator/sessions` take.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SessionRequest {
+  /// The tenant the user belongs to.
+  pub tenant_id: String,
+  /// The user's id; without one, the user of the tenant with `email`, or a new user.
+  #[serde(default)]
+  pub user_id: Option<String>,
+  #[serde(default)]
+  pub email: Option<String>,
+  #[serde(default)]
+  pub first_name: Option<String>,
+  #[serde(default)]
+  pub last_name: Option<String>,
+  /// Role keys, e.g. `["owner"]`; kept from an earlier session if absent.
+  #[serde(default)]
+  pub roles: Option<Vec<String>>,
+  #[serde(default)]
+  pub locale: Option<String>,
+  /// How long the session (and its access token) is valid, in seconds; the emulator's token
+  /// lifetime if absent.
+  #[serde(default)]
+  pub expires_in: Option<u64>,
+}
+
+/// A development session.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Session {
+  /// The `roq-session-token` cookie's value.
+  pub token: String,
+  pub roq_user_id: String,
+  pub tenant_id: String,
+  /// The user's access token (the session's `roqAccessToken`): the bearer of ROQ's browser SDK.
+  pub access_token: String,
+}
+
+/// The session cookie's payload, with ROQ's claim names.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionClaims<'a> {
+  id: String,
+  roq_access_token: &'a str,
+  roq_user_id: &'a str,
+  user: SessionUser,
+  iat: i64,
+  exp: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionUser {
+  first_name: Option<String>,
+  last_name: Option<String>,
+  email: Option<String>,
+  timezone: &'static str,
+  locale: Option<String>,
+  roles: Vec<String>,
+  tenant_id: String,
+}
+
+const MAX_ROLES: usize = 50;
+const MAX_ID: usize = 255;
+
+fn bad(message: impl Into<String>) -> Problem {
+  Problem::BadRequest(message.into())
+}
+
+impl SessionRequest {
+  fn check(&self) -> Result<(), Problem> {
+    let id = |field: &str, value: &str| {
+      if value.trim().is_empty() || value.chars().count() > MAX_ID {
+        Err(bad(format!("{field} must be 1 to {MAX_ID} characters")))
+      } else {
+        Ok(())
+      }
+    };
+    id("tenantId", &self.tenant_id)?;
+    if let Some(user_id) = &self.user_id {
+      id("userId", user_id)?;
+    }
+    if let Some(email) = self.email.as_deref().filter(|e| !is_email(e)) {
+      return Err(bad(format!("email {email:?} is not an email address")));
+    }
+    if let Some(roles) = &self.roles {
+      if roles.len() > MAX_ROLES {
+        return Err(bad(format!("roles: at most {MAX_ROLES} role keys")));
+      }
+      for role in roles {
+        id("roles[]", role)?;
+      }
+    }
+    if self.expires_in == Some(0) {
+      return Err(bad("expiresIn must be at least 1 second"));
+    }
+    check_details(
+      self.first_name.as_deref(),
+      self.last_name.as_deref(),
+      self.locale.as_deref(),
+      None,
+    )
+    .map_err(bad)
+  }
+}
+
+/// A user as a session shows it.
+struct Member {
+  id: String,
+  email: Option<String>,
+  first_name: Option<String>,
+  last_name: Option<String>,
+  locale: Option<String>,
+  roles: Vec<String>,
+}
+
+impl Platform {
+  /// Signs a user of `request.tenant_id` in, registering (or updating) the user first.
+  pub fn session(&self, request: &SessionRequest) -> Result<Session, Problem> {
+    request.check()?;
+    let tenant_id = request.tenant_id.trim();
+    let now = self.clock.now_ms();
+    let member = {
+      let mut connection = self.store.lock();
+      let tx = connection.transaction()?;
+      let member = register(&tx, request, tenant_id, now)?;
+      tx.commit()?;
+      member
+    };
+    let lifetime = request
+      .expires_in
+      .map_or(self.credentials.token_lifetime_secs, |s| s as i64);
+    let access_token = self.issue_user_token(&member.id, Some(lifetime))?;
+    let iat = now / 1000;
+    let token = self.credentials.sign(&SessionClaims {
+      id: uuid::Uuid::new_v4().to_string(),
+      roq_access_token: &access_token,
+      roq_user_id: &member.id,
+      user: SessionUser {
+        first_name: member.first_name,
+        last_name: member.last_name,
+        email: member.email,
+        timezone: "UTC",
+        locale: member.locale,
+        roles: member.roles,
+        tenant_id: tenant_id.to_owned(),
+      },
+      iat,
+      exp: iat + lifetime,
+    })?;
+    Ok(Session {
+      token,
+      roq_user_id: member.id,
+      tenant_id: tenant_id.to_owned(),
+      access_token,
+    })
+  }
+}
+
+/// The user the session is for, created or updated with what the request says.
+fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i64) -> Result<Member, Problem> {
+  let email = request.email.as_deref().map(str::trim);
+  let user_id = match request.user_id.as_deref().map(str::trim) {
+    Some(user_id) => {
+      if let Some(Some(own)) = user_tenant(tx, user_id)?
+        && own != tenant_id
+      {
+        return Err(Problem::Conflict(format!(
+          "User {user_id} belongs to tenant {own}, not {tenant_id}; a user has one tenant"
+        )));
+      }
+      user_id.to_owned()
+    }
+    None => match email {
+      Some(email) => tx
+        .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
+        .query_row(params![tenant_id, email_key(email)], |row| row.get(0))
+        .optional()?
+        .unwrap_or_else(new_id),
+      None => new_id(),
+    },
+  };
+  let roles = request.roles.as_ref().map(|r| Value::from(r.clone()).to_string());
+  tx.prepare_cached(
+    "INSERT INTO users (id, tenant_id, email, first_name, last_name, locale, roles, created_at, updated_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
+     ON CONFLICT (id) DO UPDATE SET
+       tenant_id = excluded.tenant_id,
+       email = coalesce(excluded.email, users.email),
+       first_name = coalesce(excluded.first_name, users.first_name),
+       last_name = coalesce(excluded.last_name, users.last_name),
+       locale = coalesce(excluded.locale, users.locale),
+       roles = coalesce(excluded.roles, users.roles),
+       updated_at = excluded.updated_at",
+  )?
+  .execute(params![
+    user_id,
+    tenant_id,
+    email,
+    request.first_name,
+    request.last_name,
+    request.locale,
+    roles,
+    now
+  ])?;
+  let member = tx
+    .prepare_cached("SELECT id, email, first_name, last_name, locale, roles FROM users WHERE id = ?1")?
+    .query_row([&user_id], |row| {
+      let roles: Option<String> = row.get(5)?;
+      Ok(Member {
+        id: row.get(0)?,
+        email: row.get(1)?,
+        first_name: row.get(2)?,
+        last_name: row.get(3)?,
+        locale: row.get(4)?,
+        roles: roles.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default(),
+      })
+    })?;
+  Ok(member)
+}
