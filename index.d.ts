@@ -397,6 +397,14 @@ export interface EmulatorOptions {
   tokenLifetimeMs?: number
   /** Refuse user ids the emulator has not seen, instead of registering them on first use. */
   strict?: boolean
+  /**
+   * Origins whose pages may call the browser endpoint (`/v01/graphql`, which ROQ's browser SDK
+   * uses), besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*`: e.g.
+   * `['https://app.example.dev']`. The endpoints that take the API key never answer a page.
+   */
+  corsOrigins?: string[]
+  /** What the invitation mail invites to ("you are invited to join {appName}"); the tenant's id if absent. */
+  appName?: string
 }
 
 /** A mail the emulator wrote instead of sending it. */
@@ -407,6 +415,8 @@ export interface Mail {
   locale: string
   subject: string
   text: string
+  /** The same mail as HTML, as a mail client shows it. */
+  html: string
   /** The link the invitee clicks: `acceptUrl?token=<token>`. */
   acceptUrl: string
   /** The one-time accept token the link carries. */
@@ -457,6 +467,79 @@ export interface Fault {
   commit?: boolean
 }
 
+/** Who to sign in with `emulator.session(...)`: a development user of a tenant. */
+export interface SessionOptions {
+  /** The user's tenant. */
+  tenantId: string
+  /** The user's id; without one, the tenant's user with `email`, or a new user. */
+  userId?: string
+  email?: string
+  firstName?: string
+  lastName?: string
+  /** Role keys, e.g. `['owner']`; kept from an earlier session if absent. */
+  roles?: string[]
+  locale?: string
+  /** How long the session (and its access token) lasts, in seconds; the emulator's token lifetime if absent. */
+  expiresIn?: number
+}
+
+/** A development session: what a ROQ app's sign-in leaves in its `roq-session-token` cookie. */
+export interface DevSession {
+  /**
+   * The `roq-session-token` cookie's value: a JWT whose payload is ROQ's `{ id, roqAccessToken,
+   * roqUserId, user: { firstName, lastName, email, timezone, locale, roles, tenantId }, iat, exp }`.
+   * `client.withBaasToken(token)` and ROQ's browser SDK act as its user.
+   */
+  token: string
+  roqUserId: string
+  tenantId: string
+  /** The user's access token (the session's `roqAccessToken`): the bearer of ROQ's browser SDK. */
+  accessToken: string
+}
+
+/** What happened to an invite, and when. */
+export interface InviteHistoryEntry {
+  event: 'created' | 'resent' | 'canceled' | 'accepted' | 'updated' | 'expired'
+  /** The invite's status after it. */
+  status: UserInviteStatus
+  at: string
+}
+
+/** An invite as the emulator shows it to its developer: with its history. */
+export interface InviteRecord {
+  id: string
+  email: string
+  firstName: string | null
+  lastName: string | null
+  tenantId: string
+  status: UserInviteStatus
+  createdByUserId: string
+  acceptedByUserId: string | null
+  roleKeys: string[] | null
+  validTill: string
+  createdAt: string
+  /** Oldest first. */
+  history: InviteHistoryEntry[]
+}
+
+export interface InviteRecordQuery {
+  tenantId?: string
+  status?: UserInviteStatus
+  /** At most this many, newest first. Default 500, at most 1000. */
+  limit?: number
+}
+
+/** A fault waiting in the emulator's queue; `times` is how many requests it still applies to. */
+export interface QueuedFault {
+  on: NonNullable<Fault['on']>
+  answer: NonNullable<Fault['answer']>
+  times: number
+  delayMs: number
+  status: number | null
+  retryAfter: string | null
+  commit: boolean
+}
+
 /** A ROQ platform emulator running in this process. */
 export declare class Emulator {
   private constructor()
@@ -466,17 +549,86 @@ export declare class Emulator {
   readonly apiKey: string
   /** The settings under the names `RoqClient.fromEnv()` reads: `Object.assign(process.env, emulator.env)`. */
   readonly env: { ROQ_PLATFORM_URL: string; ROQ_ENVIRONMENT_ID: string; ROQ_API_KEY: string }
+  /** The dashboard, `{url}/__emulator/`: invites, mails and faults in a browser (user: `environmentId`, password: `apiKey`). */
+  readonly dashboardUrl: string
   /** The mails written so far, oldest first. */
   outbox(filter?: OutboxFilter): Promise<Mail[]>
+  /**
+   * Signs a development user of a tenant in, registering the user first. Also
+   * `POST /__emulator/sessions` and `npx roq-invites session`.
+   * @throws {RoqError} `INVALID_ARGUMENT` for a bad option, `CONFLICT` for a user of another tenant.
+   */
+  session(options: SessionOptions): Promise<DevSession>
+  /** Every invite (newest first), with its history. Also `GET /__emulator/invites`. */
+  invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
   /** How many requests each endpoint has answered. */
   stats(): EmulatorStats
   /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */
   advanceClock(ms: number): void
   /** Makes the next requests fail or slow down, in order; `[]` clears the queue. Also `POST /__emulator/faults`. */
   faults(faults: Fault | Fault[]): void
+  /** The faults still waiting, in order, each with the requests it still applies to. */
+  faults(): QueuedFault[]
   /** Stops the emulator. Calling it again does nothing. */
   stop(): Promise<void>
 }
+
+/**
+ * An emulator running in another process (`npx roq-invites emulator`, a Jest global set-up),
+ * through its `/__emulator/...` endpoints.
+ */
+export declare class RemoteEmulator {
+  private constructor()
+  readonly url: string
+  readonly environmentId: string
+  readonly apiKey: string
+  readonly env: { ROQ_PLATFORM_URL: string; ROQ_ENVIRONMENT_ID: string; ROQ_API_KEY: string }
+  readonly dashboardUrl: string
+  outbox(filter?: OutboxFilter): Promise<Mail[]>
+  session(options: SessionOptions): Promise<DevSession>
+  invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
+  faults(faults: Fault | Fault[]): Promise<void>
+  faults(): Promise<QueuedFault[]>
+}
+
+/**
+ * Reaches an emulator in another process with the environment's credentials: `{ url,
+ * environmentId, apiKey }`, or the `ROQ_*` variables (`process.env` when nothing is given).
+ * @throws {RoqError} `INVALID_ARGUMENT` when a setting is missing, or the URL is not https:// or local.
+ */
+export declare function connectEmulator(
+  settings?: { url: string; environmentId: string; apiKey: string } | Record<string, string | undefined>,
+): RemoteEmulator
+
+/** Who is signed in, as a ROQ BaaS session token says: never its access token. */
+export interface RoqSession {
+  /** The session's own id. */
+  id: string | null
+  roqUserId: string
+  /** The user's tenant (`user.tenantId`). */
+  tenantId: string
+  user: {
+    firstName: string | null
+    lastName: string | null
+    email: string | null
+    timezone: string | null
+    locale: string | null
+    roles: string[]
+    tenantId: string | null
+  }
+  /** When the session was issued and when it ends, in seconds since the Unix epoch. */
+  iat: number | null
+  exp: number | null
+}
+
+/**
+ * Reads who is signed in from a ROQ BaaS session token (the `roq-session-token` cookie): the
+ * ids to take `tenantId` and `createdByUserId` from. Decoding only, no signature check: trust it
+ * as far as you trust the cookie (your auth layer verifies it; the platform verifies the access
+ * token inside on every call made with `withBaasToken`).
+ * @throws {RoqError} `INVALID_ARGUMENT` when it is not a session token, naming the missing claim.
+ */
+export declare function readSessionToken(token: string): RoqSession
 
 /**
  * Starts a ROQ platform emulator in this process: the platform's endpoints on 127.0.0.1, a

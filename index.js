@@ -456,7 +456,7 @@ class RemoteEmulator {
   }
 
   async session(options) {
-    return this.#request('POST', 'sessions', options)
+    return this.#request('POST', 'sessions', options, 'session')
   }
 
   async invites(query = {}) {
@@ -468,13 +468,13 @@ class RemoteEmulator {
     await this.#request('POST', 'faults', Array.isArray(faults) ? faults : [faults])
   }
 
-  async #request(method, endpoint, input) {
+  async #request(method, endpoint, input, what = endpoint) {
     const target = new URL(`/__emulator/${endpoint}`, this.url)
     if (method === 'GET' && input !== undefined) {
-      if (input === null || typeof input !== 'object') throw invalidArgument(`${endpoint}: pass an object of filters, or nothing`)
+      if (input === null || typeof input !== 'object') throw invalidArgument(`${what}: pass an object of filters, or nothing`)
       for (const [key, value] of Object.entries(input)) if (value !== undefined) target.searchParams.set(key, String(value))
     }
-    const body = method === 'POST' ? toJson(input, endpoint) : undefined
+    const body = method === 'POST' ? toJson(input, what) : undefined
     let response
     try {
       response = await fetch(target, {
@@ -483,7 +483,7 @@ class RemoteEmulator {
         body,
       })
     } catch (cause) {
-      throw new RoqError(`could not reach the emulator at ${this.url} (${cause.cause?.code ?? cause.message}); is it running?`, {
+      throw new RoqError(`could not reach the emulator at ${this.url} (${cause.cause?.code ?? cause.cause?.message ?? cause.message}); is it running?`, {
         code: 'NETWORK_ERROR',
         cause,
       })
@@ -493,14 +493,14 @@ class RemoteEmulator {
     try {
       answer = JSON.parse(text)
     } catch {
-      throw new RoqError(`${endpoint}: ${this.url} answered HTTP ${response.status} with something that is not JSON; is it the emulator?`, {
+      throw new RoqError(`${what}: ${this.url} answered HTTP ${response.status} with something that is not JSON; is it the emulator?`, {
         code: 'PROTOCOL_ERROR',
         statusCode: response.status,
       })
     }
     if (response.ok) return answer
     const code = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }[response.status]
-    throw new RoqError(`${endpoint}: ${answer?.message ?? text}`, {
+    throw new RoqError(`${what}: ${answer?.message ?? text}`, {
       code: code ?? (response.status >= 500 ? 'SERVER_ERROR' : 'PROTOCOL_ERROR'),
       statusCode: response.status,
     })

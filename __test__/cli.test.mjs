@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { RoqClient } from '../index.js'
+import { RoqClient, readSessionToken } from '../index.js'
 import { clientFor, emulatorFor } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
@@ -289,11 +289,12 @@ test('a missing setting is a usage error that names its variable and its flag', 
 test('--help shows the usage, every flag and an example, for the tool and for each command', async () => {
   const connection = ['--host', '--environment-id', '--api-key', '-h, --help']
   const flags = {
-    emulator: ['--port', '--db', '--environment-id', '--api-key', '--accept-url', '--invite-validity-days', '--strict', '-h, --help'],
+    emulator: ['--port', '--db', '--environment-id', '--api-key', '--accept-url', '--invite-validity-days', '--strict', '--cors-origin', '--app-name', '-h, --help'],
     send: ['--csv', '--tenant', '--from', '--locale', '--role', '--batch-size', '--concurrency', '--on-existing', '--json', ...connection],
     list: ['--tenant', '--status', '--email', '--limit', '--offset', '--json', ...connection],
     resend: ['--json', ...connection],
     cancel: ['--json', ...connection],
+    session: ['--tenant', '--email', '--user', '--first-name', '--last-name', '--role', '--locale', '--expires-in', '--json', ...connection],
   }
   // The runs are independent, so they go at once.
   const tool = [['--help'], ['-h'], ['help']].map(async (args) => {
@@ -322,7 +323,7 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
   const cases = [
     [[...SEND, 'ada@acme.io', '--bogus'], 'unknown option --bogus', 'send'],
     [['list', '--api-kye=secret'], 'unknown option --api-kye', 'list'],
-    [['invite', 'ada@acme.io'], 'unknown command "invite"; the commands are emulator, send, list, resend, cancel', ''],
+    [['invite', 'ada@acme.io'], 'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session', ''],
     [['--tenant', 'acme'], 'unknown option --tenant; options go after the command', ''],
     [['list', 'extra'], 'list takes no arguments, got 1', 'list'],
     [['send', 'ada@acme.io', '--from', 'alice'], '--tenant ID is required: the tenant to invite into', 'send'],
@@ -345,11 +346,13 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
 async function startEmulatorCli(t, args) {
   const { child, exited } = startCli(['emulator', ...args])
   t.after(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'))
-  const [first, ...settings] = (await waitFor(child.stdout, /^(.*\n){4}/))[0].trimEnd().split('\n')
+  const [first, ...settings] = (await waitFor(child.stdout, /^(.*\n){5}/))[0].trimEnd().split('\n')
   const url = /^roq-invites emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? assert.fail(first)
+  const dashboard = settings.pop()
   const env = Object.fromEntries(settings.map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line)?.slice(1) ?? assert.fail(line)))
   assert.deepEqual(Object.keys(env), ['ROQ_PLATFORM_URL', 'ROQ_ENVIRONMENT_ID', 'ROQ_API_KEY'])
   assert.equal(env.ROQ_PLATFORM_URL, url)
+  assert.equal(dashboard, `dashboard: ${url}/__emulator/ (user: the environment id, password: the API key)`)
   return { child, exited, env }
 }
 
@@ -379,6 +382,40 @@ test('the emulator command prints its settings, serves clients, stops on SIGTERM
   second.child.kill('SIGINT')
   const { code, signal } = await second.exited
   assert.deepEqual([code, signal], [0, null])
+})
+
+test('session signs a development user in and prints its roq-session-token', async (t) => {
+  const emulator = await emulatorFor(t)
+  const env = envWith(emulator.env)
+  const args = ['session', '--tenant', 'acme', '--email', 'alice@acme.io', '--first-name', 'Alice', '--role', 'owner', '--role', 'admin']
+  const signedIn = await cli(args, { env })
+  assert.equal(signedIn.code, 0, signedIn.stderr)
+  const lines = Object.fromEntries(signedIn.stdout.trimEnd().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)))
+  assert.deepEqual(Object.keys(lines), ['roq-session-token', 'roqUserId', 'tenantId'])
+  const session = readSessionToken(lines['roq-session-token'])
+  assert.deepEqual([session.roqUserId, session.tenantId, session.user.roles, session.user.firstName], [lines.roqUserId, 'acme', ['owner', 'admin'], 'Alice'])
+  assert.match(signedIn.stderr, /document\.cookie = "roq-session-token=/)
+
+  // The same email is the same user; the session acts as that user.
+  const again = JSON.parse((await cli(['session', '--tenant', 'acme', '--email', 'ALICE@acme.io', '--json'], { env })).stdout)
+  assert.equal(again.roqUserId, lines.roqUserId)
+  const asAlice = clientFor(emulator).withBaasToken(again.token)
+  const { success } = await asAlice.roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: again.roqUserId, email: 'ada@example.com' }] } })
+  assert.equal(success[0].createdByUserId, lines.roqUserId)
+
+  const noTenant = await cli(['session', '--email', 'alice@acme.io'], { env })
+  assert.deepEqual([noTenant.code, noTenant.stdout], [2, ''])
+  assert.match(noTenant.stderr, /--tenant ID is required/)
+  const badEmail = await cli(['session', '--tenant', 'acme', '--email', 'alice@'], { env })
+  assert.equal(badEmail.code, 2)
+  assert.match(badEmail.stderr, /^roq-invites: session: email "alice@" is not an email address \(INVALID_ARGUMENT\)\n$/)
+  const otherTenant = await cli(['session', '--tenant', 'globex', '--user', lines.roqUserId], { env })
+  assert.equal(otherTenant.code, 1)
+  assert.match(otherTenant.stderr, /belongs to tenant acme, not globex; .*\(CONFLICT\)\n$/)
+  const wrongKey = await cli(['session', '--tenant', 'acme'], { env: envWith({ ...emulator.env, ROQ_API_KEY: 'not-the-key' }) })
+  assert.equal(wrongKey.code, 1)
+  assert.match(wrongKey.stderr, /\(UNAUTHORIZED\)\n$/)
+  assert.ok(!wrongKey.stderr.includes('not-the-key'))
 })
 
 test('the emulator command exits 1 when its port is taken', async (t) => {

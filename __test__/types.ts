@@ -1,8 +1,12 @@
 // Compile-time checks of index.d.ts (`npm run lint` runs tsc --strict over this file): correct
 // use compiles, and each @ts-expect-error line proves a misuse is rejected.
-import { RoqClient, RoqError, startEmulator } from '../index.js'
+import { RoqClient, RoqError, connectEmulator, readSessionToken, startEmulator } from '../index.js'
 import type {
   CheckUserInviteTokenResult,
+  DevSession,
+  InviteRecord,
+  QueuedFault,
+  RoqSession,
   InviteErrorCode,
   RoqErrorCode,
   SendProgress,
@@ -117,5 +121,25 @@ export async function usage(): Promise<void> {
   emulator.advanceClock(1000)
   const { graphql }: { graphql: number } = emulator.stats()
   void graphql
+
+  // Sessions, the journey's views, and an emulator in another process.
+  const session: DevSession = await emulator.session({ tenantId, email, firstName: 'Ada', roles: ['owner'], expiresIn: 3600 })
+  const signedIn: RoqSession = readSessionToken(session.token)
+  const ids: [string, string, string[]] = [signedIn.roqUserId, signedIn.tenantId, signedIn.user.roles]
+  void [ids, client.withBaasToken(session.token), emulator.dashboardUrl, mails[0]?.html]
+  const records: InviteRecord[] = (await emulator.invites({ tenantId, status: 'pending' })).data
+  const steps: string[] = records.flatMap((r) => r.history.map((h) => h.event))
+  const queued: QueuedFault[] = emulator.faults()
+  void [steps, queued]
+  const remote = connectEmulator(emulator.env)
+  await remote.faults([{ answer: 'drop' }])
+  const remoteQueued: QueuedFault[] = await remote.faults()
+  const remoteSession: DevSession = await remote.session({ tenantId })
+  void [remoteQueued, remoteSession, await remote.outbox(), await startEmulator({ corsOrigins: ['https://app.example.dev'], appName: 'Launchpad' })]
+  // @ts-expect-error a session needs its tenant
+  await emulator.session({ email })
+  // @ts-expect-error the history has no such event
+  const wrong: 'rejected' = records[0]!.history[0]!.event
+  void wrong
   await emulator.stop()
 }

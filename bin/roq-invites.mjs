@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 
 import { parse } from 'csv-parse/sync'
 
-import { RoqClient, RoqError, startEmulator } from '../index.js'
+import { RoqClient, RoqError, connectEmulator, startEmulator } from '../index.js'
 
 const CONNECTION_HELP = `Connection (else the environment variables, e.g. from .env.local):
   --host URL             The platform's base URL (ROQ_PLATFORM_URL)
@@ -25,12 +25,13 @@ Commands:
   list                  List invites, with filters
   resend <invite-id>    Mail a pending invite again, with a new link
   cancel <invite-id>    Cancel a pending invite
+  session               Sign a development user in on the emulator: a roq-session-token
 
 Options:
   -h, --help            Show this help; \`roq-invites <command> --help\` shows a command's
 
-send, list, resend and cancel connect with ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY,
-or the flags --host, --environment-id and --api-key.
+send, list, resend, cancel and session connect with ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and
+ROQ_API_KEY, or the flags --host, --environment-id and --api-key.
 
 Exit codes: 0 done, 1 an invite was refused or a call failed, 2 a usage error.
 
@@ -51,12 +52,15 @@ const COMMANDS = {
       'accept-url': { type: 'string' },
       'invite-validity-days': { type: 'string' },
       strict: { type: 'boolean' },
+      'cors-origin': { type: 'string', multiple: true },
+      'app-name': { type: 'string' },
     },
     help: `Usage: roq-invites emulator [options]
 
 Runs the ROQ Platform emulator (invites in SQLite, an outbox instead of mail) until Ctrl+C or
 SIGTERM. Prints "roq-invites emulator listening on <url>", then the ROQ_PLATFORM_URL,
-ROQ_ENVIRONMENT_ID and ROQ_API_KEY to use, one per line, ready for .env.local.
+ROQ_ENVIRONMENT_ID and ROQ_API_KEY to use, one per line, ready for .env.local, and the address of
+its dashboard (sign in with the environment id and the API key).
 
 Options:
   --port N                    The port on 127.0.0.1 (default 4077; 0 picks a free one)
@@ -67,6 +71,10 @@ Options:
   --accept-url URL            The page each mail's accept link points to (?token= is added)
   --invite-validity-days N    How long an invite can be accepted (default 7)
   --strict                    Refuse user ids it has not seen instead of registering them
+  --cors-origin ORIGIN        An origin whose pages may call the browser endpoint, besides
+                              http://localhost:* and http://127.0.0.1:*; repeat for several
+  --app-name NAME             What the mail invites to ("you are invited to join NAME");
+                              the tenant's id if absent
   -h, --help                  Show this help
 
 Example:
@@ -157,6 +165,46 @@ period. Prints the invite's email and status.`,
     'cancelUserInvite',
     "Cancels a pending invite; its link stops working. Prints the invite's email and status.",
   ),
+  session: {
+    run: session,
+    options: {
+      tenant: { type: 'string' },
+      user: { type: 'string' },
+      email: { type: 'string' },
+      'first-name': { type: 'string' },
+      'last-name': { type: 'string' },
+      role: { type: 'string', multiple: true },
+      locale: { type: 'string' },
+      'expires-in': { type: 'string' },
+      json: { type: 'boolean' },
+      ...CONNECTION,
+    },
+    help: `Usage: roq-invites session --tenant ID [--email EMAIL | --user ID] [options]
+
+Signs a development user of a tenant in on the emulator (not the real platform) and prints its
+roq-session-token: the cookie a ROQ app reads its user from, and acts as. The user is registered
+in the tenant; signing in again with the same email (or --user) is the same user.
+
+Options:
+  --tenant ID            The user's tenant (required)
+  --email EMAIL          The user's email; the tenant's user with it, or a new one
+  --user ID              The user's id, instead of --email
+  --first-name NAME      The user's first name
+  --last-name NAME       The user's last name
+  --role KEY             A role of the user; repeat it for several
+  --locale L             The user's locale, e.g. en-US
+  --expires-in SECONDS   How long the session lasts (default: the emulator's token lifetime)
+  --json                 Print { token, roqUserId, tenantId, accessToken } as JSON
+  -h, --help             Show this help
+
+${CONNECTION_HELP}
+
+Prints roq-session-token=..., roqUserId=... and tenantId=..., one per line; set the first as the
+app's cookie (in the browser's console: document.cookie = "roq-session-token=...; path=/").
+
+Example:
+  roq-invites session --tenant acme --email alice@acme.io --first-name Alice --role owner`,
+  },
 }
 
 /** `resend` and `cancel`: an operation on one invite, given by its id. */
@@ -207,6 +255,8 @@ async function emulator(values) {
     acceptUrl: values['accept-url'],
     inviteValidityMs: days && Math.round(Number(days) * 24 * 3600 * 1000),
     strict: values.strict,
+    corsOrigins: values['cors-origin'],
+    appName: values['app-name'],
   })
   // The emulator runs on native threads and does not keep Node alive: this timer does, until a signal.
   const keepAlive = setInterval(() => {}, 2 ** 31 - 1)
@@ -216,6 +266,7 @@ async function emulator(values) {
   })
   console.log(`roq-invites emulator listening on ${running.url}`)
   for (const [name, value] of Object.entries(running.env)) console.log(`${name}=${value}`)
+  console.log(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
   console.error('Press Ctrl+C to stop.')
   await stopped
   clearInterval(keepAlive)
@@ -400,6 +451,33 @@ function printTable(header, rows) {
   for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd())
 }
 
+// ---- session -------------------------------------------------------------------------------------
+
+async function session(values) {
+  if (!values.tenant) throw new UsageError('--tenant ID is required: the tenant the user belongs to', 'session')
+  if (values.user !== undefined && values.email !== undefined) throw new UsageError('give --email or --user, not both', 'session')
+  const signedIn = await emulatorFrom(values, 'session').session({
+    tenantId: values.tenant,
+    userId: values.user,
+    email: values.email,
+    firstName: values['first-name'],
+    lastName: values['last-name'],
+    roles: values.role,
+    locale: values.locale,
+    expiresIn: wholeNumber(values['expires-in'], '--expires-in', 'session'),
+  })
+  if (values.json) {
+    console.log(JSON.stringify(signedIn, null, 2))
+    return 0
+  }
+  console.log(`roq-session-token=${signedIn.token}`)
+  console.log(`roqUserId=${signedIn.roqUserId}`)
+  console.log(`tenantId=${signedIn.tenantId}`)
+  console.error('Set the token as the roq-session-token cookie of your app, e.g. in the browser\'s console on its page:')
+  console.error(`  document.cookie = "roq-session-token=${signedIn.token}; path=/"`)
+  return 0
+}
+
 // ---- configuration and arguments ---------------------------------------------------------------
 
 const SETTINGS = [
@@ -408,17 +486,29 @@ const SETTINGS = [
   { option: 'apiKey', variable: 'ROQ_API_KEY', flag: 'api-key' },
 ]
 
-/** A client from the flags, else the environment; a missing setting names its variable and flag. */
-function clientFrom(values, command) {
-  const missing = SETTINGS.filter(({ variable, flag }) => !(values[flag] ?? process.env[variable]))
+/** The connection settings from the flags, else the environment; a missing one names its variable and flag. */
+function settingsFrom(values, command) {
+  const settings = Object.fromEntries(SETTINGS.map(({ option, variable, flag }) => [option, values[flag] ?? process.env[variable]]))
+  const missing = SETTINGS.filter(({ option }) => !settings[option])
   if (missing.length > 0) {
     const variables = andList(missing.map(({ variable }) => variable))
     const flags = andList(missing.map(({ flag }) => `--${flag}`))
     const verb = missing.length > 1 ? 'are not set: set them' : 'is not set: set it'
     throw new UsageError(`${variables} ${verb} in the environment (e.g. in .env.local) or pass ${flags}`, command)
   }
-  if (SETTINGS.every(({ flag }) => values[flag] === undefined)) return RoqClient.fromEnv()
-  return new RoqClient(Object.fromEntries(SETTINGS.map(({ option, variable, flag }) => [option, values[flag] ?? process.env[variable]])))
+  return settings
+}
+
+/** A client of the platform the settings name. */
+function clientFrom(values, command) {
+  const settings = settingsFrom(values, command)
+  return SETTINGS.every(({ flag }) => values[flag] === undefined) ? RoqClient.fromEnv() : new RoqClient(settings)
+}
+
+/** The emulator the settings name, through its own endpoints. */
+function emulatorFrom(values, command) {
+  const { host, environmentId, apiKey } = settingsFrom(values, command)
+  return connectEmulator({ url: host, environmentId, apiKey })
 }
 
 /** "a", "a and b", "a, b and c". */
