@@ -569,7 +569,11 @@ export declare class Emulator {
   faults(faults: Fault | Fault[]): void
   /** The faults still waiting, in order, each with the requests it still applies to. */
   faults(): QueuedFault[]
-  /** Stops the emulator. Calling it again does nothing. */
+  /** Keeps Node running while the emulator runs (as `net.Server#ref()` does), e.g. in a script that serves it. */
+  ref(): this
+  /** Lets Node exit while the emulator runs: the default. */
+  unref(): this
+  /** Stops the emulator (and lets Node exit). Calling it again does nothing. */
   stop(): Promise<void>
 }
 

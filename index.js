@@ -325,9 +325,23 @@ function report(onProgress, progress) {
 /** A ROQ platform emulator running in this process. */
 class Emulator {
   #native
+  #keepAlive
 
   constructor(native) {
     this.#native = native
+  }
+
+  /** Keeps Node running while the emulator runs, as `net.Server#ref()` does; `unref()` undoes it. */
+  ref() {
+    this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1)
+    return this
+  }
+
+  /** Lets Node exit while the emulator runs (the default). */
+  unref() {
+    clearInterval(this.#keepAlive)
+    this.#keepAlive = undefined
+    return this
   }
 
   get url() {
@@ -391,6 +405,7 @@ class Emulator {
 
   /** Stops the emulator; calling it again does nothing. */
   async stop() {
+    this.unref()
     try {
       await this.#native.stop()
     } catch (error) {

@@ -3,12 +3,15 @@
 // when their work is done. Each scenario runs in its own process, whose exit code and signal
 // show that nothing crashed and nothing was left holding Node open.
 import assert from 'node:assert/strict'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+
+import { connectEmulator } from '../index.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -85,3 +88,23 @@ for (const loadInMain of [true, false]) {
     assert.match(result.stdout, /^workers pending@true,pending@true,pending@true,pending@true$/m)
   })
 }
+
+test('emulator.ref() keeps Node running to serve, and unref() lets it end by itself', async (t) => {
+  const dir = project(t)
+  const source = `import { startEmulator } from 'roq-invites'
+const emulator = (await startEmulator()).ref()
+// Signal handlers keep nothing alive: only ref() does, until unref().
+process.once('SIGUSR2', () => emulator.unref())
+console.log(JSON.stringify(emulator.env))
+`
+  writeFileSync(join(dir, 'served.mjs'), source)
+  const child = spawn(process.execPath, ['served.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+  const [line] = await once(child.stdout, 'data')
+  const env = JSON.parse(line)
+  // Its script has ended, and it still answers.
+  const outbox = await connectEmulator(env).outbox()
+  assert.deepEqual(outbox, [])
+  child.kill('SIGUSR2')
+  assert.deepEqual(await exited, { code: 0, signal: null })
+})

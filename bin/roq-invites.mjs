@@ -258,8 +258,8 @@ async function emulator(values) {
     corsOrigins: values['cors-origin'],
     appName: values['app-name'],
   })
-  // The emulator runs on native threads and does not keep Node alive: this timer does, until a signal.
-  const keepAlive = setInterval(() => {}, 2 ** 31 - 1)
+  // The emulator runs on native threads and does not keep Node alive unless asked to.
+  running.ref()
   const stopped = new Promise((resolve) => {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
@@ -269,7 +269,6 @@ async function emulator(values) {
   console.log(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
   console.error('Press Ctrl+C to stop.')
   await stopped
-  clearInterval(keepAlive)
   await running.stop()
   console.error('roq-invites emulator stopped')
   return 0

@@ -48,4 +48,12 @@ console.log(`  Subject: ${mail.subject}`)
 console.log(mail.text.replace(/^/gm, '  '))
 console.log(`${(await emulator.outbox()).length} mails in the outbox in all`)
 
+if (process.stdout.isTTY) {
+  // At a terminal, the emulator stays up for a look: the link above and the dashboard work.
+  console.log(`\nOpen the mail's link above to accept the invite, or see every invite and mail on the dashboard:`)
+  console.log(`  ${emulator.dashboardUrl}  (user name: ${emulator.environmentId}, password: ${emulator.apiKey})`)
+  console.log('Press Ctrl+C to stop.')
+  emulator.ref()
+  await new Promise((resolve) => process.once('SIGINT', resolve))
+}
 await emulator.stop()

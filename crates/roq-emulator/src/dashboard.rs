@@ -187,7 +187,8 @@ fn invite_row(record: &InviteRecord, inviter: &str) -> Markup {
       td { (state(record.status)) }
       td { (inviter) @if inviter != record.created_by_user_id { br; code.muted { (record.created_by_user_id) } } }
       td { (record.role_keys.as_deref().map(|r| r.join(", ")).unwrap_or_default()) }
-      td { (short_time(&record.valid_till)) }
+      // Validity matters while an invite can still be accepted (or has just run out).
+      td { @if matches!(record.status, "pending" | "expired") { (short_time(&record.valid_till)) } @else { span.muted { "—" } } }
       td { ol.history { @for step in &record.history { li { (step.event.as_str()) " " span { (short_time(&step.at)) } } } } }
     }
   }

@@ -1,11 +1,34 @@
 import type { ReactNode } from 'react'
 
-export const metadata = { title: 'roq-invites with Next.js' }
+import { signedIn } from '@/lib/roq/roq-server-client'
+import { signOutAction } from './actions'
+import './globals.css'
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export const metadata = { title: 'Team invites · roq-invites with Next.js' }
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const user = await signedIn()
   return (
     <html lang="en">
-      <body style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '2rem auto' }}>{children}</body>
+      <body>
+        <header className="top">
+          <span className="app">Team invites</span>
+          {user && (
+            <>
+              <span className="who" data-testid="signed-in-as">
+                {user.session.user.firstName ?? user.session.user.email ?? user.session.roqUserId} · tenant{' '}
+                <strong>{user.session.tenantId}</strong>
+              </span>
+              <form action={signOutAction}>
+                <button className="quiet" type="submit" data-testid="sign-out">
+                  Sign out
+                </button>
+              </form>
+            </>
+          )}
+        </header>
+        {children}
+      </body>
     </html>
   )
 }

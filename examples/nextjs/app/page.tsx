@@ -1,39 +1,30 @@
-import type { UserInvite } from 'roq-invites'
-import { listInvites } from '@/lib/roq'
-import { InviteForm } from './invite-form'
+import { redirect } from 'next/navigation'
 
-// Read the invites on every request (and never at build time).
+import { signedIn } from '@/lib/roq/roq-server-client'
+import { InviteForm } from './invite-form'
+import { InvitesList } from './invites-list'
+
+// Per request (the session), never at build time.
 export const dynamic = 'force-dynamic'
 
 export default async function Home() {
-  let invites: UserInvite[] = []
-  let failure: string | undefined
-  try {
-    invites = await listInvites()
-  } catch (error) {
-    // Still render the form; say why the list is missing.
-    failure = error instanceof Error ? error.message : String(error)
-  }
+  const user = await signedIn()
+  if (!user) redirect('/sign-in')
+  const { session } = user
   return (
     <main>
-      <h1>Invite a user into tenant {process.env.ROQ_TENANT_ID}</h1>
-      <InviteForm />
-      <h2>Invites</h2>
-      {failure ? (
-        <p role="alert" data-testid="invites-error">
-          Could not list the invites: {failure}
+      <section className="card">
+        <h1>Invite people to {session.tenantId}</h1>
+        <p className="muted">
+          Each one gets a mail with a link to accept. They join {session.tenantId}, invited by{' '}
+          {session.user.firstName ?? session.user.email ?? session.roqUserId}.
         </p>
-      ) : invites.length === 0 ? (
-        <p data-testid="no-invites">No invites yet.</p>
-      ) : (
-        <ul data-testid="invites">
-          {invites.map((invite) => (
-            <li key={invite.id} data-testid="invite" data-email={invite.email} data-status={invite.status}>
-              <span data-testid="invite-email">{invite.email}</span> — <span data-testid="invite-status">{invite.status}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+        <InviteForm />
+      </section>
+      <section className="card">
+        <h2>Invites of {session.tenantId}</h2>
+        <InvitesList tenantId={session.tenantId} />
+      </section>
     </main>
   )
 }

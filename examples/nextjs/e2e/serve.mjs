@@ -1,0 +1,71 @@
+// The app as a user would run it, for Playwright's webServer: pack roq-invites (its tarball and
+// the native package built here), install both into a fresh copy of this app, `next build`, then
+// `next start` on E2E_APP_PORT until Playwright stops it. E2E_KEEP=1 keeps the copy afterwards.
+import { spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const example = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const root = resolve(example, '../..')
+const work = mkdtempSync(join(tmpdir(), 'roq-nextjs-e2e-'))
+const app = join(work, 'app')
+
+// `npm run` exports its own settings; an inner npm must not take the repository as its project.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/i.test(key)),
+)
+
+let current
+/** Runs a command to its end, its errors to ours; resolves to what it printed. */
+function run(command, args, cwd) {
+  return new Promise((done, failed) => {
+    console.log(`e2e serve: ${basename(command)} ${args.join(' ')}`)
+    let output = ''
+    current = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    current.stdout.on('data', (chunk) => {
+      output += chunk
+      process.stdout.write(chunk)
+    })
+    current.once('error', failed)
+    current.once('exit', (code, signal) => (code === 0 ? done(output) : failed(new Error(`${args.join(' ')} exited with ${code ?? signal}`))))
+  })
+}
+
+function cleanUp() {
+  if (process.env.E2E_KEEP) console.log(`e2e serve: kept ${work}`)
+  else rmSync(work, { recursive: true, force: true })
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    current?.kill('SIGTERM')
+    current?.once('exit', () => {
+      cleanUp()
+      process.exit(0)
+    })
+    if (!current || current.exitCode !== null) {
+      cleanUp()
+      process.exit(0)
+    }
+  })
+}
+
+try {
+  const packed = JSON.parse((await run(process.execPath, ['scripts/pack.mjs', join(work, 'pack')], root)).trim().split('\n').at(-1))
+  cpSync(example, app, {
+    recursive: true,
+    filter: (source) => !['node_modules', '.next', 'next-env.d.ts', 'e2e', 'playwright.config.ts'].includes(basename(source)),
+  })
+  await run('npm', ['install', '--no-audit', '--no-fund'], app)
+  await run('npm', ['install', '--no-audit', '--no-fund', packed.main, packed.platform], app)
+  const next = join(app, 'node_modules/next/dist/bin/next')
+  await run(process.execPath, [next, 'build'], app)
+  await run(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', process.env.E2E_APP_PORT], app)
+  cleanUp()
+} catch (error) {
+  console.error(`e2e serve: ${error.message}`)
+  cleanUp()
+  process.exit(1)
+}

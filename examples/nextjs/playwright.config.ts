@@ -1,0 +1,59 @@
+// The example's end-to-end test: `npm run test:e2e` from the repository's root. Playwright
+// starts the app (webServer: e2e/serve.mjs packs roq-invites, installs it into a copy of the
+// app, runs next build and next start), the global set-up starts the emulator, and the test
+// walks the whole invite journey in Debian's Chromium.
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { defineConfig } from '@playwright/test'
+
+import { appUrl, chromiumPath, emulator } from './e2e/settings'
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: './e2e/test-results',
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  forbidOnly: true,
+  reporter: [['list']],
+  globalSetup: './e2e/global-setup.ts',
+  use: {
+    baseURL: appUrl,
+    browserName: 'chromium',
+    viewport: { width: 1280, height: 900 },
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: chromiumPath,
+      // This machine has no network: Chromium must not try to reach Google's services.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      ],
+      // Chromium's crash reports and caches stay out of $HOME.
+      env: { ...process.env, XDG_CONFIG_HOME: join(tmpdir(), 'roq-e2e-chromium'), XDG_CACHE_HOME: join(tmpdir(), 'roq-e2e-chromium') },
+    },
+  },
+  webServer: {
+    command: 'node e2e/serve.mjs',
+    url: `${appUrl}/sign-in`,
+    timeout: 10 * 60_000,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // serve.mjs stops next and removes its copy of the app.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    env: {
+      ROQ_PLATFORM_URL: emulator.url,
+      NEXT_PUBLIC_ROQ_PLATFORM_URL: emulator.url,
+      ROQ_ENVIRONMENT_ID: emulator.environmentId,
+      ROQ_API_KEY: emulator.apiKey,
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+})
