@@ -283,6 +283,45 @@ async fn a_session_acts_as_its_user_in_its_tenant_only() {
   assert_eq!(bad.status(), 400);
 }
 
+/// Presses the accept page's button for `token`: its HTTP status and the page's state.
+async fn press_accept(http: &reqwest::Client, emulator: &Emulator, token: &str) -> (u16, String) {
+  let response = http
+    .post(format!("{}/accept-invite", emulator.url()))
+    .form(&[("token", token)])
+    .send()
+    .await
+    .unwrap();
+  let status = response.status().as_u16();
+  (status, state_of(&response.text().await.unwrap()))
+}
+
+/// The `data-state` of an accept page.
+fn state_of(html: &str) -> String {
+  html
+    .split("data-state=\"")
+    .nth(1)
+    .and_then(|rest| rest.split('"').next())
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// An emulator (with `options`) in which alice of tenant acme has invited `emails`.
+async fn acme_invited(options: EmulatorOptions, emails: &[&str]) -> (Emulator, reqwest::Client, roq_emulator::Session) {
+  let emulator = Emulator::start(options).await.unwrap();
+  let http = http();
+  let alice = session(&emulator, "acme", "alice@acme.io");
+  send_as(
+    &http,
+    &emulator,
+    &alice.access_token,
+    "acme",
+    &alice.roq_user_id,
+    emails,
+  )
+  .await;
+  (emulator, http, alice)
+}
+
 /// The accept page's state (its `data-state`) and HTTP status for `token`.
 async fn accept_page(http: &reqwest::Client, emulator: &Emulator, token: &str) -> (u16, String, String) {
   let response = http
@@ -295,34 +334,17 @@ async fn accept_page(http: &reqwest::Client, emulator: &Emulator, token: &str) -
   assert_eq!(response.headers()["cache-control"], "no-store");
   assert_eq!(response.headers()["referrer-policy"], "no-referrer");
   let html = response.text().await.unwrap();
-  let state = html
-    .split("data-state=\"")
-    .nth(1)
-    .and_then(|r| r.split('"').next())
-    .unwrap_or_default()
-    .to_owned();
+  let state = state_of(&html);
   (status, state, html)
 }
 
 #[tokio::test]
 async fn the_accept_page_shows_the_invite_and_accepts_only_on_post() {
-  let emulator = Emulator::start(EmulatorOptions {
+  let options = EmulatorOptions {
     app_name: Some("Launchpad".into()),
     ..EmulatorOptions::default()
-  })
-  .await
-  .unwrap();
-  let http = http();
-  let alice = session(&emulator, "acme", "alice@acme.io");
-  send_as(
-    &http,
-    &emulator,
-    &alice.access_token,
-    "acme",
-    &alice.roq_user_id,
-    &["ada@example.com", "bob@example.com"],
-  )
-  .await;
+  };
+  let (emulator, http, alice) = acme_invited(options, &["ada@example.com", "bob@example.com"]).await;
   let mails = emulator.outbox(&Default::default()).unwrap();
   let (ada, bob) = (&mails[0], &mails[1]);
   assert_eq!(ada.subject, "User Invitation");
@@ -352,22 +374,12 @@ async fn the_accept_page_shows_the_invite_and_accepts_only_on_post() {
   let records = emulator.invites(&Default::default()).unwrap();
   assert!(records.data.iter().all(|r| r.status == "pending"));
 
-  let accepted = http
-    .post(format!("{}/accept-invite", emulator.url()))
-    .form(&[("token", ada.token.as_str())])
-    .send()
-    .await
-    .unwrap();
-  assert_eq!(accepted.status(), 200);
-  assert!(accepted.text().await.unwrap().contains("data-state=\"accepted\""));
+  assert_eq!(
+    press_accept(&http, &emulator, &ada.token).await,
+    (200, "accepted".into())
+  );
   assert_eq!(accept_page(&http, &emulator, &ada.token).await.1, "already-accepted");
-  let again = http
-    .post(format!("{}/accept-invite", emulator.url()))
-    .form(&[("token", ada.token.as_str())])
-    .send()
-    .await
-    .unwrap();
-  assert!(again.text().await.unwrap().contains("data-state=\"already-accepted\""));
+  assert_eq!(press_accept(&http, &emulator, &ada.token).await.1, "already-accepted");
 
   // Bob's invite: resent (the first link is replaced), then canceled.
   let records = emulator.invites(&Default::default()).unwrap();
@@ -415,34 +427,16 @@ async fn the_accept_page_shows_the_invite_and_accepts_only_on_post() {
 
 #[tokio::test]
 async fn an_expired_invite_says_so_on_its_page() {
-  let emulator = Emulator::start(EmulatorOptions {
+  let options = EmulatorOptions {
     invite_validity_ms: Some(60_000),
     ..EmulatorOptions::default()
-  })
-  .await
-  .unwrap();
-  let http = http();
-  let alice = session(&emulator, "acme", "alice@acme.io");
-  send_as(
-    &http,
-    &emulator,
-    &alice.access_token,
-    "acme",
-    &alice.roq_user_id,
-    &["late@example.com"],
-  )
-  .await;
+  };
+  let (emulator, http, _) = acme_invited(options, &["late@example.com"]).await;
   let mail = emulator.outbox(&Default::default()).unwrap().remove(0);
   emulator.advance_clock(61_000);
   let (status, state, _) = accept_page(&http, &emulator, &mail.token).await;
   assert_eq!((status, state.as_str()), (410, "expired"));
-  let post = http
-    .post(format!("{}/accept-invite", emulator.url()))
-    .form(&[("token", mail.token.as_str())])
-    .send()
-    .await
-    .unwrap();
-  assert!(post.text().await.unwrap().contains("data-state=\"expired\""));
+  assert_eq!(press_accept(&http, &emulator, &mail.token).await.1, "expired");
   let history = &emulator.invites(&Default::default()).unwrap().data[0].history;
   assert_eq!(history.last().unwrap().event.as_str(), "expired");
 }

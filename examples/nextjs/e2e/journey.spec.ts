@@ -138,6 +138,8 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
 
   await test.step('a user of tenant globex sees none of acme’s invites', async () => {
     await page.getByTestId('sign-out').click()
+    // Signed out (the action's redirect) before anything else happens.
+    await expect(page).toHaveURL(/\/sign-in$/)
     await signIn(page, 'bob@globex.io', 'Bob', 'globex')
     await expect(page.getByTestId('no-invites')).toBeVisible()
     await shot(page, '08-other-tenant')
