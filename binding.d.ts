@@ -35,8 +35,8 @@ export declare class NativeClient {
   sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean): Promise<string>
   /**
    * Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
-   * `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken` or
-   * `updateUserInvite`) with `args`, the JSON of its argument, and `options`, the JSON of
+   * `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken`,
+   * `updateUserInvite` or `graphqlRequest`) with `args`, the JSON of its argument, and `options`, the JSON of
    * `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
    */
   call(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
@@ -47,6 +47,9 @@ export declare class NativeEmulator {
   get environmentId(): string
   get apiKey(): string
   get dashboardUrl(): string
+  get webhookKey(): string
+  /** Resolves to the JSON of every webhook delivery, newest first, with its attempts. */
+  webhooks(): Promise<string>
   /** `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails. */
   outbox(filter: string): Promise<string>
   /**
@@ -76,8 +79,14 @@ export declare class NativeEmulator {
  */
 export declare const MAX_INVITES_PER_CALL: number
 
+/** The JSON of the event in a webhook request's body (its text). */
+export declare function parseWebhookEvent(body: string): string
+
 /** The JSON of the session's ids and user (never its access token); decoding only. */
 export declare function readSessionToken(token: string): string
 
 /** Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options. */
 export declare function startEmulator(options: string): Promise<NativeEmulator>
+
+/** Whether `header` (the `roq-platform-webhook-key` value, if any) is `key`, in constant time. */
+export declare function verifyWebhook(header: string | undefined | null, key: string): boolean

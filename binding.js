@@ -839,5 +839,7 @@ module.exports.AbortHandle = nativeBinding.AbortHandle
 module.exports.NativeClient = nativeBinding.NativeClient
 module.exports.NativeEmulator = nativeBinding.NativeEmulator
 module.exports.MAX_INVITES_PER_CALL = nativeBinding.MAX_INVITES_PER_CALL
+module.exports.parseWebhookEvent = nativeBinding.parseWebhookEvent
 module.exports.readSessionToken = nativeBinding.readSessionToken
 module.exports.startEmulator = nativeBinding.startEmulator
+module.exports.verifyWebhook = nativeBinding.verifyWebhook

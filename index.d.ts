@@ -375,7 +375,80 @@ export declare class RoqPlatform {
   checkUserInviteToken(args: { token: string } | string, options?: CallOptions): Promise<CheckUserInviteTokenResult>
   /** Changes an invite's names, locale, data or `acceptedByUserId`; its status stays. */
   updateUserInvite(args: { id: string; userInvite: UserInviteUpdateInput }, options?: CallOptions): Promise<UserInvite>
+  /**
+   * Runs any GraphQL document on the platform's server endpoint, as this client's identity (the
+   * service account, `asUser`, `withBaasToken`), and resolves to its `data` (`@roq/nodejs`
+   * resolves to `{ data, headers, status }`). A document that only queries is retried like our
+   * own queries; one with a mutation is never sent twice after a lost answer.
+   * @throws {RoqError} `INVALID_ARGUMENT` for a document that does not parse or fit the schema,
+   *   and every code the other operations have.
+   */
+  graphqlRequest<T = { [field: string]: JsonValue }>(
+    query: string,
+    variables?: { [name: string]: JsonValue | undefined },
+    options?: GraphqlRequestOptions,
+  ): Promise<T>
 }
+
+/** Options of `graphqlRequest`. */
+export interface GraphqlRequestOptions extends CallOptions {
+  /** More headers to send (e.g. a trace id); the platform's own two are always ours. */
+  headers?: { [name: string]: string } | { entries(): Iterable<[string, string]> }
+  /** Which operation of the document to run, when it has several; its only one otherwise. */
+  operationName?: string
+}
+
+// ---- webhooks --------------------------------------------------------------------------------
+
+/** What happened to an invite (the emulator's word; ROQ documents none). */
+export type InviteChange = 'created' | 'resent' | 'canceled' | 'accepted' | 'updated' | 'expired'
+
+/**
+ * An invite event: `ROQ_USER_INVITE_INSERT` when an invite is created, `ROQ_USER_INVITE_UPDATE`
+ * for every change after it (`change` says which), in ROQ's event shape.
+ */
+export interface InviteWebhookEvent {
+  name: 'ROQ_USER_INVITE_INSERT' | 'ROQ_USER_INVITE_UPDATE' | 'ROQ_USER_INVITE_REMOVE'
+  /** The event's id: the same in every delivery of it, so that a repeat can be ignored. */
+  id: string
+  object: string | null
+  change: InviteChange | null
+  createdAt: string | null
+  data: { current: UserInvite | null; previous: UserInvite | null }
+}
+
+/** Another event of the platform (e.g. `ROQ_USER_INSERT`), its data as it came. */
+export interface RoqWebhookEvent {
+  name: string
+  id: string
+  object: string | null
+  change: string | null
+  createdAt: string | null
+  data: { current: JsonObject | null; previous: JsonObject | null }
+}
+
+export type WebhookEvent = InviteWebhookEvent | RoqWebhookEvent
+
+/** Whether `event` is about an invite (`ROQ_USER_INVITE_*`): then its data are invites. */
+export declare function isInviteEvent(event: WebhookEvent): event is InviteWebhookEvent
+
+/**
+ * Whether a webhook request carries the app's webhook key in `roq-platform-webhook-key`,
+ * compared in constant time. `headers`: a fetch `Headers` (`request.headers` in a route handler),
+ * Node's `IncomingHttpHeaders` (`req.headers`), or the header's value itself. Needs no client.
+ * @throws {RoqError} `INVALID_ARGUMENT` when `key` is missing or empty: that is never a pass.
+ */
+export declare function verifyWebhook(
+  headers: { get(name: string): string | null } | { [name: string]: string | string[] | undefined } | string | null | undefined,
+  key: string,
+): boolean
+
+/**
+ * A webhook request's event, from its body: the text (`await request.text()`), its bytes, or the
+ * parsed object. Needs no client.
+ * @throws {RoqError} `INVALID_ARGUMENT` naming what is wrong when it is not a ROQ event.
+ */
+export declare function parseWebhookEvent(body: string | Uint8Array | object): WebhookEvent
 
 // ---- the emulator ----------------------------------------------------------------------------
 
@@ -405,6 +478,43 @@ export interface EmulatorOptions {
   corsOrigins?: string[]
   /** What the invitation mail invites to ("you are invited to join {appName}"); the tenant's id if absent. */
   appName?: string
+  /**
+   * URLs that receive a POST of each change of an invite (created, resent, canceled, accepted,
+   * updated, expired) after it is committed, with `roq-platform-webhook-key`: `key`, or
+   * `webhookKey`.
+   */
+  webhooks?: { url: string; key?: string }[]
+  /** The webhook key of the URLs without their own; made up (and kept in `dbPath`) if absent. */
+  webhookKey?: string
+  /** How deliveries are retried. Default: 5 attempts, 1 s doubling to at most 60 s, a 3 s timeout each. */
+  webhookRetry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number }
+}
+
+/** One attempt to deliver a webhook event. */
+export interface WebhookAttempt {
+  at: string
+  durationMs: number
+  /** The receiver's HTTP status, if it answered. */
+  status: number | null
+  /** Why it failed without an answer: a timeout, a refused or broken connection. */
+  error: string | null
+}
+
+/** An event's delivery to one URL, with every attempt. */
+export interface WebhookDelivery {
+  id: number
+  eventId: string
+  name: string
+  change: InviteChange
+  userInviteId: string
+  email: string
+  url: string
+  /** `pending` (more attempts to come), `delivered`, or `failed` (given up). */
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: WebhookAttempt[]
+  createdAt: string
+  settledAt: string | null
+  nextAttemptAt: string | null
 }
 
 /** A mail the emulator wrote instead of sending it. */
@@ -561,6 +671,10 @@ export declare class Emulator {
   session(options: SessionOptions): Promise<DevSession>
   /** Every invite (newest first), with its history. Also `GET /__emulator/invites`. */
   invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
+  /** The key sent as `roq-platform-webhook-key` to webhooks without their own. */
+  readonly webhookKey: string
+  /** Every webhook delivery, newest first, with its attempts. Also `GET /__emulator/webhooks`. */
+  webhooks(): Promise<WebhookDelivery[]>
   /** How many requests each endpoint has answered. */
   stats(): EmulatorStats
   /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */
@@ -591,6 +705,7 @@ export declare class RemoteEmulator {
   outbox(filter?: OutboxFilter): Promise<Mail[]>
   session(options: SessionOptions): Promise<DevSession>
   invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
+  webhooks(): Promise<WebhookDelivery[]>
   faults(faults: Fault | Fault[]): Promise<void>
   faults(): Promise<QueuedFault[]>
 }

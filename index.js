@@ -242,6 +242,18 @@ class RoqPlatform {
     return this.#call('updateUserInvite', args, options)
   }
 
+  /**
+   * Runs any GraphQL document on the platform's server endpoint, as this client's identity, and
+   * resolves to its `data`. `options` also takes `headers` and `operationName`.
+   */
+  async graphqlRequest(query, variables, options = {}) {
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+      throw invalidArgument('graphqlRequest options: must be an object like { timeoutMs: 10000, headers: { ... } }, or left out')
+    }
+    const { headers, operationName, ...rest } = options
+    return this.#call('graphqlRequest', { query, variables, operationName, headers: headerList(headers) }, rest)
+  }
+
   /** Runs a native operation with the call's options; `signal` and `onProgress` cross as handles. */
   async #call(operation, args, options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -268,6 +280,16 @@ class RoqPlatform {
       signal?.removeEventListener('abort', onAbort)
     }
   }
+}
+
+/** Headers as `[name, value]` pairs: from a fetch `Headers`, an object, or pairs already. */
+function headerList(headers) {
+  if (headers === undefined) return []
+  if (headers !== null && typeof headers === 'object') {
+    const entries = typeof headers.entries === 'function' ? [...headers.entries()] : Object.entries(headers)
+    return entries.map(([name, value]) => [name, String(value)])
+  }
+  throw invalidArgument('graphqlRequest options.headers: must be an object of header names and values, or a Headers')
 }
 
 /** The RoqError for a signal that fired before the call started. */
@@ -381,6 +403,16 @@ class Emulator {
     return settleJson(this.#native.invites(toJson(query, 'invites query')))
   }
 
+  /** The key sent as `roq-platform-webhook-key` to webhooks without their own. */
+  get webhookKey() {
+    return this.#native.webhookKey
+  }
+
+  /** Every webhook delivery, newest first, with each attempt's time, status or error. */
+  async webhooks() {
+    return settleJson(this.#native.webhooks())
+  }
+
   /** How many requests each endpoint has answered, and how many a fault spoiled. */
   stats() {
     return JSON.parse(this.#native.stats())
@@ -478,6 +510,10 @@ class RemoteEmulator {
     return this.#request('GET', 'invites', query)
   }
 
+  async webhooks() {
+    return this.#request('GET', 'webhooks')
+  }
+
   async faults(faults) {
     if (arguments.length === 0) return this.#request('GET', 'faults')
     await this.#request('POST', 'faults', Array.isArray(faults) ? faults : [faults])
@@ -522,6 +558,51 @@ class RemoteEmulator {
   }
 }
 
+const WEBHOOK_KEY_HEADER = 'roq-platform-webhook-key'
+
+/** The webhook key a request carries: from a fetch `Headers`, Node's `IncomingHttpHeaders`, or the value itself. */
+function webhookKeyOf(headers) {
+  if (headers === undefined || headers === null || typeof headers === 'string') return headers ?? undefined
+  if (typeof headers === 'object') {
+    const value =
+      typeof headers.get === 'function'
+        ? headers.get(WEBHOOK_KEY_HEADER)
+        : Object.entries(headers).find(([name]) => name.toLowerCase() === WEBHOOK_KEY_HEADER)?.[1]
+    // A header sent twice is not one key: it does not match.
+    if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined
+    return typeof value === 'string' ? value : undefined
+  }
+  throw invalidArgument(`headers: expected the request's headers (request.headers) or the ${WEBHOOK_KEY_HEADER} value, got ${typeof headers}`)
+}
+
+/**
+ * Whether a webhook request carries the app's webhook key (`roq-platform-webhook-key`),
+ * compared in constant time. `headers`: a fetch `Headers`, Node's `IncomingHttpHeaders`, or the
+ * header's value. A missing or empty `key` is an INVALID_ARGUMENT, never a pass.
+ */
+function verifyWebhook(headers, key) {
+  if (typeof key !== 'string') {
+    throw invalidArgument(`key: expected the webhook key (a string), got ${key === null ? 'null' : typeof key}; set it from the ROQ Console, or the emulator's ROQ_WEBHOOK_KEY`)
+  }
+  const header = webhookKeyOf(headers)
+  return callNative(() => binding.verifyWebhook(header, key))
+}
+
+/** A webhook request's event: its body as text (or already parsed) → `{ name, id, object, change, data: { current, previous } }`. */
+function parseWebhookEvent(body) {
+  let text
+  if (typeof body === 'string') text = body
+  else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+  else if (body !== null && typeof body === 'object') text = toJson(body, 'body')
+  else throw invalidArgument(`body: expected the request's body (await request.text()), got ${body === null ? 'null' : typeof body}`)
+  return JSON.parse(callNative(() => binding.parseWebhookEvent(text)))
+}
+
+/** Whether a parsed webhook event is about an invite (`ROQ_USER_INVITE_*`): then its data are invites. */
+function isInviteEvent(event) {
+  return typeof event?.name === 'string' && event.name.startsWith('ROQ_USER_INVITE_')
+}
+
 /**
  * Who is signed in, read from a ROQ BaaS session token (the `roq-session-token` cookie):
  * `{ id, roqUserId, tenantId, user, iat, exp }`. Decoding only: trust it as far as you trust the
@@ -544,4 +625,15 @@ async function startEmulator(options = {}) {
   }
 }
 
-module.exports = { RoqClient, RoqPlatform, RoqError, Emulator, startEmulator, connectEmulator, readSessionToken }
+module.exports = {
+  RoqClient,
+  RoqPlatform,
+  RoqError,
+  Emulator,
+  startEmulator,
+  connectEmulator,
+  readSessionToken,
+  verifyWebhook,
+  parseWebhookEvent,
+  isInviteEvent,
+}

@@ -1,7 +1,9 @@
 // The command line, bin/roq-invites.mjs, run as a child process against an emulator in this process.
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -289,7 +291,7 @@ test('a missing setting is a usage error that names its variable and its flag', 
 test('--help shows the usage, every flag and an example, for the tool and for each command', async () => {
   const connection = ['--host', '--environment-id', '--api-key', '-h, --help']
   const flags = {
-    emulator: ['--port', '--db', '--environment-id', '--api-key', '--accept-url', '--invite-validity-days', '--strict', '--cors-origin', '--app-name', '-h, --help'],
+    emulator: ['--port', '--db', '--environment-id', '--api-key', '--accept-url', '--invite-validity-days', '--strict', '--cors-origin', '--app-name', '--webhook', '--webhook-key', '-h, --help'],
     send: ['--csv', '--tenant', '--from', '--locale', '--role', '--batch-size', '--concurrency', '--on-existing', '--json', ...connection],
     list: ['--tenant', '--status', '--email', '--limit', '--offset', '--json', ...connection],
     resend: ['--json', ...connection],
@@ -416,6 +418,29 @@ test('session signs a development user in and prints its roq-session-token', asy
   assert.equal(wrongKey.code, 1)
   assert.match(wrongKey.stderr, /\(UNAUTHORIZED\)\n$/)
   assert.ok(!wrongKey.stderr.includes('not-the-key'))
+})
+
+test('the emulator command delivers webhooks to --webhook with the key it prints', async (t) => {
+  const received = []
+  const hook = createServer(async (request, response) => {
+    let body = ''
+    for await (const chunk of request) body += chunk
+    received.push({ key: request.headers['roq-platform-webhook-key'], event: JSON.parse(body) })
+    response.writeHead(200).end()
+    hook.emit('received')
+  }).listen(0, '127.0.0.1')
+  await once(hook, 'listening')
+  t.after(() => hook.close())
+  const { child } = startCli(['emulator', '--port', '0', '--webhook', `http://127.0.0.1:${hook.address().port}/hook`])
+  t.after(() => child.kill('SIGKILL'))
+  const [printed] = await waitFor(child.stdout, /^(.*\n){6}/)
+  const lines = printed.trimEnd().split('\n').map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line))
+  const settings = Object.fromEntries(lines.filter(Boolean).map(([, name, value]) => [name, value]))
+  assert.ok(settings.ROQ_WEBHOOK_KEY?.startsWith('whk_'), printed)
+  const client = new RoqClient({ host: settings.ROQ_PLATFORM_URL, environmentId: settings.ROQ_ENVIRONMENT_ID, apiKey: settings.ROQ_API_KEY })
+  await client.roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] } })
+  if (received.length === 0) await once(hook, 'received')
+  assert.deepEqual([received[0].key, received[0].event.name, received[0].event.data.current.email], [settings.ROQ_WEBHOOK_KEY, 'ROQ_USER_INVITE_INSERT', 'ada@acme.io'])
 })
 
 test('the emulator command exits 1 when its port is taken', async (t) => {

@@ -1,12 +1,15 @@
 // Compile-time checks of index.d.ts (`npm run lint` runs tsc --strict over this file): correct
 // use compiles, and each @ts-expect-error line proves a misuse is rejected.
-import { RoqClient, RoqError, connectEmulator, readSessionToken, startEmulator } from '../index.js'
+import { RoqClient, RoqError, connectEmulator, isInviteEvent, parseWebhookEvent, readSessionToken, startEmulator, verifyWebhook } from '../index.js'
 import type {
   CheckUserInviteTokenResult,
   DevSession,
   InviteRecord,
   QueuedFault,
   RoqSession,
+  UserInvite as Invite,
+  WebhookDelivery,
+  WebhookEvent,
   InviteErrorCode,
   RoqErrorCode,
   SendProgress,
@@ -136,6 +139,28 @@ export async function usage(): Promise<void> {
   const remoteQueued: QueuedFault[] = await remote.faults()
   const remoteSession: DevSession = await remote.session({ tenantId })
   void [remoteQueued, remoteSession, await remote.outbox(), await startEmulator({ corsOrigins: ['https://app.example.dev'], appName: 'Launchpad' })]
+  // Webhooks and the raw GraphQL door.
+  const hooked = await startEmulator({ webhooks: [{ url: 'http://localhost:3000/api/roq/webhook' }], webhookRetry: { attempts: 3, timeoutMs: 1000 } })
+  const deliveries: WebhookDelivery[] = await hooked.webhooks()
+  const key: string = hooked.webhookKey
+  const verified: boolean = verifyWebhook(new Headers(), key) || verifyWebhook({ 'roq-platform-webhook-key': key }, key) || verifyWebhook(null, key)
+  const event: WebhookEvent = parseWebhookEvent('{}')
+  if (isInviteEvent(event)) {
+    const current: Invite | null = event.data.current
+    void current
+  }
+  void [deliveries, verified, await remote.webhooks()]
+  const data = await client.roqPlatform.graphqlRequest<{ userInvites: { totalCount: number } }>(
+    'query q { userInvites { totalCount } }',
+    {},
+    { headers: { 'x-trace': '1' }, operationName: 'q', timeoutMs: 1000 },
+  )
+  const counted: number = data.userInvites.totalCount
+  void counted
+  // @ts-expect-error graphqlRequest takes the document as a string
+  await client.roqPlatform.graphqlRequest({ query: '{ x }' })
+  // @ts-expect-error verifyWebhook needs the key
+  verifyWebhook(new Headers())
   // @ts-expect-error a session needs its tenant
   await emulator.session({ email })
   // @ts-expect-error the history has no such event

@@ -47,7 +47,12 @@ async function fakePlatform(t) {
         g.request.path === request.url &&
         g.request.body.operationName === body.operationName &&
         g.request.body.userId === body.userId,
-    ).fakeServerResponse
+    )?.fakeServerResponse
+    if (!answer) {
+      // A request the SDK never sent: say so at once (the comparison then names it).
+      response.writeHead(400, { 'content-type': 'text/plain' }).end(`no golden answers ${request.url} ${body?.operationName}`)
+      return
+    }
 
     response.writeHead(answer.status, { 'content-type': answer.contentType })
     response.end(JSON.stringify(answer.body))
@@ -160,4 +165,28 @@ test("with a BaaS session: the session's roqAccessToken is the bearer, and no to
   const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
   const session = `${part({ alg: 'HS256' })}.${part({ roqAccessToken: accessToken, roqUserId: 'u' })}.signature`
   await assertScenario(platform, clientFor(platform.url).withBaasToken(session), [29])
+})
+
+test("graphqlRequest sends the SDK's own documents exactly as its graphqlRequest does (goldens 09-13)", async (t) => {
+  const platform = await fakePlatform(t)
+  const client = clientFor(platform.url)
+  const seqs = [9, 10, 11, 12, 13]
+  for (const seq of seqs) {
+    const { body, headers } = golden(seq).request
+    // Golden 13 passed an extra header (and a bearer of its own, which the SDK, like us, overwrites).
+    const extra = seq === 13 ? { 'x-extra': headers['x-extra'], 'roq-platform-authorization': 'Bearer mine' } : undefined
+    await client.roqPlatform.graphqlRequest(body.query, body.variables, { headers: extra }).catch((error) => {
+      // The goldens' canned answers select fewer fields than a real answer; only the request matters.
+      if (error.code !== 'PROTOCOL_ERROR') throw error
+    })
+  }
+  const graphql = platform.requests.filter((r) => r.path === '/v01/server/graphql')
+  assert.equal(graphql.length, seqs.length)
+  graphql.forEach((ours, i) => {
+    const theirs = golden(seqs[i]).request
+    assert.deepEqual(ours.body, theirs.body, `golden ${seqs[i]}: the same body, document text included`)
+    for (const header of ['roq-platform-authorization', 'roq-platform-server-authorization', 'x-extra']) {
+      assert.equal(ours.headers[header], theirs.headers[header], `golden ${seqs[i]}: ${header}`)
+    }
+  })
 })

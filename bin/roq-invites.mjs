@@ -54,13 +54,16 @@ const COMMANDS = {
       strict: { type: 'boolean' },
       'cors-origin': { type: 'string', multiple: true },
       'app-name': { type: 'string' },
+      webhook: { type: 'string', multiple: true },
+      'webhook-key': { type: 'string' },
     },
     help: `Usage: roq-invites emulator [options]
 
 Runs the ROQ Platform emulator (invites in SQLite, an outbox instead of mail) until Ctrl+C or
 SIGTERM. Prints "roq-invites emulator listening on <url>", then the ROQ_PLATFORM_URL,
 ROQ_ENVIRONMENT_ID and ROQ_API_KEY to use, one per line, ready for .env.local, and the address of
-its dashboard (sign in with the environment id and the API key).
+its dashboard (sign in with the environment id and the API key). With --webhook, it prints
+ROQ_WEBHOOK_KEY too, for the app that verifies them.
 
 Options:
   --port N                    The port on 127.0.0.1 (default 4077; 0 picks a free one)
@@ -75,10 +78,15 @@ Options:
                               http://localhost:* and http://127.0.0.1:*; repeat for several
   --app-name NAME             What the mail invites to ("you are invited to join NAME");
                               the tenant's id if absent
+  --webhook URL               A URL that receives a POST of each change of an invite (created,
+                              resent, canceled, accepted, updated, expired); repeat for several
+  --webhook-key KEY           The roq-platform-webhook-key sent with them (default: made up,
+                              kept in --db, and printed as ROQ_WEBHOOK_KEY)
   -h, --help                  Show this help
 
-Example:
-  roq-invites emulator --port 4077 --db platform.db`,
+Examples:
+  roq-invites emulator --port 4077 --db platform.db
+  roq-invites emulator --accept-url http://localhost:3000/invites/accept --webhook http://localhost:3000/api/roq/webhook`,
   },
   send: {
     run: send,
@@ -257,6 +265,8 @@ async function emulator(values) {
     strict: values.strict,
     corsOrigins: values['cors-origin'],
     appName: values['app-name'],
+    webhooks: values.webhook?.map((url) => ({ url })),
+    webhookKey: values['webhook-key'],
   })
   // The emulator runs on native threads and does not keep Node alive unless asked to.
   running.ref()
@@ -266,6 +276,7 @@ async function emulator(values) {
   })
   console.log(`roq-invites emulator listening on ${running.url}`)
   for (const [name, value] of Object.entries(running.env)) console.log(`${name}=${value}`)
+  if (values.webhook) console.log(`ROQ_WEBHOOK_KEY=${running.webhookKey}`)
   console.log(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
   console.error('Press Ctrl+C to stop.')
   await stopped

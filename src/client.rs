@@ -10,8 +10,9 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
 use roq_invites::{
-  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, IdArgs, OnExisting, ResultsSink, SendOptions,
-  SendUserInvites, SendUserInvitesResult, TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
+  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, GraphqlRequest, IdArgs, OnExisting, ResultsSink,
+  SendOptions, SendUserInvites, SendUserInvitesResult, TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs,
+  UserInvitesArgs,
 };
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
@@ -216,8 +217,8 @@ impl NativeClient {
   }
 
   /// Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
-  /// `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken` or
-  /// `updateUserInvite`) with `args`, the JSON of its argument, and `options`, the JSON of
+  /// `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken`,
+  /// `updateUserInvite` or `graphqlRequest`) with `args`, the JSON of its argument, and `options`, the JSON of
   /// `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
   #[napi]
   pub fn call<'env>(
@@ -267,6 +268,11 @@ impl NativeClient {
         "updateUserInvite" => to_json(
           client
             .update_user_invite(&from_json::<UpdateUserInviteArgs>(&args, &what)?)
+            .await?,
+        ),
+        "graphqlRequest" => to_json(
+          client
+            .graphql_request(&from_json::<GraphqlRequest>(&args, &what)?)
             .await?,
         ),
         other => Err(roq_invites::Error::invalid_argument(format!(

@@ -63,6 +63,18 @@ impl NativeEmulator {
     self.emulator.dashboard_url()
   }
 
+  #[napi(getter)]
+  pub fn webhook_key(&self) -> String {
+    self.emulator.webhook_key().to_owned()
+  }
+
+  /// Resolves to the JSON of every webhook delivery, newest first, with its attempts.
+  #[napi]
+  pub fn webhooks<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, String>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move { to_json(emulator.webhooks().map_err(refused)?) })
+  }
+
   /// `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails.
   #[napi]
   pub fn outbox<'env>(&self, env: &'env Env, filter: String) -> Result<PromiseRaw<'env, String>> {

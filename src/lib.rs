@@ -12,6 +12,7 @@ pub mod emulator;
 pub mod error;
 mod memory;
 pub mod session;
+pub mod webhook;
 
 /// The most invites one `sendUserInvites` call takes (index.js refuses larger lists before
 /// turning them into JSON).

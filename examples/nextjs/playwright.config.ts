@@ -53,6 +53,7 @@ export default defineConfig({
       NEXT_PUBLIC_ROQ_PLATFORM_URL: emulator.url,
       ROQ_ENVIRONMENT_ID: emulator.environmentId,
       ROQ_API_KEY: emulator.apiKey,
+      ROQ_WEBHOOK_KEY: emulator.webhookKey,
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -38,6 +38,7 @@ pub struct DashboardQuery {
 enum View {
   Invites,
   Outbox,
+  Webhooks,
   Faults,
 }
 
@@ -53,11 +54,13 @@ pub async fn show(
   let view = match query.view.as_deref() {
     Some("outbox") => View::Outbox,
     Some("faults") => View::Faults,
+    Some("webhooks") => View::Webhooks,
     _ => View::Invites,
   };
   let body = match view {
     View::Invites => invites(&platform, &query),
     View::Outbox => outbox(&platform, &query),
+    View::Webhooks => webhooks(&platform),
     View::Faults => Ok(faults(&platform.faults.queued())),
   };
   let (status, body) = match body {
@@ -70,6 +73,7 @@ pub async fn show(
   let title = match view {
     View::Invites => "Invites",
     View::Outbox => "Outbox",
+    View::Webhooks => "Webhooks",
     View::Faults => "Faults",
   };
   html_response(status, page(title, html! { (bar(&platform, view)) main { (body) } }))
@@ -107,6 +111,7 @@ fn bar(platform: &Platform, view: View) -> Markup {
       strong { "ROQ emulator" }
       (tab(View::Invites, "?view=invites", "Invites"))
       (tab(View::Outbox, "?view=outbox", "Outbox"))
+      (tab(View::Webhooks, "?view=webhooks", "Webhooks"))
       (tab(View::Faults, "?view=faults", "Faults"))
       span.meta {
         "environment " code { (platform.credentials.environment_id) }
@@ -194,6 +199,11 @@ fn invite_row(record: &InviteRecord, inviter: &str) -> Markup {
   }
 }
 
+/// The time of day of an ISO date, to the second: `18:44:05`.
+fn clock_time(iso: &str) -> &str {
+  iso.get(11..19).unwrap_or(iso)
+}
+
 /// An ISO date without its seconds: `2026-12-01 18:44`.
 fn short_time(iso: &str) -> String {
   iso.get(..16).unwrap_or(iso).replace('T', " ")
@@ -233,6 +243,52 @@ fn mail_card(mail: &Mail) -> Markup {
       iframe sandbox="" srcdoc=(mail.html) title={ "The mail to " (mail.to) } {}
     }
   }
+}
+
+/// How many deliveries the webhooks view shows, newest first.
+const DELIVERIES_SHOWN: usize = 200;
+
+fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
+  let targets = &platform.webhooks.targets;
+  let deliveries = platform.webhook_deliveries(DELIVERIES_SHOWN)?;
+  Ok(html! {
+    @if targets.is_empty() {
+      p.empty { "No webhooks are configured. Start the emulator with " code { "--webhook URL" } " or "
+        code { "startEmulator({ webhooks: [{ url }] })" } " and every change of an invite is POSTed there." }
+    } @else {
+      p.muted { "Each change of an invite goes to " @for (i, target) in targets.iter().enumerate() {
+        @if i > 0 { ", " } code { (target.url) } } ", with " code { "roq-platform-webhook-key" } "." }
+      @if deliveries.is_empty() {
+        p.empty { "No event yet: send an invite, and its delivery shows here." }
+      } @else {
+        table {
+          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } } }
+          tbody {
+            @for delivery in &deliveries {
+              tr data-delivery=(delivery.id) data-state=(delivery.state) {
+                td { (delivery.change) br; span.muted { (delivery.name) } }
+                td { (delivery.email) }
+                td { code { (delivery.url) } }
+                td {
+                  span class={ "state " (match delivery.state.as_str() { "delivered" => "accepted", "failed" => "expired", _ => "pending" }) } { (delivery.state) }
+                  @if let Some(next) = &delivery.next_attempt_at { br; span.muted { "next at " (clock_time(next)) } }
+                }
+                td { ol.history { @for attempt in &delivery.attempts {
+                  li { (clock_time(&attempt.at)) " · "
+                    @match (attempt.status, &attempt.error) {
+                      (Some(status), _) => { "HTTP " (status) },
+                      (None, Some(error)) => { (error) },
+                      (None, None) => { "?" },
+                    }
+                    " · " (attempt.duration_ms) " ms" }
+                } } }
+              }
+            }
+          }
+        }
+      }
+    }
+  })
 }
 
 fn faults(queued: &[Fault]) -> Markup {

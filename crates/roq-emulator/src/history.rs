@@ -1,14 +1,17 @@
-//! Each invite's history: one row per change (created, resent, canceled, accepted, updated),
-//! written in the same transaction as the change, so that the history is exactly what was stored.
-//! The dashboard shows it; `GET /__emulator/invites` returns it.
+//! Each invite's history: one row per change (created, resent, canceled, accepted, updated,
+//! expired), written in the same transaction as the change, so that the history is exactly what
+//! was stored. The dashboard shows it, `GET /__emulator/invites` returns it, and with webhooks
+//! configured each row is also the event the app receives:
+//! `{ name, id, object, change, createdAt, data: { current, previous } }`.
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
+use serde_json::{Value, json};
 
 use crate::invites::{Invite, Status};
-use crate::platform::iso;
+use crate::platform::{Platform, iso};
 
 /// What happened to an invite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -19,7 +22,7 @@ pub enum InviteEvent {
   Canceled,
   Accepted,
   Updated,
-  /// Its validity ran out while it was pending (read from the clock, not stored).
+  /// Its validity ran out while it was pending.
   Expired,
 }
 
@@ -57,18 +60,89 @@ pub struct HistoryEntry {
   pub at: String,
 }
 
-/// Records that `event` happened to the invite `invite_id`, leaving it in `status`.
-pub(crate) fn record(
-  connection: &Connection,
-  invite_id: &str,
-  event: InviteEvent,
-  status: Status,
-  at: i64,
-) -> rusqlite::Result<()> {
-  connection
-    .prepare_cached("INSERT INTO invite_events (user_invite_id, event, status, at) VALUES (?1, ?2, ?3, ?4)")?
-    .execute(rusqlite::params![invite_id, event.as_str(), status.as_str(), at])?;
-  Ok(())
+/// A change of an invite: what happened, and the invite before and after it.
+pub(crate) struct Change<'a> {
+  pub event: InviteEvent,
+  pub previous: Option<&'a Invite>,
+  pub current: &'a Invite,
+  pub at: i64,
+}
+
+/// The names of the webhook events (ROQ documents none for invites; these follow its
+/// `ROQ_USER_INSERT`): an invite's creation, and every change after it.
+pub const INVITE_INSERTED: &str = "ROQ_USER_INVITE_INSERT";
+pub const INVITE_UPDATED: &str = "ROQ_USER_INVITE_UPDATE";
+
+/// An invite as events carry it: the fields of the platform's `UserInvite` fragment, as read at
+/// `at` (never its accept token, which only the mail holds).
+pub(crate) fn invite_json(invite: &Invite, at: i64) -> Value {
+  json!({
+    "acceptedByUserId": invite.accepted_by_user_id,
+    "createdAt": iso(invite.created_at),
+    "createdByUserId": invite.created_by_user_id,
+    "data": invite.data,
+    "email": invite.email,
+    "firstName": invite.first_name,
+    "id": invite.id,
+    "locale": invite.locale,
+    "lastName": invite.last_name,
+    "roleKeys": invite.role_keys,
+    "status": invite.status(at).as_str(),
+    "statusUpdatedAt": iso(invite.status_updated_at(at)),
+    "tenantId": invite.tenant_id,
+    "updatedAt": iso(invite.updated_at),
+    "userTokenId": invite.user_token_id,
+  })
+}
+
+impl Platform {
+  /// Records a change in the transaction that makes it: a step of the invite's history and,
+  /// when webhooks are configured, the event as it will be sent and a delivery of it per URL.
+  /// They go out once the transaction is committed (see [`crate::webhooks`]).
+  pub(crate) fn record(&self, connection: &Connection, change: Change) -> rusqlite::Result<()> {
+    let Change {
+      event,
+      previous,
+      current,
+      at,
+    } = change;
+    // An invite's creation is in its own row (`createdAt`): without webhooks to send it to, a
+    // row of history would only cost a bulk send its time.
+    if event == InviteEvent::Created && !self.webhooks.enabled() {
+      return Ok(());
+    }
+    let (event_id, payload) = if self.webhooks.enabled() {
+      let id = uuid::Uuid::now_v7().to_string();
+      let payload = json!({
+        "name": if event == InviteEvent::Created { INVITE_INSERTED } else { INVITE_UPDATED },
+        "id": id,
+        "object": "UserInvite",
+        "change": event.as_str(),
+        "createdAt": iso(at),
+        // The invite just before the change, and after it.
+        "data": { "current": invite_json(current, at), "previous": previous.map(|p| invite_json(p, at - 1)) },
+      });
+      (Some(id), Some(payload.to_string()))
+    } else {
+      (None, None)
+    };
+    connection
+      .prepare_cached(
+        "INSERT INTO invite_events (user_invite_id, event, status, at, event_id, payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+      )?
+      .execute(params![current.id, event.as_str(), current.status(at).as_str(), at, event_id, payload])?;
+    if payload.is_some() {
+      let event_seq = connection.last_insert_rowid();
+      let mut deliver = connection.prepare_cached(
+        "INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+         VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
+      )?;
+      for target in &self.webhooks.targets {
+        deliver.execute(params![event_seq, current.id, target.url, at])?;
+      }
+    }
+    Ok(())
+  }
 }
 
 /// The histories of `invites`, oldest step first, as read at `now`: a pending invite past its
@@ -102,13 +176,16 @@ pub(crate) fn histories(
   }
   for invite in invites {
     let history = found.entry(invite.id.clone()).or_default();
-    // Invites stored by an emulator older than the history have none: they were created.
-    if history.is_empty() {
-      history.push(HistoryEntry {
-        event: InviteEvent::Created,
-        status: Status::Pending.as_str(),
-        at: iso(invite.created_at),
-      });
+    // The creation is stored only when it was an event to send (see `record`).
+    if history.first().is_none_or(|first| first.event != InviteEvent::Created) {
+      history.insert(
+        0,
+        HistoryEntry {
+          event: InviteEvent::Created,
+          status: Status::Pending.as_str(),
+          at: iso(invite.created_at),
+        },
+      );
     }
     if invite.status(now) == Status::Expired && invite.status == Status::Pending {
       history.push(HistoryEntry {

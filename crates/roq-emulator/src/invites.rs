@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use crate::history::{self, InviteEvent};
+use crate::history::{Change, InviteEvent};
 use crate::mail;
 use crate::platform::{MAX_INVITES_PER_CALL, Platform, Principal, Problem};
 use crate::users::{save_user, user_tenant};
@@ -222,6 +222,8 @@ impl Platform {
       }
     }
     tx.commit()?;
+    drop(connection);
+    self.webhooks.wake();
     Ok(outcome)
   }
 
@@ -292,7 +294,7 @@ impl Platform {
     if !call.seen.insert((tenant.clone(), key.clone())) {
       return Ok(Err(format!("{} appears more than once in this request", entry.email)));
     }
-    if pending_invite_exists(call.tx, &tenant, &key, call.now)? {
+    if self.pending_invite_exists(call.tx, &tenant, &key, call.now)? {
       return Ok(Err(format!(
         "An invite to {} is already pending in this tenant",
         entry.email
@@ -351,7 +353,15 @@ impl Platform {
       email_key(&invite.email),
       token_hash(&token),
     ])?;
-    history::record(tx, &invite.id, InviteEvent::Created, Status::Pending, now)?;
+    self.record(
+      tx,
+      Change {
+        event: InviteEvent::Created,
+        previous: None,
+        current: &invite,
+        at: now,
+      },
+    )?;
     mail::write_invitation(tx, &self.rules, &invite, &token, now)?;
     Ok(invite)
   }
@@ -440,24 +450,46 @@ pub(crate) fn email_key(email: &str) -> String {
   email.trim().to_lowercase()
 }
 
-/// Whether `email` has a pending invite in `tenant` that has not expired. One that has expired
-/// is marked so, which frees the email for a new invite.
-fn pending_invite_exists(tx: &Transaction, tenant: &str, key: &str, now: i64) -> rusqlite::Result<bool> {
-  let found: Option<(String, i64)> = tx
-    .prepare_cached(
-      "SELECT id, valid_till FROM user_invites WHERE tenant_id = ?1 AND email_key = ?2 AND status = 'pending'",
-    )?
-    .query_row(params![tenant, key], |row| Ok((row.get(0)?, row.get(1)?)))
-    .optional()?;
-  match found {
-    Some((id, valid_till)) if valid_till <= now => {
-      tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
-        .execute(params![id, valid_till])?;
-      history::record(tx, &id, InviteEvent::Expired, Status::Expired, valid_till)?;
-      Ok(false)
+/// `invite`, expired at the end of its validity: how it reads once its time has run out.
+pub(crate) fn expired(invite: &Invite) -> Invite {
+  Invite {
+    status: Status::Expired,
+    status_updated_at: invite.valid_till,
+    ..invite.clone()
+  }
+}
+
+impl Platform {
+  /// Whether `email` has a pending invite in `tenant` that has not expired. One that has expired
+  /// is marked so, which frees the email for a new invite.
+  fn pending_invite_exists(&self, tx: &Transaction, tenant: &str, key: &str, now: i64) -> rusqlite::Result<bool> {
+    let found = tx
+      .prepare_cached(&format!(
+        "SELECT {INVITE_COLUMNS} FROM user_invites WHERE tenant_id = ?1 AND email_key = ?2 AND status = 'pending'"
+      ))?
+      .query_row(params![tenant, key], read_invite)
+      .optional()?;
+    match found {
+      Some(invite) if invite.valid_till <= now => {
+        self.expire(tx, &invite)?;
+        Ok(false)
+      }
+      Some(_) => Ok(true),
+      None => Ok(false),
     }
-    Some(_) => Ok(true),
-    None => Ok(false),
+  }
+
+  /// Marks a pending invite whose validity has run out as expired, and records it.
+  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
+      .execute(params![invite.id, invite.valid_till])?;
+    let change = Change {
+      event: InviteEvent::Expired,
+      previous: Some(invite),
+      current: &expired(invite),
+      at: invite.valid_till,
+    };
+    self.record(tx, change)
   }
 }
 

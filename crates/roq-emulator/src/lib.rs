@@ -17,6 +17,7 @@
 mod accept_page;
 mod auth;
 mod dashboard;
+mod expiry;
 mod faults;
 mod history;
 mod inspect;
@@ -31,6 +32,7 @@ mod server;
 mod sessions;
 mod store;
 mod users;
+mod webhooks;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -43,6 +45,7 @@ use rand::Rng as _;
 use serde::Deserialize;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
 pub use faults::{Fault, FaultAnswer, FaultTarget};
@@ -52,12 +55,14 @@ pub use invites::is_email;
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{MAX_INVITES_PER_CALL, Problem, Stats};
 pub use sessions::{Session, SessionRequest};
+pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 
 use crate::auth::Credentials;
 use crate::faults::Faults;
 use crate::platform::{Clock, Counters, Platform, Rules};
 
 use crate::store::Store;
+use crate::webhooks::Webhooks;
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
 /// `startEmulator(options)`.
@@ -100,6 +105,16 @@ pub struct EmulatorOptions {
   /// id if absent.
   #[serde(default)]
   pub app_name: Option<String>,
+  /// URLs that receive a POST of each change of an invite, after it is committed.
+  #[serde(default)]
+  pub webhooks: Vec<WebhookTarget>,
+  /// The `roq-platform-webhook-key` of the targets without their own; made up (and kept in the
+  /// file) if absent.
+  #[serde(default)]
+  pub webhook_key: Option<String>,
+  /// How webhook deliveries are retried, and how long a receiver may take.
+  #[serde(default)]
+  pub webhook_retry: Option<WebhookRetry>,
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -128,6 +143,8 @@ pub struct Emulator {
   platform: Arc<Platform>,
   shutdown: Mutex<Option<oneshot::Sender<()>>>,
   server: Mutex<Option<JoinHandle<()>>>,
+  /// Stops the tasks that deliver webhooks and expire invites on time.
+  tasks: CancellationToken,
 }
 
 impl Emulator {
@@ -151,6 +168,8 @@ impl Emulator {
     })?;
     let api_key = setting("apiKey", &options.api_key, || format!("roq_emu_{}", random_text()))?;
     let signing_secret = setting("signingSecret", &None, random_text)?;
+    let webhook_key = setting("webhookKey", &options.webhook_key, || format!("whk_{}", random_text()))?;
+    let webhooks = webhook_config(&options, webhook_key)?;
 
     let address = SocketAddr::new(options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), options.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -189,7 +208,13 @@ impl Emulator {
         strict: options.strict,
         app_name: app_name.map(str::to_owned),
       },
+      webhooks,
     });
+    let tasks = CancellationToken::new();
+    if platform.webhooks.enabled() {
+      tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));
+      tokio::spawn(expiry::run(Arc::clone(&platform), tasks.clone()));
+    }
 
     let (shutdown, signal) = oneshot::channel::<()>();
     let app = server::router(Arc::clone(&platform), origins);
@@ -206,6 +231,7 @@ impl Emulator {
       platform,
       shutdown: Mutex::new(Some(shutdown)),
       server: Mutex::new(Some(server)),
+      tasks,
     })
   }
 
@@ -256,6 +282,18 @@ impl Emulator {
   /// this clock, so tests need not sleep.
   pub fn advance_clock(&self, ms: i64) {
     self.platform.clock.advance(ms);
+    // Expiries and webhook retries that are due by the new time happen now.
+    self.platform.webhooks.wake();
+  }
+
+  /// The key sent as `roq-platform-webhook-key` to targets without their own.
+  pub fn webhook_key(&self) -> &str {
+    &self.platform.webhooks.key
+  }
+
+  /// Every webhook delivery, newest first, with its attempts.
+  pub fn webhooks(&self) -> Result<Vec<WebhookDelivery>, Problem> {
+    self.platform.webhook_deliveries(usize::MAX >> 1)
   }
 
   /// Makes the next requests fail (or slow down) as `faults` say, in order; an empty list
@@ -267,6 +305,7 @@ impl Emulator {
   /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again
   /// does nothing.
   pub async fn stop(&self) {
+    self.tasks.cancel();
     if let Some(shutdown) = self.shutdown.lock().unwrap_or_else(PoisonError::into_inner).take() {
       let _ = shutdown.send(());
     }
@@ -281,10 +320,33 @@ impl Emulator {
 
 impl Drop for Emulator {
   fn drop(&mut self) {
+    self.tasks.cancel();
     if let Some(server) = self.server.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
       server.abort();
     }
   }
+}
+
+/// The webhook targets, each checked, and how they are retried.
+fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, StartError> {
+  for (i, target) in options.webhooks.iter().enumerate() {
+    let fine =
+      Url::parse(&target.url).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
+    if !fine {
+      return Err(StartError::Options(format!(
+        "webhooks[{i}].url: {:?} is not an http:// or https:// URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
+        target.url
+      )));
+    }
+    if target.key.as_deref().is_some_and(|k| k.trim().is_empty()) {
+      return Err(StartError::Options(format!(
+        "webhooks[{i}].key: must not be empty; leave it out for the environment's key"
+      )));
+    }
+  }
+  let retry = options.webhook_retry.unwrap_or_default();
+  retry.check().map_err(StartError::Options)?;
+  Ok(Webhooks::new(options.webhooks.clone(), key, retry))
 }
 
 /// The extra origins of the browser endpoint, each checked and written as `scheme://host[:port]`.

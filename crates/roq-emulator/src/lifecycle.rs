@@ -11,7 +11,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use crate::history::{self, InviteEvent};
+use crate::history::{Change, InviteEvent};
 use crate::invites::{Invite, Status, check_details, email_key, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
@@ -81,10 +81,18 @@ impl Platform {
         "UPDATE user_invites SET valid_till = ?2, updated_at = ?3, token_hash = ?4 WHERE id = ?1",
         params![id, valid_till, now, token_hash(&token)],
       )?;
-      let invite = find_visible(tx, principal, id)?;
-      history::record(tx, id, InviteEvent::Resent, Status::Pending, now)?;
-      mail::write_invitation(tx, &self.rules, &invite, &token, now)?;
-      Ok(invite)
+      let resent = find_visible(tx, principal, id)?;
+      self.record(
+        tx,
+        Change {
+          event: InviteEvent::Resent,
+          previous: Some(&invite),
+          current: &resent,
+          at: now,
+        },
+      )?;
+      mail::write_invitation(tx, &self.rules, &resent, &token, now)?;
+      Ok(resent)
     })
   }
 
@@ -94,8 +102,17 @@ impl Platform {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "cancelled")?;
       set_status(tx, id, Status::Canceled, None, now)?;
-      history::record(tx, id, InviteEvent::Canceled, Status::Canceled, now)?;
-      find_visible(tx, principal, id)
+      let canceled = find_visible(tx, principal, id)?;
+      self.record(
+        tx,
+        Change {
+          event: InviteEvent::Canceled,
+          previous: Some(&invite),
+          current: &canceled,
+          at: now,
+        },
+      )?;
+      Ok(canceled)
     })
   }
 
@@ -128,8 +145,17 @@ impl Platform {
         "UPDATE user_invites SET token_used_at = ?2 WHERE id = ?1",
         params![invite.id, now],
       )?;
-      history::record(tx, &invite.id, InviteEvent::Accepted, Status::Accepted, now)?;
-      find_visible(tx, &Principal::ServiceAccount, &invite.id)
+      let accepted = find_visible(tx, &Principal::ServiceAccount, &invite.id)?;
+      self.record(
+        tx,
+        Change {
+          event: InviteEvent::Accepted,
+          previous: Some(&invite),
+          current: &accepted,
+          at: now,
+        },
+      )?;
+      Ok(accepted)
     })
   }
 
@@ -160,7 +186,7 @@ impl Platform {
     )
     .map_err(Problem::BadRequest)?;
     self.in_transaction(|tx, now| {
-      find_visible(tx, principal, id)?;
+      let before = find_visible(tx, principal, id)?;
       let data = patch.data.as_ref().map(|d| Value::Object(d.clone()).to_string());
       tx.execute(
         "UPDATE user_invites SET
@@ -181,19 +207,35 @@ impl Platform {
           now
         ],
       )?;
-      let invite = find_visible(tx, principal, id)?;
-      history::record(tx, id, InviteEvent::Updated, invite.status(now), now)?;
-      Ok(invite)
+      let updated = find_visible(tx, principal, id)?;
+      self.record(
+        tx,
+        Change {
+          event: InviteEvent::Updated,
+          previous: Some(&before),
+          current: &updated,
+          at: now,
+        },
+      )?;
+      Ok(updated)
     })
   }
 
-  /// Runs `work` in one transaction at one moment of the emulator's clock.
-  fn in_transaction<T>(&self, work: impl FnOnce(&Transaction, i64) -> Result<T, Problem>) -> Result<T, Problem> {
+  /// Runs `work` in one transaction at one moment of the emulator's clock; once it is
+  /// committed, its webhook events may go.
+  pub(crate) fn in_transaction<T>(
+    &self,
+    work: impl FnOnce(&Transaction, i64) -> Result<T, Problem>,
+  ) -> Result<T, Problem> {
     let now = self.clock.now_ms();
-    let mut connection = self.store.lock();
-    let tx = connection.transaction()?;
-    let result = work(&tx, now)?;
-    tx.commit()?;
+    let result = {
+      let mut connection = self.store.lock();
+      let tx = connection.transaction()?;
+      let result = work(&tx, now)?;
+      tx.commit()?;
+      result
+    };
+    self.webhooks.wake();
     Ok(result)
   }
 

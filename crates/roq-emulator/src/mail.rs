@@ -142,23 +142,33 @@ pub(crate) fn human_time(ms: i64) -> String {
     .to_string()
 }
 
-/// The invitation for `invite` with the link `accept_url`: its subject, text and HTML.
-fn compose(rules: &Rules, invite: &Invite, accept_url: &str, locale: &str) -> (&'static str, String, String) {
-  let words = wording(locale);
-  let app = rules.app_name.as_deref().unwrap_or(&invite.tenant_id);
-  // "Hi Ada, you are…", and "Hi, you are…" without a name (never "Hi , you are…").
-  let greeting = match invite.first_name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-    Some(name) => format!("{} {name}", words.hi),
-    None => words.hi.to_owned(),
-  };
-  let line = format!("{greeting}, {}", words.invited.replace("{app}", app));
-  let valid = format!("{} {}.", words.valid_until, human_time(invite.valid_till));
-  let text = format!(
-    "{}\n\n{line}\n\n{}: {accept_url}\n\n{valid}\n",
-    words.heading, words.button
-  );
-  let html = html_mail(words, &line, accept_url, &valid).into_string();
-  (words.subject, text, html)
+/// What an invitation mail says: enough to compose its text and HTML in its language.
+struct Letter<'a> {
+  locale: &'a str,
+  first_name: Option<&'a str>,
+  /// What the invitee is invited to join.
+  app: &'a str,
+  accept_url: &'a str,
+  valid_till: i64,
+}
+
+impl Letter<'_> {
+  /// The mail's text and HTML.
+  fn compose(&self) -> (String, String) {
+    let words = wording(self.locale);
+    // "Hi Ada, you are…", and "Hi, you are…" without a name (never "Hi , you are…").
+    let greeting = match self.first_name.map(str::trim).filter(|n| !n.is_empty()) {
+      Some(name) => format!("{} {name}", words.hi),
+      None => words.hi.to_owned(),
+    };
+    let line = format!("{greeting}, {}", words.invited.replace("{app}", self.app));
+    let valid = format!("{} {}.", words.valid_until, human_time(self.valid_till));
+    let text = format!(
+      "{}\n\n{line}\n\n{}: {}\n\n{valid}\n",
+      words.heading, words.button, self.accept_url
+    );
+    (text, html_mail(words, &line, self.accept_url, &valid).into_string())
+  }
 }
 
 /// The HTML mail: inline styles only, as mail clients need them.
@@ -200,23 +210,25 @@ pub(crate) fn write_invitation(
     .unwrap_or_else(|| "en-US".to_owned());
   let mut accept_url = rules.accept_url.clone();
   accept_url.query_pairs_mut().append_pair("token", token);
-  let (subject, text, html) = compose(rules, invite, accept_url.as_str(), &locale);
+  // What it says is kept, and composed when the outbox is read.
   connection
     .prepare_cached(
-      "INSERT INTO mails (user_invite_id, tenant_id, recipient, locale, subject, body, html, accept_url, token, created_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+      "INSERT INTO mails (user_invite_id, tenant_id, recipient, locale, subject, body, accept_url, token, created_at,
+                          first_name, app, valid_till)
+       VALUES (?1, ?2, ?3, ?4, ?5, '', ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
       invite.id,
       invite.tenant_id,
       invite.email,
       locale,
-      subject,
-      text,
-      html,
+      wording(&locale).subject,
       accept_url.as_str(),
       token,
-      now
+      now,
+      invite.first_name,
+      rules.app_name.as_deref().unwrap_or(&invite.tenant_id),
+      invite.valid_till,
     ])?;
   Ok(())
 }
@@ -226,7 +238,8 @@ impl Platform {
   pub fn outbox(&self, filter: &OutboxFilter) -> Result<Vec<Mail>, Problem> {
     let connection = self.store.lock();
     let mut statement = connection.prepare_cached(
-      "SELECT seq, recipient, locale, subject, body, html, accept_url, token, user_invite_id, tenant_id, created_at
+      "SELECT seq, recipient, locale, subject, body, accept_url, token, user_invite_id, tenant_id, created_at,
+              first_name, app, valid_till
        FROM mails
        WHERE (?1 IS NULL OR lower(recipient) = lower(?1)) AND (?2 IS NULL OR user_invite_id = ?2)
        ORDER BY seq",
@@ -235,18 +248,37 @@ impl Platform {
       .query_map(
         params![filter.to.as_deref().map(str::trim), filter.user_invite_id],
         |row| {
+          let (locale, accept_url): (String, String) = (row.get(2)?, row.get(5)?);
+          let (first_name, app, valid_till): (Option<String>, Option<String>, Option<i64>) =
+            (row.get(10)?, row.get(11)?, row.get(12)?);
+          let (text, html) = match (app, valid_till) {
+            (Some(app), Some(valid_till)) => Letter {
+              locale: &locale,
+              first_name: first_name.as_deref(),
+              app: &app,
+              accept_url: &accept_url,
+              valid_till,
+            }
+            .compose(),
+            // A mail an older emulator stored whole: its text, as it was.
+            _ => {
+              let text: String = row.get(4)?;
+              let html = html! { pre { (text) } }.into_string();
+              (text, html)
+            }
+          };
           Ok(Mail {
             id: row.get(0)?,
             to: row.get(1)?,
-            locale: row.get(2)?,
             subject: row.get(3)?,
-            text: row.get(4)?,
-            html: row.get(5)?,
-            accept_url: row.get(6)?,
-            token: row.get(7)?,
-            user_invite_id: row.get(8)?,
-            tenant_id: row.get(9)?,
-            created_at: iso(row.get(10)?),
+            text,
+            html,
+            token: row.get(6)?,
+            user_invite_id: row.get(7)?,
+            tenant_id: row.get(8)?,
+            created_at: iso(row.get(9)?),
+            locale,
+            accept_url,
           })
         },
       )?
@@ -257,57 +289,29 @@ impl Platform {
 
 #[cfg(test)]
 mod tests {
-  use std::time::Duration;
-
   use super::*;
-  use crate::invites::Status;
 
-  fn rules(app_name: Option<&str>) -> Rules {
-    Rules {
-      invite_validity: Duration::from_secs(60),
-      accept_url: url::Url::parse("http://127.0.0.1:3000/invites/accept").unwrap(),
-      strict: false,
-      app_name: app_name.map(str::to_owned),
-    }
-  }
-
-  fn invite(first_name: Option<&str>) -> Invite {
-    Invite {
-      id: "i1".into(),
-      tenant_id: "acme".into(),
-      email: "ada@example.com".into(),
-      first_name: first_name.map(str::to_owned),
-      last_name: None,
-      locale: None,
-      data: None,
-      role_keys: None,
-      status: Status::Pending,
-      status_updated_at: 0,
-      created_by_user_id: "alice".into(),
-      accepted_by_user_id: None,
-      user_token_id: "t1".into(),
+  fn letter<'a>(first_name: Option<&'a str>, app: &'a str, locale: &'a str) -> Letter<'a> {
+    Letter {
+      locale,
+      first_name,
+      app,
+      accept_url: "http://x/accept?token=t",
       valid_till: 1_800_000_000_000,
-      created_at: 0,
-      updated_at: 0,
     }
   }
 
   #[test]
   fn follows_roqs_template_and_never_greets_an_empty_name() {
-    let (subject, text, html) = compose(
-      &rules(Some("Launchpad")),
-      &invite(Some("Ada")),
-      "http://x/accept?token=t",
-      "en-US",
-    );
-    assert_eq!(subject, "User Invitation");
+    assert_eq!(wording("en-US").subject, "User Invitation");
+    let (text, html) = letter(Some("Ada"), "Launchpad", "en-US").compose();
     assert!(text.contains("Hi Ada, you are invited to join Launchpad."), "{text}");
     assert!(
       html.contains("Accept Invite") && html.contains("href=\"http://x/accept?token=t\""),
       "{html}"
     );
     for name in [None, Some(""), Some("  ")] {
-      let (_, text, html) = compose(&rules(None), &invite(name), "http://x/a?token=t", "en-US");
+      let (text, html) = letter(name, "acme", "en-US").compose();
       assert!(text.contains("Hi, you are invited to join acme."), "{text}");
       assert!(!text.contains("Hi ,") && !html.contains("Hi ,"), "{text}");
     }
@@ -315,13 +319,13 @@ mod tests {
 
   #[test]
   fn speaks_the_invites_language_and_escapes_html() {
-    let (subject, text, _) = compose(&rules(None), &invite(Some("Ada")), "http://x", "de-DE");
-    assert_eq!(subject, "Benutzereinladung");
+    assert_eq!(wording("de-DE").subject, "Benutzereinladung");
+    let (text, _) = letter(Some("Ada"), "acme", "de-DE").compose();
     assert!(
       text.contains("Hallo Ada, Sie wurden eingeladen, acme beizutreten."),
       "{text}"
     );
-    let (_, _, html) = compose(&rules(None), &invite(Some("<b>Ada</b>")), "http://x", "en");
+    let (_, html) = letter(Some("<b>Ada</b>"), "acme", "en").compose();
     assert!(
       html.contains("&lt;b&gt;Ada&lt;/b&gt;") && !html.contains("<b>Ada"),
       "{html}"

@@ -47,6 +47,12 @@ struct Args {
   /// What the invitation mail invites to ("you are invited to join NAME"); the tenant's id if absent.
   #[arg(long, value_name = "NAME")]
   app_name: Option<String>,
+  /// A URL that receives a POST of each change of an invite; repeatable.
+  #[arg(long, value_name = "URL")]
+  webhook: Vec<String>,
+  /// The roq-platform-webhook-key sent with each webhook (made up, and kept in --db, if absent).
+  #[arg(long, value_name = "KEY")]
+  webhook_key: Option<String>,
 }
 
 #[tokio::main]
@@ -68,7 +74,15 @@ async fn main() -> ExitCode {
     strict: args.strict,
     cors_origins: args.cors_origin,
     app_name: args.app_name,
+    webhooks: args
+      .webhook
+      .into_iter()
+      .map(|url| roq_emulator::WebhookTarget { url, key: None })
+      .collect(),
+    webhook_key: args.webhook_key,
+    webhook_retry: None,
   };
+  let webhooks = !options.webhooks.is_empty();
   let stopped = stop_signal();
   let emulator = match Emulator::start(options).await {
     Ok(emulator) => emulator,
@@ -81,6 +95,9 @@ async fn main() -> ExitCode {
   println!("ROQ_PLATFORM_URL={}", emulator.url());
   println!("ROQ_ENVIRONMENT_ID={}", emulator.environment_id());
   println!("ROQ_API_KEY={}", emulator.api_key());
+  if webhooks {
+    println!("ROQ_WEBHOOK_KEY={}", emulator.webhook_key());
+  }
   println!(
     "dashboard: {} (user: the environment id, password: the API key)",
     emulator.dashboard_url()

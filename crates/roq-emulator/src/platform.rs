@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::auth::Credentials;
 use crate::faults::Faults;
+use crate::webhooks::Webhooks;
 
 use crate::store::Store;
 
@@ -160,6 +161,7 @@ pub struct Platform {
   pub counters: Counters,
   pub credentials: Credentials,
   pub rules: Rules,
+  pub webhooks: Webhooks,
 }
 
 /// At most this many invites in one send: larger lists are split by the client.

@@ -98,6 +98,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/outbox", get(outbox))
     .route("/__emulator/invites", get(invites))
     .route("/__emulator/faults", get(queued_faults).post(set_faults))
+    .route("/__emulator/webhooks", get(webhook_deliveries))
     .route("/__emulator/sessions", post(create_session));
   Router::new()
     .merge(browser)
@@ -283,8 +284,30 @@ async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: 
     }
   };
   match principal {
-    Ok(principal) => json_response(StatusCode::OK, &state.schema.execute(request.data(principal)).await),
+    Ok(principal) => {
+      let mut response = state.schema.execute(request.data(principal)).await;
+      label_document_errors(&mut response);
+      json_response(StatusCode::OK, &response)
+    }
     Err(problem) => graphql_problem(StatusCode::OK, &problem),
+  }
+}
+
+/// Gives an error about the document itself (it does not parse, or does not fit the schema) the
+/// code Apollo Server, under the platform, gives it: such an error has no path, and nothing ran.
+fn label_document_errors(response: &mut async_graphql::Response) {
+  if !matches!(response.data, async_graphql::Value::Null) {
+    return;
+  }
+  for error in &mut response.errors {
+    if error.path.is_empty() && error.extensions.is_none() {
+      let code = if error.message.starts_with(" --> ") || error.message.contains("expected") {
+        "GRAPHQL_PARSE_FAILED"
+      } else {
+        "GRAPHQL_VALIDATION_FAILED"
+      };
+      error.extensions.get_or_insert_default().set("code", code);
+    }
   }
 }
 
@@ -339,6 +362,18 @@ async fn set_faults(State(state): State<AppState>, headers: HeaderMap, body: Byt
       state.platform.faults.set(faults);
       json_response(StatusCode::OK, &json!({ "queued": count }))
     }
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/webhooks`: every webhook delivery, newest first, with its attempts.
+async fn webhook_deliveries(State(state): State<AppState>, headers: HeaderMap) -> Response {
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.webhook_deliveries(usize::MAX >> 1))
+  {
+    Ok(deliveries) => json_response(StatusCode::OK, &deliveries),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -68,7 +68,8 @@ const MIGRATIONS: &[M<'static>] = &[
    );",
   ),
   // The journey: what a user is (roles, for sessions), each invite's history, the links a resend
-  // replaced (so that an old link says so), and each mail's HTML.
+  // replaced (so that an old link says so), and what a mail says, from which its text and HTML
+  // are composed when it is read (sending is the hot path; reading the outbox is not).
   M::up(
     "ALTER TABLE users ADD COLUMN roles TEXT;
    CREATE TABLE invite_events (
@@ -84,7 +85,28 @@ const MIGRATIONS: &[M<'static>] = &[
      user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
      replaced_at INTEGER NOT NULL
    );
-   ALTER TABLE mails ADD COLUMN html TEXT NOT NULL DEFAULT '';",
+   ALTER TABLE mails ADD COLUMN first_name TEXT;
+   ALTER TABLE mails ADD COLUMN app TEXT;
+   ALTER TABLE mails ADD COLUMN valid_till INTEGER;",
+  ),
+  // Webhooks: each change of an invite is an event (its id and payload kept as sent, so that a
+  // retry sends the same), and each configured URL gets a delivery of it, retried until it
+  // lands or is given up.
+  M::up(
+    "ALTER TABLE invite_events ADD COLUMN event_id TEXT;
+   ALTER TABLE invite_events ADD COLUMN payload TEXT;
+   CREATE TABLE webhook_deliveries (
+     seq INTEGER PRIMARY KEY,
+     event_seq INTEGER NOT NULL REFERENCES invite_events (seq),
+     user_invite_id TEXT NOT NULL,
+     url TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+     attempts TEXT NOT NULL DEFAULT '[]',
+     next_attempt_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     settled_at INTEGER
+   );
+   CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, user_invite_id, seq) WHERE state = 'pending';",
   ),
 ];
 

@@ -156,7 +156,7 @@ impl Client {
   /// outcome is unknown, only a [`Replay::Safe`] operation is repeated.
   pub(crate) async fn execute<V: Serialize, T: DeserializeOwned>(
     &self,
-    operation: &Operation,
+    operation: &Operation<'_>,
     variables: &V,
     replay: Replay,
   ) -> Result<T> {
@@ -165,10 +165,24 @@ impl Client {
 
   pub(crate) async fn execute_until<V: Serialize, T: DeserializeOwned>(
     &self,
-    operation: &Operation,
+    operation: &Operation<'_>,
     variables: &V,
     replay: Replay,
     deadline: Instant,
+  ) -> Result<T> {
+    self
+      .execute_with(operation, variables, replay, deadline, &HeaderMap::new())
+      .await
+  }
+
+  /// [`Client::execute_until`], with the caller's `headers` sent as well (ours win over them).
+  pub(crate) async fn execute_with<V: Serialize, T: DeserializeOwned>(
+    &self,
+    operation: &Operation<'_>,
+    variables: &V,
+    replay: Replay,
+    deadline: Instant,
+    headers: &HeaderMap,
   ) -> Result<T> {
     let body = Bytes::from(graphql::request_body(operation, variables)?);
     let call = Call {
@@ -188,7 +202,10 @@ impl Client {
       {
         Err(error) => (error, None),
         Ok(bearer) => match self
-          .guard(deadline, self.post_graphql(&call, operation, &bearer, body.clone()))
+          .guard(
+            deadline,
+            self.post_graphql(&call, operation, &bearer, body.clone(), headers),
+          )
           .await
         {
           Ok(value) => {
@@ -227,11 +244,13 @@ impl Client {
   async fn post_graphql<T: DeserializeOwned>(
     &self,
     call: &Call<'_>,
-    operation: &Operation,
+    operation: &Operation<'_>,
     bearer: &SecretString,
     body: Bytes,
+    extra: &HeaderMap,
   ) -> Result<T> {
-    let mut headers = HeaderMap::with_capacity(2);
+    // The caller's headers first; the platform's two always overwrite them, as the SDK does.
+    let mut headers = extra.clone();
     headers.insert("roq-platform-authorization", bearer_header(bearer)?);
     headers.insert(
       "roq-platform-server-authorization",

@@ -20,7 +20,8 @@ struct Request<'a> {
   /// Absent when there are none, as the official SDK sends it.
   #[serde(skip_serializing_if = "Option::is_none")]
   variables: Option<&'a RawValue>,
-  operation_name: &'a str,
+  #[serde(skip_serializing_if = "Option::is_none")]
+  operation_name: Option<&'a str>,
 }
 
 /// The JSON body of a GraphQL request.
@@ -28,11 +29,11 @@ pub(crate) fn request_body<V: Serialize>(operation: &Operation, variables: &V) -
   let encode_error =
     |e: serde_json::Error| Error::invalid_argument(format!("{}: could not encode the variables: {e}", operation.name));
   let variables = serde_json::value::to_raw_value(variables).map_err(encode_error)?;
-  let variables = Some(variables.as_ref()).filter(|v| v.get() != "{}");
+  let variables = Some(variables.as_ref()).filter(|v| !matches!(v.get(), "{}" | "null"));
   serde_json::to_vec(&Request {
     query: operation.document,
     variables,
-    operation_name: operation.name,
+    operation_name: operation.operation_name,
   })
   .map_err(encode_error)
 }
@@ -101,7 +102,9 @@ fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> R
     .and_then(|e| e.errors.as_ref())
     .and_then(|e| e.first())
   {
-    return Err(graphql_error(name, error, reply.status));
+    // A document of the caller's that does not fit is the caller's mistake; one of ours, a
+    // platform that does not speak the protocol we know.
+    return Err(graphql_error(name, error, reply.status, operation.root_field.is_none()));
   }
   if !reply.is_success() {
     let error = Error::new(
@@ -124,23 +127,27 @@ fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> R
     .data
     .filter(|raw| raw.get() != "null")
     .ok_or_else(|| Error::protocol(format!("{name}: the platform answered without data and without errors")))?;
+  let Some(root_field) = operation.root_field else {
+    // A document of the caller's: `data` as it came.
+    return serde_json::from_str(data.get())
+      .map_err(|e| Error::protocol(format!("{name}: `data` is not readable ({e})")));
+  };
   let mut fields: serde_json::Map<String, Value> =
     serde_json::from_str(data.get()).map_err(|e| Error::protocol(format!("{name}: `data` is not an object ({e})")))?;
   let field = fields
-    .remove(operation.root_field)
+    .remove(root_field)
     .filter(|v| !v.is_null())
-    .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{}`", operation.root_field)))?;
+    .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{root_field}`")))?;
   serde_path_to_error::deserialize(field).map_err(|e| {
     Error::protocol(format!(
-      "{name}: the answer does not match the schema at data.{}.{}: {}",
-      operation.root_field,
+      "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
       e.path(),
       e.inner()
     ))
   })
 }
 
-fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16) -> Error {
+fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16, callers_document: bool) -> Error {
   let extensions = error.extensions.as_ref();
   let message = error.message.clone().unwrap_or_else(|| "unknown error".to_owned());
   if let Some(response) = extensions.and_then(|e| e.response.as_ref())
@@ -154,6 +161,7 @@ fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16) -> Err
     Some("UNAUTHENTICATED") => ErrorCode::Unauthorized,
     Some("FORBIDDEN") => ErrorCode::Forbidden,
     Some("BAD_USER_INPUT") => ErrorCode::InvalidArgument,
+    Some("GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED") if callers_document => ErrorCode::InvalidArgument,
     Some("GRAPHQL_VALIDATION_FAILED" | "GRAPHQL_PARSE_FAILED") => ErrorCode::ProtocolError,
     _ if message.starts_with("Variable \"$") => ErrorCode::InvalidArgument,
     _ => ErrorCode::ServerError,

@@ -31,12 +31,14 @@ mod config;
 mod documents;
 mod error;
 mod graphql;
+mod graphql_request;
 pub mod input;
 mod invites;
 mod retry;
 mod session;
 mod transport;
 mod validate;
+mod webhook;
 
 pub mod types;
 
@@ -44,7 +46,12 @@ pub use bulk::{EntryResult, MAX_BATCH_SIZE, MAX_CONCURRENCY, OnExisting, Progres
 pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
+pub use graphql_request::GraphqlRequest;
 pub use retry::RetryPolicy;
 pub use session::{Session, SessionUser, read_session};
 pub use types::*;
 pub use validate::{MAX_INVITES_PER_CALL, is_email};
+pub use webhook::{
+  EventData, INVITE_INSERT, INVITE_REMOVE, INVITE_UPDATE, WEBHOOK_KEY_HEADER, WebhookEvent, parse_webhook_event,
+  verify_webhook,
+};

@@ -13,8 +13,13 @@ interface Invite {
   statusUpdatedAt?: string | null
 }
 
-/** How often a visible page reads the invites again, for their live status. */
-const REFRESH_MS = 5_000
+/** An invite event as /api/roq/events passes it on from the platform's webhook. */
+interface InviteEvent {
+  id: string
+  change: string | null
+  createdAt: string | null
+  data: { current: Invite | null }
+}
 
 /** What went wrong in a call of ROQ's browser SDK: the platform's message, if it sent one. */
 function messageOf(error: unknown): string {
@@ -23,11 +28,13 @@ function messageOf(error: unknown): string {
 }
 
 /**
- * The tenant's invites, read in the browser with ROQ's browser SDK, as the signed-in user. The
- * list reads them again while the page is visible; once the page is closed nothing runs on.
+ * The tenant's invites, read in the browser with ROQ's browser SDK, as the signed-in user. Their
+ * status stays live without asking the platform again: the platform's webhook tells the app of
+ * each change (app/api/roq/webhook), and the app passes it on to this page (app/api/roq/events).
  */
 export function InvitesList({ tenantId }: { tenantId: string }) {
   const [invites, setInvites] = useState<Invite[] | null>(null)
+  const [activity, setActivity] = useState<InviteEvent[]>([])
   const [failure, setFailure] = useState<string | null>(null)
   const [notice, setNotice] = useState('')
   const [busy, setBusy] = useState<string | null>(null)
@@ -48,18 +55,24 @@ export function InvitesList({ tenantId }: { tenantId: string }) {
 
   useEffect(() => {
     void load()
-    const refresh = () => {
-      if (document.visibilityState === 'visible') void load()
-    }
-    const timer = setInterval(refresh, REFRESH_MS)
     window.addEventListener(INVITES_CHANGED, load)
-    window.addEventListener('focus', refresh)
-    document.addEventListener('visibilitychange', refresh)
+    // Each change the webhook brings updates its invite in place (or adds a new one).
+    const events = new EventSource('/api/roq/events')
+    events.onmessage = (message) => {
+      const event: InviteEvent = JSON.parse(message.data)
+      const current = event.data.current
+      if (!current) return
+      setActivity((seen) => (seen.some((e) => e.id === event.id) ? seen : [event, ...seen].slice(0, 8)))
+      setInvites((list) => {
+        if (!list) return list
+        return list.some((invite) => invite.id === current.id)
+          ? list.map((invite) => (invite.id === current.id ? { ...invite, ...current } : invite))
+          : [current, ...list]
+      })
+    }
     return () => {
-      clearInterval(timer)
       window.removeEventListener(INVITES_CHANGED, load)
-      window.removeEventListener('focus', refresh)
-      document.removeEventListener('visibilitychange', refresh)
+      events.close()
     }
   }, [load])
 
@@ -131,6 +144,21 @@ export function InvitesList({ tenantId }: { tenantId: string }) {
       <p className="notice" role="status" data-testid="invites-notice">
         {notice}
       </p>
+      {activity.length > 0 && (
+        <>
+          <h3 className="muted" style={{ fontSize: 13, margin: '16px 0 6px' }}>
+            Heard from the platform
+          </h3>
+          <ul className="activity" data-testid="activity">
+            {activity.map((event) => (
+              <li key={event.id} data-event={event.id} data-change={event.change ?? ''}>
+                {event.data.current?.email} {event.change}
+                <span className="muted"> · {event.createdAt?.slice(11, 19)}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
     </>
   )
 }

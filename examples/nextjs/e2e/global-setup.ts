@@ -1,6 +1,7 @@
 // Starts the platform emulator the app talks to (the app's server was started by `webServer`;
 // it reaches the emulator only when a page asks it to). Its accept links point at the app's
-// accept page, as an app's own emulator would be set up.
+// accept page, and its webhooks at the app's webhook route, as an app's own emulator would be
+// set up.
 import { startEmulator } from '../../../index.js'
 import { appUrl, emulator } from './settings'
 
@@ -11,6 +12,8 @@ export default async function globalSetup() {
     apiKey: emulator.apiKey,
     acceptUrl: `${appUrl}/invites/accept`,
     appName: 'Team invites',
+    webhooks: [{ url: `${appUrl}/api/roq/webhook` }],
+    webhookKey: emulator.webhookKey,
   })
   return () => running.stop()
 }

@@ -96,9 +96,33 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     await shot(invitee, '05-accepted')
   })
 
-  await test.step("the inviter's page shows the accepted invite, without a reload", async () => {
+  await test.step("the platform's webhook tells the app, and the inviter's page shows it without a reload", async () => {
     await page.bringToFront()
     await expect.poll(() => listed(page)).toContain('ada@example.com: accepted')
+    await expect(page.getByTestId('activity').locator('li[data-change=accepted]')).toContainText('ada@example.com accepted')
+    const [delivery] = (await platform.webhooks()).filter((d) => d.change === 'accepted')
+    expect([delivery?.state, delivery?.attempts.at(-1)?.status]).toEqual(['delivered', 200])
+  })
+
+  await test.step('a webhook request without the right key gets 401 and changes nothing', async () => {
+    // A well-formed event that would cancel Ada's invite on the page, were it believed.
+    const [ada] = (await platform.invites({ tenantId: 'acme', status: 'accepted' })).data
+    const current = {
+      ...{ acceptedByUserId: ada!.acceptedByUserId, createdAt: ada!.createdAt, createdByUserId: ada!.createdByUserId, data: null },
+      ...{ email: ada!.email, firstName: ada!.firstName, id: ada!.id, locale: null, lastName: ada!.lastName, roleKeys: null },
+      ...{ status: 'canceled', statusUpdatedAt: ada!.createdAt, tenantId: 'acme', updatedAt: ada!.createdAt, userTokenId: 'x' },
+    }
+    const forged = { name: 'ROQ_USER_INVITE_UPDATE', id: 'forged-event', object: 'UserInvite', change: 'canceled', data: { current, previous: null } }
+    for (const key of ['whk_not-the-key', undefined]) {
+      const response = await page.request.post('/api/roq/webhook', {
+        data: forged,
+        headers: key ? { 'roq-platform-webhook-key': key } : {},
+      })
+      expect(response.status()).toBe(401)
+    }
+    const garbled = await page.request.post('/api/roq/webhook', { data: '{"name":', headers: { 'roq-platform-webhook-key': emulator.webhookKey!, 'content-type': 'application/json' } })
+    expect(garbled.status()).toBe(400)
+    expect(await listed(page)).toContain('ada@example.com: accepted')
   })
 
   await test.step('the invitee continues into the tenant, as its new member', async () => {
@@ -118,6 +142,9 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     await page.locator('[data-testid=invite][data-email="grace@example.com"]').getByTestId('cancel').click()
     await expect(page.getByTestId('invites-notice')).toHaveText('Canceled the invite to grace@example.com.')
     await expect.poll(() => listed(page)).toEqual(['grace@example.com: canceled', 'ada@example.com: accepted'])
+    // Events arrive in order: the cancel's came after the forged one would have, and only it did.
+    await expect(page.getByTestId('activity').locator('li[data-change=canceled]')).toContainText('grace@example.com canceled')
+    await expect(page.getByTestId('activity').locator('li[data-event=forged-event]')).toHaveCount(0)
     const [mail] = await platform.outbox({ to: 'grace@example.com' })
     const canceled = await (await browser.newContext()).newPage()
     await canceled.goto(mail!.acceptUrl)
@@ -162,6 +189,9 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     await expect(dashboard.locator('section.mail')).toHaveCount(4)
     await expect(dashboard.locator('section.mail').first()).toContainText('User Invitation')
     await shot(dashboard, '10-dashboard-outbox')
+    await dashboard.goto(`${emulator.url}/__emulator/?view=webhooks`)
+    await expect(dashboard.locator('tr[data-state=delivered]').first()).toContainText('200')
+    await shot(dashboard, '10b-dashboard-webhooks')
 
     // The emulator's own accept page, for apps that use the default accept link.
     const [alan] = await platform.outbox({ to: 'alan@example.com' })

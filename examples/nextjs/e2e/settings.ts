@@ -14,6 +14,7 @@ env.E2E_APP_PORT ??= freePort()
 env.E2E_EMULATOR_PORT ??= freePort()
 env.E2E_ENVIRONMENT_ID ??= `e2e-${randomBytes(4).toString('hex')}`
 env.E2E_API_KEY ??= randomBytes(24).toString('base64url')
+env.E2E_WEBHOOK_KEY ??= `whk_${randomBytes(24).toString('base64url')}`
 
 export const appUrl = `http://127.0.0.1:${env.E2E_APP_PORT}`
 export const emulator = {
@@ -21,5 +22,6 @@ export const emulator = {
   port: Number(env.E2E_EMULATOR_PORT),
   environmentId: env.E2E_ENVIRONMENT_ID,
   apiKey: env.E2E_API_KEY,
+  webhookKey: env.E2E_WEBHOOK_KEY,
 }
 export const chromiumPath = env.CHROMIUM_PATH ?? '/usr/bin/chromium'

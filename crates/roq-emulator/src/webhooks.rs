@@ -1,0 +1,379 @@
+//! Webhook delivery: after each committed change of an invite, every configured URL receives a
+//! POST of the event (see [`crate::history`]) with the header `roq-platform-webhook-key`, as the
+//! platform calls an app's URL; on localhost, as the Stripe CLI does for Stripe.
+//!
+//! Deliveries are rows written in the transaction of the change, so the store never depends on
+//! a receiver, and a slow or dead receiver never holds up an answer: a task of its own sends them
+//! after the commit. A non-2xx answer, a timeout or a broken connection is retried with
+//! exponential backoff (by the emulator's clock, so a test can move it on), then given up and
+//! recorded. Events of one invite go to one URL in the order they happened: the next waits until
+//! the one before has been delivered or given up.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::platform::{Platform, Problem, iso};
+
+/// A URL that receives the invite events.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebhookTarget {
+  pub url: String,
+  /// The `roq-platform-webhook-key` sent to it; the environment's webhook key if absent.
+  #[serde(default)]
+  pub key: Option<String>,
+}
+
+/// How deliveries are retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct WebhookRetry {
+  /// Attempts in all, the first included (1 to 20).
+  pub attempts: u32,
+  /// The wait before the second attempt; it doubles for each one after.
+  pub initial_delay_ms: u64,
+  /// The longest wait between two attempts.
+  pub max_delay_ms: u64,
+  /// How long a receiver may take to answer.
+  pub timeout_ms: u64,
+}
+
+impl Default for WebhookRetry {
+  /// Attempts 1 s, 3 s, 7 s and 15 s after the first: the third within 10 s of the first, as a
+  /// developer at a terminal expects, even when the first two time out.
+  fn default() -> Self {
+    Self {
+      attempts: 5,
+      initial_delay_ms: 1000,
+      max_delay_ms: 60_000,
+      timeout_ms: 3000,
+    }
+  }
+}
+
+impl WebhookRetry {
+  pub(crate) fn check(&self) -> Result<(), String> {
+    if !(1..=20).contains(&self.attempts) {
+      return Err(format!(
+        "webhookRetry.attempts: must be 1 to 20; it is {}",
+        self.attempts
+      ));
+    }
+    if self.timeout_ms == 0 || self.max_delay_ms < self.initial_delay_ms {
+      return Err("webhookRetry: timeoutMs must be at least 1, and maxDelayMs at least initialDelayMs".into());
+    }
+    Ok(())
+  }
+
+  /// When attempt `attempt` (from 0) is due, in milliseconds after the event.
+  fn offset(&self, attempt: u32) -> i64 {
+    let mut offset = 0u64;
+    let mut delay = self.initial_delay_ms;
+    for _ in 0..attempt {
+      offset = offset.saturating_add(delay);
+      delay = delay.saturating_mul(2).min(self.max_delay_ms);
+    }
+    i64::try_from(offset).unwrap_or(i64::MAX)
+  }
+}
+
+/// The webhooks of a running emulator: where events go, with which key, and the signal that
+/// wakes the sender after a commit (or a move of the clock).
+pub struct Webhooks {
+  pub targets: Vec<WebhookTarget>,
+  /// The environment's webhook key, for targets without their own.
+  pub key: String,
+  pub retry: WebhookRetry,
+  /// Wakes the sender.
+  wake: Notify,
+  /// Wakes the task that expires invites on time (see [`crate::expiry`]).
+  pub(crate) expiry: Arc<Notify>,
+}
+
+impl Webhooks {
+  pub fn new(targets: Vec<WebhookTarget>, key: String, retry: WebhookRetry) -> Self {
+    Self {
+      targets,
+      key,
+      retry,
+      wake: Notify::new(),
+      expiry: Arc::new(Notify::new()),
+    }
+  }
+
+  pub fn enabled(&self) -> bool {
+    !self.targets.is_empty()
+  }
+
+  /// Something may be due now: a change was committed, an attempt ended, or the clock moved.
+  pub fn wake(&self) {
+    if self.enabled() {
+      self.wake.notify_one();
+      self.expiry.notify_one();
+    }
+  }
+
+  fn key_for(&self, url: &str) -> &str {
+    self
+      .targets
+      .iter()
+      .find(|t| t.url == url)
+      .and_then(|t| t.key.as_deref())
+      .unwrap_or(&self.key)
+  }
+}
+
+/// One attempt to deliver an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Attempt {
+  pub at: String,
+  pub duration_ms: u64,
+  /// The receiver's HTTP status, if it answered.
+  pub status: Option<u16>,
+  /// Why the attempt failed without an answer: a timeout, a refused or broken connection.
+  pub error: Option<String>,
+}
+
+/// An event's delivery to one URL, with every attempt so far.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookDelivery {
+  pub id: i64,
+  /// The event's id: the same in every attempt.
+  pub event_id: String,
+  pub name: String,
+  pub change: String,
+  pub user_invite_id: String,
+  pub email: String,
+  pub url: String,
+  /// `pending` (more attempts to come), `delivered`, or `failed` (given up).
+  pub state: String,
+  pub attempts: Vec<Attempt>,
+  pub created_at: String,
+  pub settled_at: Option<String>,
+  /// When the next attempt is due, while pending.
+  pub next_attempt_at: Option<String>,
+}
+
+/// A delivery that is due, with what to send.
+struct Due {
+  seq: i64,
+  url: String,
+  payload: String,
+  event_id: String,
+  attempts: Vec<Attempt>,
+  created_at: i64,
+}
+
+/// Deliveries in flight at once, across all URLs.
+const MAX_IN_FLIGHT: usize = 8;
+
+impl Platform {
+  /// Every delivery, newest first (at most `limit`).
+  pub fn webhook_deliveries(&self, limit: usize) -> Result<Vec<WebhookDelivery>, Problem> {
+    let connection = self.store.lock();
+    let mut statement = connection.prepare_cached(
+      "SELECT d.seq, e.event_id, e.payload, d.user_invite_id, i.email, d.url, d.state, d.attempts, d.created_at,
+              d.settled_at, d.next_attempt_at
+       FROM webhook_deliveries d JOIN invite_events e ON e.seq = d.event_seq JOIN user_invites i ON i.id = d.user_invite_id
+       ORDER BY d.seq DESC LIMIT ?1",
+    )?;
+    let rows = statement.query_map([limit as i64], |row| {
+      let payload: String = row.get(2)?;
+      let event: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+      let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+      let state: String = row.get(6)?;
+      let next: i64 = row.get(10)?;
+      Ok(WebhookDelivery {
+        id: row.get(0)?,
+        event_id: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+        name: text("name"),
+        change: text("change"),
+        user_invite_id: row.get(3)?,
+        email: row.get(4)?,
+        url: row.get(5)?,
+        attempts: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+        created_at: iso(row.get(8)?),
+        settled_at: row.get::<_, Option<i64>>(9)?.map(iso),
+        next_attempt_at: (state == "pending").then(|| iso(next)),
+        state,
+      })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+  }
+
+  /// The deliveries that may go now: for each URL and invite the oldest pending one (so that
+  /// events go out in order), if it is due and not already on its way; and when the next one is.
+  fn due_deliveries(&self, now: i64, in_flight: &HashSet<i64>) -> rusqlite::Result<(Vec<Due>, Option<i64>)> {
+    let connection = self.store.lock();
+    let mut statement = connection.prepare_cached(
+      "SELECT d.seq, d.url, e.payload, e.event_id, d.attempts, d.next_attempt_at, d.created_at
+       FROM webhook_deliveries d JOIN invite_events e ON e.seq = d.event_seq
+       WHERE d.state = 'pending' AND d.seq = (
+         SELECT min(o.seq) FROM webhook_deliveries o
+         WHERE o.state = 'pending' AND o.url = d.url AND o.user_invite_id = d.user_invite_id)
+       ORDER BY d.next_attempt_at, d.seq",
+    )?;
+    let mut due = Vec::new();
+    let mut next = None;
+    let rows = statement.query_map([], |row| {
+      Ok((
+        row.get::<_, i64>(5)?,
+        Due {
+          seq: row.get(0)?,
+          url: row.get(1)?,
+          payload: row.get(2)?,
+          event_id: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+          attempts: serde_json::from_str(&row.get::<_, String>(4)?).unwrap_or_default(),
+          created_at: row.get(6)?,
+        },
+      ))
+    })?;
+    for row in rows {
+      let (at, delivery) = row?;
+      if in_flight.contains(&delivery.seq) {
+        continue;
+      }
+      if at <= now && in_flight.len() + due.len() < MAX_IN_FLIGHT {
+        due.push(delivery);
+      } else if at > now {
+        next = Some(next.map_or(at, |n: i64| n.min(at)));
+      }
+    }
+    Ok((due, next))
+  }
+
+  /// Records an attempt: delivered, given up, or due again later.
+  fn settle(&self, due: &Due, attempt: Attempt) -> rusqlite::Result<()> {
+    let delivered = attempt.status.is_some_and(|s| (200..300).contains(&s));
+    let mut attempts = due.attempts.clone();
+    attempts.push(attempt);
+    let made = attempts.len() as u32;
+    let retry = self.webhooks.retry;
+    let now = self.clock.now_ms();
+    let (state, settled) = match (delivered, made >= retry.attempts) {
+      (true, _) => ("delivered", Some(now)),
+      (false, true) => ("failed", Some(now)),
+      (false, false) => ("pending", None),
+    };
+    let next = (due.created_at + retry.offset(made)).max(now);
+    self.store.lock().execute(
+      "UPDATE webhook_deliveries SET state = ?2, attempts = ?3, next_attempt_at = ?4, settled_at = ?5 WHERE seq = ?1",
+      params![
+        due.seq,
+        state,
+        serde_json::to_string(&attempts).unwrap_or_default(),
+        next,
+        settled
+      ],
+    )?;
+    Ok(())
+  }
+}
+
+/// Sends due deliveries until `stop` is cancelled. Runs as a task of its own.
+pub(crate) async fn run(platform: Arc<Platform>, stop: CancellationToken) {
+  let _ = rustls::crypto::ring::default_provider().install_default();
+  let timeout = Duration::from_millis(platform.webhooks.retry.timeout_ms);
+  let Ok(http) = reqwest::Client::builder()
+    .timeout(timeout)
+    .redirect(reqwest::redirect::Policy::none())
+    .user_agent(concat!("roq-emulator/", env!("CARGO_PKG_VERSION")))
+    .build()
+  else {
+    return;
+  };
+  let in_flight = Arc::new(Mutex::new(HashSet::new()));
+  loop {
+    let now = platform.clock.now_ms();
+    let taken = in_flight.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let (due, next) = platform.due_deliveries(now, &taken).unwrap_or_default();
+    for delivery in due {
+      in_flight
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(delivery.seq);
+      let (platform, http, in_flight) = (Arc::clone(&platform), http.clone(), Arc::clone(&in_flight));
+      tokio::spawn(async move {
+        let attempt = send(&http, &platform, &delivery).await;
+        let _ = platform.settle(&delivery, attempt);
+        in_flight
+          .lock()
+          .unwrap_or_else(PoisonError::into_inner)
+          .remove(&delivery.seq);
+        platform.webhooks.wake();
+      });
+    }
+    // Until the next one is due (by the emulator's clock), or something changes.
+    let wait = next.map_or(Duration::from_secs(3600), |at| {
+      Duration::from_millis(u64::try_from(at - now).unwrap_or(0))
+    });
+    tokio::select! {
+      () = platform.webhooks.wake.notified() => {}
+      () = tokio::time::sleep(wait) => {}
+      () = stop.cancelled() => return,
+    }
+  }
+}
+
+/// One POST of the event to its URL.
+async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt {
+  let at = iso(platform.clock.now_ms());
+  let started = Instant::now();
+  let answer = http
+    .post(&due.url)
+    .header("content-type", "application/json")
+    .header("roq-platform-webhook-key", platform.webhooks.key_for(&due.url))
+    .header("roq-platform-webhook-event-id", &due.event_id)
+    .body(due.payload.clone())
+    .send()
+    .await;
+  let duration_ms = started.elapsed().as_millis() as u64;
+  match answer {
+    Ok(response) => Attempt {
+      at,
+      duration_ms,
+      status: Some(response.status().as_u16()),
+      error: None,
+    },
+    Err(error) => Attempt {
+      at,
+      duration_ms,
+      status: None,
+      error: Some(if error.is_timeout() {
+        format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
+      } else if error.is_connect() {
+        "the connection was refused".to_owned()
+      } else {
+        "the connection broke".to_owned()
+      }),
+    },
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn by_default_the_third_attempt_is_due_3_s_after_the_first() {
+    let retry = WebhookRetry::default();
+    let offsets: Vec<i64> = (0..5).map(|n| retry.offset(n)).collect();
+    assert_eq!(offsets, [0, 1000, 3000, 7000, 15_000]);
+    let capped = WebhookRetry {
+      max_delay_ms: 2000,
+      ..retry
+    };
+    assert_eq!(
+      (0..5).map(|n| capped.offset(n)).collect::<Vec<_>>(),
+      [0, 1000, 3000, 5000, 7000]
+    );
+  }
+}
