@@ -20,26 +20,28 @@ export declare class AbortHandle {
 
 export declare class NativeClient {
   /** `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`. */
-  constructor(options: string)
+  static create(options: string): Outcome<NativeClient>
   asSuperAdmin(): NativeClient
   /** `args`: JSON of `{ userId, expiresIn? }`. */
-  asUser(args: string): NativeClient
-  /** `args`: JSON of `{ sessionJwt }`. */
-  withBaasToken(args: string): NativeClient
+  asUser(args: string): Outcome<NativeClient>
+  /** `sessionJwt`: the `roq-session-token` cookie's value. */
+  withBaasToken(sessionJwt: string): Outcome<NativeClient>
+  resendUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  cancelUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  userInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  userInvites(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  acceptUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  checkUserInviteToken(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  updateUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  /** `args`: JSON of `{ query, variables?, operationName?, headers? }`. */
+  graphqlRequest(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
   /**
    * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
    * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
-   * (see [`SendEvents`]), with progress too if `with_progress`; the promise resolves to `"null"`,
-   * or rejects.
+   * (see `SendEvents`), with progress too if `withProgress`; the promise resolves to `"null"`,
+   * or to the failure.
    */
-  sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean): Promise<string>
-  /**
-   * Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
-   * `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken`,
-   * `updateUserInvite` or `graphqlRequest`) with `args`, the JSON of its argument, and `options`, the JSON of
-   * `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
-   */
-  call(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null): Promise<string>
+  sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean): Promise<Outcome<string>>
 }
 
 export declare class NativeEmulator {
@@ -49,28 +51,40 @@ export declare class NativeEmulator {
   get dashboardUrl(): string
   get webhookKey(): string
   /** Resolves to the JSON of every webhook delivery, newest first, with its attempts. */
-  webhooks(): Promise<string>
+  webhooks(): Promise<Outcome<string>>
   /** `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails. */
-  outbox(filter: string): Promise<string>
+  outbox(filter: string): Promise<Outcome<string>>
   /**
    * `request`: JSON of `{ tenantId, userId?, email?, firstName?, lastName?, roles?, locale?,
    * expiresIn? }`; resolves to the JSON of `{ token, roqUserId, tenantId, accessToken }`.
    */
-  session(request: string): Promise<string>
+  session(request: string): Promise<Outcome<string>>
   /**
    * `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
    * with their histories.
    */
-  invites(query: string): Promise<string>
+  invites(query: string): Promise<Outcome<string>>
   /** JSON of how many requests each endpoint has answered. */
   stats(): string
   /** `faults`: JSON of a list of faults; replaces the queue (`[]` clears it). */
-  setFaults(faults: string): void
+  setFaults(faults: string): Outcome<undefined>
   /** JSON of the faults still waiting, in order. */
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
   stop(): Promise<undefined>
+}
+
+/** A failure, as data: lib/errors.js makes the `RoqError` of it. */
+export interface Failure {
+  /** The stable code: `INVALID_ARGUMENT`, `UNAUTHORIZED`, …. */
+  code: string
+  message: string
+  statusCode?: number
+  errorCode?: string
+  retryAfterMs?: number
+  /** Set when a send stopped part way: its results came through its events. */
+  partial?: boolean
 }
 
 /**
@@ -80,13 +94,13 @@ export declare class NativeEmulator {
 export declare const MAX_INVITES_PER_CALL: number
 
 /** The JSON of the event in a webhook request's body (its text). */
-export declare function parseWebhookEvent(body: string): string
+export declare function parseWebhookEvent(body: string): Outcome<string>
 
 /** The JSON of the session's ids and user (never its access token); decoding only. */
-export declare function readSessionToken(token: string): string
+export declare function readSessionToken(token: string): Outcome<string>
 
 /** Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options. */
-export declare function startEmulator(options: string): Promise<NativeEmulator>
+export declare function startEmulator(options: string): Promise<Outcome<NativeEmulator>>
 
 /** Whether `header` (the `roq-platform-webhook-key` value, if any) is `key`, in constant time. */
-export declare function verifyWebhook(header: string | undefined | null, key: string): boolean
+export declare function verifyWebhook(header: string | undefined | null, key: string): Outcome<boolean>

@@ -50,7 +50,7 @@ const SEND_CASES = [
   ['a __proto__ key in data', v1(entry({ data: withProto('__proto__', { admin: true }) })), undefined, /^userInvites\.userInvites\[0\]\.data\.__proto__: is not allowed as a key/],
   ['a constructor key, nested', v2(entry({ injectableVariables: { a: [withProto('constructor', 1)] } })), undefined, /^data\.userInvites\[0\]\.injectableVariables\.a\[0\]\.constructor: is not allowed as a key/],
   ['a __proto__ key on an entry', v2({ ...entry(), ...withProto('__proto__', 'x') }), undefined, /^data\.userInvites\[0\]\.__proto__: is not a known field/],
-  ['a BigInt', v2(entry({ firstName: 10n })), undefined, /^data\.userInvites\[0\]\.firstName: is a BigInt; pass a number or a string$/],
+  ['a BigInt', v2(entry({ firstName: 10n })), undefined, /^data\.userInvites\[0\]\.firstName: is a BigInt, which JSON cannot carry; pass a number or a string$/],
   ['a cycle', v1(entry({ data: cyclic() })), undefined, /^userInvites\.userInvites\[0\]\.data\.self: refers back to an object that contains it; pass plain data$/],
   ['a bad locale', v2(entry({ locale: 'en US' })), undefined, /^data\.userInvites\[0\]\.locale: "en US" is not a locale; pass a language tag like "en-US"$/],
   ['options that are not an object', v2(entry()), 'fast', /^sendUserInvites options: must be an object/],
@@ -75,6 +75,88 @@ test('sendUserInvites: every wrong argument is INVALID_ARGUMENT naming the path 
     assert.match(error.message, message, what)
   }
   assert.equal(emulator.stats().graphql, 0, 'nothing reached the platform')
+})
+
+/** An object whose `key` throws when read, as a getter of a class might. */
+function throwingGetter(key) {
+  return Object.defineProperty({}, key, { enumerable: true, get: () => { throw new Error('not loaded') } })
+}
+
+/** Data nested `depth` levels deep. */
+function nested(depth) {
+  let data = { leaf: true }
+  for (let i = 0; i < depth; i++) data = { child: data }
+  return data
+}
+
+test('values JSON cannot carry are refused with their path and the fix, never converted, before anything is sent', async (t) => {
+  const emulator = await emulatorFor(t)
+  const { roqPlatform } = clientFor(emulator)
+  const sparse = ['a']
+  sparse[2] = 'c'
+  const cases = [
+    [v2(entry({ injectableVariables: { when: new Date(0) } })), undefined, 'data.userInvites[0].injectableVariables.when: a Date is not JSON; pass date.toISOString()'],
+    [v1(entry({ data: { score: NaN } })), undefined, 'userInvites.userInvites[0].data.score: NaN is not a number JSON can carry; pass a finite number'],
+    [v1(entry({ data: { ratio: Infinity } })), undefined, 'userInvites.userInvites[0].data.ratio: Infinity is not a number JSON can carry; pass a finite number'],
+    [v1(entry({ data: { ratio: -Infinity } })), undefined, 'userInvites.userInvites[0].data.ratio: -Infinity is not a number JSON can carry; pass a finite number'],
+    [v1(entry({ data: { tags: new Set(['a']) } })), undefined, 'userInvites.userInvites[0].data.tags: a Set is not JSON; pass [...set]'],
+    [v1(entry({ data: { map: new Map([['a', 1]]) } })), undefined, 'userInvites.userInvites[0].data.map: a Map is not JSON; pass Object.fromEntries(map)'],
+    [v1(entry({ data: { bytes: new Uint8Array([1, 2]) } })), undefined, 'userInvites.userInvites[0].data.bytes: binary data is not JSON; pass an array of numbers, or a string'],
+    [v2(entry({ firstName: () => 'Ada' })), undefined, 'data.userInvites[0].firstName: is a function; pass plain data'],
+    [v2(entry({ lastName: Symbol('x') })), undefined, 'data.userInvites[0].lastName: is a symbol; pass a string'],
+    [v2(entry({ roles: sparse })), undefined, 'data.userInvites[0].roles[1]: is a hole in the array; pass null or leave the entry out'],
+    [v2(entry({ injectableVariables: throwingGetter('team') })), undefined, 'data.userInvites[0].injectableVariables.team: reading it threw (not loaded); pass plain data'],
+    [v1(entry({ data: nested(100_000) })), undefined, /^userInvites\.userInvites\[0\]\.data(\.child)+: is nested more than 40 levels deep$/],
+    [v1(entry({ data: nested(34) })), undefined, /^userInvites\.userInvites\[0\]\.data(\.child)+: is nested more than 32 levels deep$/],
+    [{ data: { tenantId: new Date(0), userInvites: [entry()] } }, undefined, 'data.tenantId: a Date is not JSON; pass date.toISOString()'],
+    [v2(entry()), { batchSize: NaN }, 'batchSize: NaN is not a number JSON can carry; pass a finite number'],
+    [v2(entry()), { concurrency: Infinity }, 'concurrency: Infinity is not a number JSON can carry; pass a finite number'],
+    [v2(entry()), { timeoutMs: 10n }, 'timeoutMs: is a BigInt, which JSON cannot carry; pass a number or a string'],
+  ]
+  for (const [args, options, message] of cases) {
+    const pending = roqPlatform.sendUserInvites(args, options)
+    const error = await pending.then(() => assert.fail(`resolved: ${message}`), (e) => e)
+    assert.ok(error instanceof RoqError, String(error))
+    assert.equal(error.code, 'INVALID_ARGUMENT', error.message)
+    if (typeof message === 'string') assert.equal(error.message, message)
+    else assert.match(error.message, message)
+  }
+  assert.equal(emulator.stats().graphql, 0, 'nothing reached the platform')
+
+  // The same in every other operation's arguments and options; async methods never throw at once.
+  const others = [
+    () => roqPlatform.userInvites({ filter: { email: { equalTo: new Date(0) } } }),
+    () => roqPlatform.userInvites({ limit: NaN }),
+    () => roqPlatform.updateUserInvite({ id: 'x', userInvite: { data: { at: new Date(0) } } }),
+    () => roqPlatform.userInvite('x', { timeoutMs: Infinity }),
+    () => roqPlatform.graphqlRequest('{ x }', { when: new Date(0) }),
+  ]
+  for (const call of others) {
+    let pending
+    assert.doesNotThrow(() => (pending = call()))
+    const error = await pending.then(() => assert.fail('resolved'), (e) => e)
+    assert.equal(error.code, 'INVALID_ARGUMENT', error.message)
+    assert.match(error.message, /(a Date is not JSON; pass date\.toISOString\(\)|is not a number JSON can carry)/)
+  }
+})
+
+test('an empty id or token is INVALID_ARGUMENT without a request', async (t) => {
+  const emulator = await emulatorFor(t)
+  const { roqPlatform } = clientFor(emulator)
+  for (const [call, message] of [
+    [() => roqPlatform.userInvite(''), /^id: must not be empty/],
+    [() => roqPlatform.resendUserInvite({ userInviteId: '  ' }), /^userInviteId: must not be empty/],
+    [() => roqPlatform.cancelUserInvite(''), /^userInviteId: must not be empty/],
+    [() => roqPlatform.checkUserInviteToken(''), /^token: must not be empty/],
+    [() => roqPlatform.acceptUserInvite({ data: { token: '' } }), /^data\.token: must not be empty/],
+    [() => roqPlatform.acceptUserInvite({ acceptUserInvite: { token: ' ' } }), /^acceptUserInvite\.token: must not be empty/],
+    [() => roqPlatform.updateUserInvite({ id: '', userInvite: { firstName: 'Ada' } }), /^id: must not be empty/],
+  ]) {
+    const error = await call().then(() => assert.fail(`resolved: ${message}`), (e) => e)
+    assert.equal(error.code, 'INVALID_ARGUMENT', error.message)
+    assert.match(error.message, message)
+  }
+  assert.equal(emulator.stats().graphql, 0)
 })
 
 test('a million entries are refused at once, before they are turned into JSON', async (t) => {

@@ -1,28 +1,29 @@
-//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`, and `AbortHandle`, which
-//! the JavaScript side cancels when a call's `AbortSignal` fires.
+//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`, one method per operation,
+//! and `AbortHandle`, which the JavaScript side cancels when a call's `AbortSignal` fires.
+//!
+//! Each operation takes its argument and options as JSON text and parses them on the runtime's
+//! threads, straight into the operation's types (serde names the path of any mistake).
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
-use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
 use roq_invites::{
-  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, GraphqlRequest, IdArgs, OnExisting, ResultsSink,
-  SendOptions, SendUserInvites, SendUserInvitesResult, TokenArgs, UpdateUserInviteArgs, UserInviteIdArgs,
-  UserInvitesArgs,
+  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, GraphqlRequest, IdArgs, TokenArgs,
+  UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{spawn_json, to_js, to_json};
-use crate::memory;
+use crate::outcome::{Outcome, outcome, spawn_json};
 
 #[napi]
 pub struct NativeClient {
-  client: Client,
+  pub(crate) client: Client,
 }
 
 /// Cancels the call it is passed to; `index.js` calls `abort()` when the caller's
@@ -30,7 +31,7 @@ pub struct NativeClient {
 #[napi]
 #[derive(Default)]
 pub struct AbortHandle {
-  token: CancellationToken,
+  pub(crate) token: CancellationToken,
 }
 
 #[napi]
@@ -46,37 +47,6 @@ impl AbortHandle {
   }
 }
 
-/// Called, in order, with the JSON of what a send reports as it goes: `{"results":{success,
-/// errors}}` for each batch, `{"progress":{completed,total,succeeded,failed}}` after it when
-/// asked for, and `{"done":true}` last, however the send ends. Results cross a batch at a time
-/// rather than all at the end: memory stays at about one batch, and no single `JSON.parse` holds
-/// the event loop. Not weak: Node stays up until `done` has been delivered.
-pub type SendEvents = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
-
-/// Sends `{"done":true}` when dropped: after the send, or if its future is dropped or unwinds.
-struct DoneOnDrop(Arc<SendEvents>);
-
-impl Drop for DoneOnDrop {
-  fn drop(&mut self) {
-    self
-      .0
-      .call(r#"{"done":true}"#.into(), ThreadsafeFunctionCallMode::NonBlocking);
-  }
-}
-
-/// From this many entries on, a send gives its memory back to the system when it ends.
-const LARGE_SEND: usize = 1_000;
-
-/// Sends `{"<key>":<value as JSON>}` to `events`.
-fn emit(events: &SendEvents, key: &str, value: &impl Serialize) {
-  if let Ok(json) = serde_json::to_string(value) {
-    events.call(
-      format!(r#"{{"{key}":{json}}}"#),
-      ThreadsafeFunctionCallMode::NonBlocking,
-    );
-  }
-}
-
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct AsUserArgs {
@@ -85,59 +55,72 @@ struct AsUserArgs {
   expires_in: Option<u64>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct BaasArgs {
-  session_jwt: String,
-}
-
 /// The options every operation takes (the `signal` is passed as an `AbortHandle`).
 #[derive(Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct OperationOptions {
+pub(crate) struct OperationOptions {
   #[serde(default)]
-  timeout_ms: Option<u64>,
+  pub timeout_ms: Option<u64>,
   #[serde(default)]
-  max_retries: Option<u32>,
+  pub max_retries: Option<u32>,
 }
 
-/// The options of `sendUserInvites` (`onProgress` is passed as a callback).
-#[derive(Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct SendInvitesOptions {
-  #[serde(default)]
+/// The client with a call's options: its deadline, retries and cancellation.
+pub(crate) fn for_call(
+  client: &Client,
   timeout_ms: Option<u64>,
-  #[serde(default)]
   max_retries: Option<u32>,
-  #[serde(default)]
-  batch_size: Option<usize>,
-  #[serde(default)]
-  concurrency: Option<usize>,
-  #[serde(default)]
-  on_existing: Option<OnExisting>,
-}
-
-fn call_options(timeout_ms: Option<u64>, max_retries: Option<u32>, abort: Option<&AbortHandle>) -> CallOptions {
-  CallOptions {
+  cancel: Option<CancellationToken>,
+) -> roq_invites::Result<Client> {
+  client.with_call_options(CallOptions {
     timeout: timeout_ms.map(Duration::from_millis),
     max_retries,
-    cancel: abort.map(|handle| handle.token.clone()),
+    cancel,
+  })
+}
+
+impl NativeClient {
+  /// Runs one operation: parses `args` as its `A` and `options` as its options on the runtime,
+  /// runs `operation` as this client, and settles with the JSON of what it gives (or the failure).
+  fn run<'env, A, T, F, Fut>(
+    &self,
+    env: &'env Env,
+    what: &'static str,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+    operation: F,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>>
+  where
+    A: DeserializeOwned,
+    T: Serialize,
+    F: FnOnce(Client, A) -> Fut + Send + 'static,
+    Fut: Future<Output = roq_invites::Result<T>> + Send,
+  {
+    let client = self.client.clone();
+    let cancel = abort.map(|handle| handle.token.clone());
+    spawn_json(env, async move {
+      let options: OperationOptions = from_json(&options, &format!("{what} options"))?;
+      let client = for_call(&client, options.timeout_ms, options.max_retries, cancel)?;
+      let args: A = from_json(&args, &format!("{what} argument"))?;
+      operation(client, args).await
+    })
   }
 }
 
 #[napi]
 impl NativeClient {
   /// `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`.
-  #[napi(constructor)]
-  pub fn new(env: Env, options: String) -> Result<Self> {
+  #[napi]
+  pub fn create(options: String) -> Outcome<NativeClient> {
     let client = from_json::<ClientOptions>(&options, "options")
       .and_then(Config::from_options)
       .and_then(Client::new);
-    client.map(|client| Self { client }).map_err(|e| to_js(&env, &e))
+    outcome(client.map(|client| Self { client }))
   }
 
   #[napi]
-  pub fn as_super_admin(&self) -> Self {
+  pub fn as_super_admin(&self) -> NativeClient {
     Self {
       client: self.client.as_super_admin(),
     }
@@ -145,140 +128,160 @@ impl NativeClient {
 
   /// `args`: JSON of `{ userId, expiresIn? }`.
   #[napi]
-  pub fn as_user(&self, env: Env, args: String) -> Result<Self> {
+  pub fn as_user(&self, args: String) -> Outcome<NativeClient> {
     let client = from_json::<AsUserArgs>(&args, "asUser arguments")
       .and_then(|args| self.client.as_user(&args.user_id, args.expires_in));
-    client.map(|client| Self { client }).map_err(|e| to_js(&env, &e))
+    outcome(client.map(|client| Self { client }))
   }
 
-  /// `args`: JSON of `{ sessionJwt }`.
+  /// `sessionJwt`: the `roq-session-token` cookie's value.
   #[napi]
-  pub fn with_baas_token(&self, env: Env, args: String) -> Result<Self> {
-    let client = from_json::<BaasArgs>(&args, "withBaasToken argument")
-      .and_then(|args| self.client.with_baas_token(&args.session_jwt));
-    client.map(|client| Self { client }).map_err(|e| to_js(&env, &e))
+  pub fn with_baas_token(&self, session_jwt: String) -> Outcome<NativeClient> {
+    outcome(self.client.with_baas_token(&session_jwt).map(|client| Self { client }))
   }
 
-  /// `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
-  /// `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
-  /// (see [`SendEvents`]), with progress too if `with_progress`; the promise resolves to `"null"`,
-  /// or rejects.
   #[napi]
-  pub fn send_user_invites<'env>(
+  pub fn resend_user_invite<'env>(
     &self,
     env: &'env Env,
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
-    // Spelled out rather than `SendEvents`, so that binding.d.ts shows the callback's type.
-    events: ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
-    with_progress: bool,
-  ) -> Result<PromiseRaw<'env, String>> {
-    let client = self.client.clone();
-    let cancel = call_options(None, None, abort).cancel;
-    let events = Arc::new(events);
-    let done = DoneOnDrop(Arc::clone(&events));
-    spawn_json(env, async move {
-      let _done = done;
-      let request: SendUserInvites = from_json(&args, "sendUserInvites argument")?;
-      let options: SendInvitesOptions = from_json(&options, "sendUserInvites options")?;
-      let client = client.with_call_options(CallOptions {
-        cancel,
-        ..call_options(options.timeout_ms, options.max_retries, None)
-      })?;
-      let defaults = SendOptions::default();
-      let on_progress = with_progress.then(|| {
-        let events = Arc::clone(&events);
-        Arc::new(move |progress: roq_invites::Progress| emit(&events, "progress", &progress))
-          as Arc<dyn Fn(_) + Send + Sync>
-      });
-      let on_results: ResultsSink = {
-        let events = Arc::clone(&events);
-        Arc::new(move |batch| {
-          let results: SendUserInvitesResult = batch.into_iter().map(|(_, result)| result).collect();
-          emit(&events, "results", &results);
-        })
-      };
-      let send = SendOptions {
-        batch_size: options.batch_size.unwrap_or(defaults.batch_size),
-        concurrency: options.concurrency.unwrap_or(defaults.concurrency),
-        on_existing: options.on_existing.unwrap_or(defaults.on_existing),
-        on_progress,
-        on_results: Some(on_results),
-      };
-      let outcome = client.send_user_invites_with(&request, &send).await;
-      if request.len() >= LARGE_SEND {
-        drop((request, send));
-        memory::give_back();
-      }
-      outcome?;
-      Ok("null".into())
-    })
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "resendUserInvite",
+      args,
+      options,
+      abort,
+      |client, args: UserInviteIdArgs| async move { client.resend_user_invite(&args).await },
+    )
   }
 
-  /// Runs the operation named `operation` (`resendUserInvite`, `cancelUserInvite`,
-  /// `userInvite`, `userInvites`, `acceptUserInvite`, `checkUserInviteToken`,
-  /// `updateUserInvite` or `graphqlRequest`) with `args`, the JSON of its argument, and `options`, the JSON of
-  /// `{ timeoutMs?, maxRetries? }`; resolves to the JSON of its result.
   #[napi]
-  pub fn call<'env>(
+  pub fn cancel_user_invite<'env>(
     &self,
     env: &'env Env,
-    operation: String,
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, String>> {
-    let client = self.client.clone();
-    let cancel = call_options(None, None, abort).cancel;
-    spawn_json(env, async move {
-      let options: OperationOptions = from_json(&options, &format!("{operation} options"))?;
-      let client = client.with_call_options(CallOptions {
-        cancel,
-        ..call_options(options.timeout_ms, options.max_retries, None)
-      })?;
-      let what = format!("{operation} argument");
-      match operation.as_str() {
-        "resendUserInvite" => to_json(
-          client
-            .resend_user_invite(&from_json::<UserInviteIdArgs>(&args, &what)?)
-            .await?,
-        ),
-        "cancelUserInvite" => to_json(
-          client
-            .cancel_user_invite(&from_json::<UserInviteIdArgs>(&args, &what)?)
-            .await?,
-        ),
-        "userInvite" => to_json(client.user_invite(&from_json::<IdArgs>(&args, &what)?).await?),
-        "userInvites" => to_json(
-          client
-            .user_invites(&from_json::<UserInvitesArgs>(&args, &what)?)
-            .await?,
-        ),
-        "acceptUserInvite" => to_json(
-          client
-            .accept_user_invite(&from_json::<AcceptUserInvite>(&args, &what)?)
-            .await?,
-        ),
-        "checkUserInviteToken" => to_json(
-          client
-            .check_user_invite_token(&from_json::<TokenArgs>(&args, &what)?)
-            .await?,
-        ),
-        "updateUserInvite" => to_json(
-          client
-            .update_user_invite(&from_json::<UpdateUserInviteArgs>(&args, &what)?)
-            .await?,
-        ),
-        "graphqlRequest" => to_json(
-          client
-            .graphql_request(&from_json::<GraphqlRequest>(&args, &what)?)
-            .await?,
-        ),
-        other => Err(roq_invites::Error::invalid_argument(format!(
-          "{other:?} is not an operation of roqPlatform"
-        ))),
-      }
-    })
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "cancelUserInvite",
+      args,
+      options,
+      abort,
+      |client, args: UserInviteIdArgs| async move { client.cancel_user_invite(&args).await },
+    )
+  }
+
+  #[napi]
+  pub fn user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "userInvite",
+      args,
+      options,
+      abort,
+      |client, args: IdArgs| async move { client.user_invite(&args).await },
+    )
+  }
+
+  #[napi]
+  pub fn user_invites<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "userInvites",
+      args,
+      options,
+      abort,
+      |client, args: UserInvitesArgs| async move { client.user_invites(&args).await },
+    )
+  }
+
+  #[napi]
+  pub fn accept_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "acceptUserInvite",
+      args,
+      options,
+      abort,
+      |client, args: AcceptUserInvite| async move { client.accept_user_invite(&args).await },
+    )
+  }
+
+  #[napi]
+  pub fn check_user_invite_token<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "checkUserInviteToken",
+      args,
+      options,
+      abort,
+      |client, args: TokenArgs| async move { client.check_user_invite_token(&args).await },
+    )
+  }
+
+  #[napi]
+  pub fn update_user_invite<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "updateUserInvite",
+      args,
+      options,
+      abort,
+      |client, args: UpdateUserInviteArgs| async move { client.update_user_invite(&args).await },
+    )
+  }
+
+  /// `args`: JSON of `{ query, variables?, operationName?, headers? }`.
+  #[napi]
+  pub fn graphql_request<'env>(
+    &self,
+    env: &'env Env,
+    args: String,
+    options: String,
+    abort: Option<&AbortHandle>,
+  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    self.run(
+      env,
+      "graphqlRequest",
+      args,
+      options,
+      abort,
+      |client, args: GraphqlRequest| async move { client.graphql_request(&args).await },
+    )
   }
 }

@@ -9,7 +9,7 @@ use roq_emulator::{Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, 
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
-use crate::error::{spawn_json, to_js, to_json};
+use crate::outcome::{Outcome, outcome, spawn_json};
 
 #[napi]
 pub struct NativeEmulator {
@@ -18,7 +18,7 @@ pub struct NativeEmulator {
 
 /// Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options.
 #[napi]
-pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRaw<'env, NativeEmulator>> {
+pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRaw<'env, Outcome<NativeEmulator>>> {
   let start = async move {
     let options: EmulatorOptions = from_json(&options, "options")?;
     Emulator::start(options).await.map_err(|e| match &e {
@@ -27,12 +27,10 @@ pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRa
       StartError::Options(_) => Error::invalid_argument(e.to_string()),
     })
   };
-  env.spawn_future_with_callback(async move { Ok(start.await) }, |env, started| {
-    started
-      .map(|emulator| NativeEmulator {
-        emulator: Arc::new(emulator),
-      })
-      .map_err(|e| to_js(env, &e))
+  env.spawn_future(async move {
+    Ok(outcome(start.await.map(|emulator| NativeEmulator {
+      emulator: Arc::new(emulator),
+    })))
   })
 }
 
@@ -70,40 +68,40 @@ impl NativeEmulator {
 
   /// Resolves to the JSON of every webhook delivery, newest first, with its attempts.
   #[napi]
-  pub fn webhooks<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, String>> {
+  pub fn webhooks<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let emulator = Arc::clone(&self.emulator);
-    spawn_json(env, async move { to_json(emulator.webhooks().map_err(refused)?) })
+    spawn_json(env, async move { emulator.webhooks().map_err(refused) })
   }
 
   /// `filter`: JSON of `{ to?, userInviteId? }`; resolves to the JSON of the mails.
   #[napi]
-  pub fn outbox<'env>(&self, env: &'env Env, filter: String) -> Result<PromiseRaw<'env, String>> {
+  pub fn outbox<'env>(&self, env: &'env Env, filter: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let filter: OutboxFilter = from_json(&filter, "outbox filter")?;
-      to_json(emulator.outbox(&filter).map_err(refused)?)
+      emulator.outbox(&filter).map_err(refused)
     })
   }
 
   /// `request`: JSON of `{ tenantId, userId?, email?, firstName?, lastName?, roles?, locale?,
   /// expiresIn? }`; resolves to the JSON of `{ token, roqUserId, tenantId, accessToken }`.
   #[napi]
-  pub fn session<'env>(&self, env: &'env Env, request: String) -> Result<PromiseRaw<'env, String>> {
+  pub fn session<'env>(&self, env: &'env Env, request: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let request: SessionRequest = from_json(&request, "session")?;
-      to_json(emulator.session(&request).map_err(refused)?)
+      emulator.session(&request).map_err(refused)
     })
   }
 
   /// `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
   /// with their histories.
   #[napi]
-  pub fn invites<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, String>> {
+  pub fn invites<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let emulator = Arc::clone(&self.emulator);
     spawn_json(env, async move {
       let query: InviteQuery = from_json(&query, "invites query")?;
-      to_json(emulator.invites(&query).map_err(refused)?)
+      emulator.invites(&query).map_err(refused)
     })
   }
 
@@ -115,10 +113,8 @@ impl NativeEmulator {
 
   /// `faults`: JSON of a list of faults; replaces the queue (`[]` clears it).
   #[napi]
-  pub fn set_faults(&self, env: Env, faults: String) -> Result<()> {
-    let faults = from_json::<Vec<Fault>>(&faults, "faults").map_err(|e| to_js(&env, &e))?;
-    self.emulator.set_faults(faults);
-    Ok(())
+  pub fn set_faults(&self, faults: String) -> Outcome<()> {
+    outcome(from_json::<Vec<Fault>>(&faults, "faults").map(|faults| self.emulator.set_faults(faults)))
   }
 
   /// JSON of the faults still waiting, in order.

@@ -1,16 +1,17 @@
 //! The Node.js binding of roq-invites: thin on purpose.
 //!
-//! Arguments arrive as JSON text and results leave as JSON text: V8's `JSON.stringify` and
-//! `JSON.parse` cross the boundary far faster than walking objects property by property through
-//! N-API, the parsing runs on a worker thread, and serde reports the exact field path of any
-//! mistake. The public JavaScript API (index.js) wraps these classes; it also turns rejections
-//! into `RoqError`s of the caller's realm (Jest runs tests in their own realm).
+//! One native method per operation. Arguments arrive as JSON text and results leave as JSON text:
+//! V8's `JSON.stringify` and `JSON.parse` cross the boundary far faster than walking objects
+//! property by property through N-API, the parsing runs on the runtime's threads, and serde names
+//! the exact field path of any mistake. A failure leaves as plain data (`Failure`), from which the
+//! public JavaScript API (index.js) makes a `RoqError` of the caller's realm.
 #![deny(clippy::all)]
 
 pub mod client;
 pub mod emulator;
-pub mod error;
 mod memory;
+pub mod outcome;
+pub mod send;
 pub mod session;
 pub mod webhook;
 

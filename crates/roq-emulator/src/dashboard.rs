@@ -268,7 +268,7 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
               tr data-delivery=(delivery.id) data-state=(delivery.state) {
                 td { (delivery.change) br; span.muted { (delivery.name) } }
                 td { (delivery.email) }
-                td { code { (delivery.url) } }
+                td.url { code { (delivery.url) } }
                 td {
                   span class={ "state " (match delivery.state.as_str() { "delivered" => "accepted", "failed" => "expired", _ => "pending" }) } { (delivery.state) }
                   @if let Some(next) = &delivery.next_attempt_at { br; span.muted { "next at " (clock_time(next)) } }

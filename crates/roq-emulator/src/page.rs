@@ -38,6 +38,7 @@ tr:last-child td { border-bottom: 0; }
 ol.history { margin: 0; padding-left: 18px; color: var(--muted); font-size: 13px; }
 ol.history li { white-space: nowrap; }
 td code { font-size: 12px; overflow-wrap: anywhere; }
+td.url code { white-space: nowrap; overflow-wrap: normal; }
 form.filters { display: flex; gap: 12px; align-items: end; margin: 0 0 16px; flex-wrap: wrap; }
 form.filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); gap: 4px; }
 select, input { font: inherit; padding: 6px 8px; border: 1px solid #cbd2d9; border-radius: 6px; background: #fff; }

@@ -10,20 +10,24 @@ use crate::types::{
   AcceptUserInvite, CheckUserInviteToken, IdArgs, TokenArgs, UpdateUserInviteArgs, UserInvite, UserInviteIdArgs,
   UserInvitePage, UserInvitesArgs,
 };
+use crate::validate::{check_accept, check_update, id};
 
 impl Client {
   /// Mails a pending invite again, with a new link; the old link stops working.
   pub async fn resend_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
+    id("userInviteId", &args.user_invite_id)?;
     self.execute(&RESEND_USER_INVITE, args, Replay::Never).await
   }
 
   /// Cancels a pending invite.
   pub async fn cancel_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
+    id("userInviteId", &args.user_invite_id)?;
     self.execute(&CANCEL_USER_INVITE, args, Replay::Never).await
   }
 
   /// One invite by id.
   pub async fn user_invite(&self, args: &IdArgs) -> Result<UserInvite> {
+    id("id", &args.id)?;
     self.execute(&USER_INVITE, args, Replay::Safe).await
   }
 
@@ -34,6 +38,7 @@ impl Client {
 
   /// Accepts the invite whose mail carried the token.
   pub async fn accept_user_invite(&self, args: &AcceptUserInvite) -> Result<UserInvite> {
+    check_accept(args)?;
     let operation = match args {
       AcceptUserInvite::V1(_) => &ACCEPT_USER_INVITE_V1,
       AcceptUserInvite::V2(_) => &ACCEPT_USER_INVITE_V2,
@@ -43,11 +48,13 @@ impl Client {
 
   /// Whether a token from an invitation mail can still be used, and for which email.
   pub async fn check_user_invite_token(&self, args: &TokenArgs) -> Result<CheckUserInviteToken> {
+    id("token", &args.token)?;
     self.execute(&CHECK_USER_INVITE_TOKEN, args, Replay::Safe).await
   }
 
   /// Changes an invite's names, locale, data or `acceptedByUserId`.
   pub async fn update_user_invite(&self, args: &UpdateUserInviteArgs) -> Result<UserInvite> {
+    check_update(args)?;
     self.execute(&UPDATE_USER_INVITE, args, Replay::Safe).await
   }
 }

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::types::{JsonObject, SendUserInvites};
+use crate::types::{AcceptUserInvite, JsonObject, SendUserInvites, UpdateUserInviteArgs};
 
 /// The most invites one `sendUserInvites` call takes; split larger lists.
 pub const MAX_INVITES_PER_CALL: usize = 100_000;
@@ -113,8 +113,27 @@ fn check_entry(
   Ok(())
 }
 
-/// A required id: not blank, not too long, no NUL.
-fn id(path: &str, value: &str) -> Result<()> {
+/// The token of `acceptUserInvite`, under the key the caller used.
+pub(crate) fn check_accept(args: &AcceptUserInvite) -> Result<()> {
+  match args {
+    AcceptUserInvite::V1(t) => id("acceptUserInvite.token", &t.token),
+    AcceptUserInvite::V2(t) => id("data.token", &t.token),
+  }
+}
+
+/// `updateUserInvite`: the id, and the changed fields by the rules of a send.
+pub(crate) fn check_update(args: &UpdateUserInviteArgs) -> Result<()> {
+  id("id", &args.id)?;
+  let change = &args.user_invite;
+  optional_id("userInvite.acceptedByUserId", change.accepted_by_user_id.as_deref())?;
+  text("userInvite.firstName", change.first_name.as_deref(), MAX_NAME)?;
+  text("userInvite.lastName", change.last_name.as_deref(), MAX_NAME)?;
+  text("userInvite.locale", change.locale.as_deref(), MAX_LOCALE)?;
+  check_data("userInvite.data", change.data.as_ref())
+}
+
+/// A required id or token: not blank, not too long, no NUL.
+pub(crate) fn id(path: &str, value: &str) -> Result<()> {
   if value.trim().is_empty() {
     return Err(invalid(path, "must not be empty"));
   }

@@ -1,0 +1,42 @@
+'use strict'
+
+// Every failure of roq-invites is a RoqError, made here, in the caller's realm: Jest runs each
+// test file in a realm of its own while the addon lives in the outer one, so an Error made by
+// the native side would fail `instanceof Error` there. The native side sends plain data.
+
+/** Every failure of roq-invites rejects (or throws) with a RoqError. */
+class RoqError extends Error {
+  constructor(message, { code, statusCode, errorCode, retryAfterMs, partial, cause } = {}) {
+    super(message, cause === undefined ? undefined : { cause })
+    this.name = 'RoqError'
+    this.code = code
+    if (statusCode !== undefined && statusCode !== null) this.statusCode = statusCode
+    if (errorCode !== undefined && errorCode !== null) this.errorCode = errorCode
+    if (retryAfterMs !== undefined && retryAfterMs !== null) this.retryAfterMs = retryAfterMs
+    if (partial !== undefined && partial !== null) this.partial = partial
+  }
+}
+
+/**
+ * The RoqError for a failure: the native side's error data (`{ code, message, statusCode?,
+ * errorCode?, retryAfterMs? }`), a RoqError already, or anything else, which is a bug.
+ */
+function toRoqError(failure) {
+  if (failure instanceof RoqError) return failure
+  const error =
+    failure !== null && typeof failure === 'object' && typeof failure.code === 'string' && typeof failure.message === 'string' && !(failure instanceof Error)
+      ? new RoqError(failure.message, failure)
+      : new RoqError(`roq-invites failed unexpectedly: ${failure?.message ?? failure} (this is a bug; please report it)`, {
+          code: 'INTERNAL_ERROR',
+          cause: failure,
+        })
+  // The stack starts at the caller's await, not inside this module.
+  Error.captureStackTrace?.(error, toRoqError)
+  return error
+}
+
+function invalidArgument(message) {
+  return new RoqError(message, { code: 'INVALID_ARGUMENT' })
+}
+
+module.exports = { RoqError, toRoqError, invalidArgument }
