@@ -94,7 +94,10 @@ test('values JSON cannot carry are refused with their path and the fix, never co
   const { roqPlatform } = clientFor(emulator)
   const sparse = ['a']
   sparse[2] = 'c'
+  const cycle = { name: 'loop' }
+  cycle.self = cycle
   const cases = [
+    [v1(entry({ data: { team: cycle } })), undefined, 'userInvites.userInvites[0].data.team.self: refers back to an object that contains it; pass plain data'],
     [v2(entry({ injectableVariables: { when: new Date(0) } })), undefined, 'data.userInvites[0].injectableVariables.when: a Date is not JSON; pass date.toISOString()'],
     [v1(entry({ data: { score: NaN } })), undefined, 'userInvites.userInvites[0].data.score: NaN is not a number JSON can carry; pass a finite number'],
     [v1(entry({ data: { ratio: Infinity } })), undefined, 'userInvites.userInvites[0].data.ratio: Infinity is not a number JSON can carry; pass a finite number'],

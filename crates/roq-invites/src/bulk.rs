@@ -232,8 +232,8 @@ impl Client {
     let mut retries = 0;
     loop {
       let started = SystemTime::now();
-      let batch = request.subset(&remaining);
-      let operation = if matches!(batch, SendUserInvites::V1(_)) {
+      let batch = request.batch(&remaining);
+      let operation = if matches!(request, SendUserInvites::V1(_)) {
         &SEND_USER_INVITES_V1
       } else {
         &SEND_USER_INVITES_V2

@@ -4,13 +4,19 @@
 //! empty (the rule the official SDK applies). Errors carry the platform's
 //! `errors[0].extensions.response {statusCode, errorCode, message}` when it sends one.
 
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result};
+use crate::input::parse;
 use crate::transport::Reply;
 
 #[derive(Serialize)]
@@ -90,6 +96,13 @@ pub(crate) fn decode<T: DeserializeOwned>(operation: &Operation, reply: &Reply) 
 }
 
 fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> Result<T> {
+  if reply.is_json
+    && reply.is_success()
+    && let Some(root_field) = operation.root_field
+    && let Some(value) = read_success(&reply.body, root_field)
+  {
+    return Ok(value);
+  }
   let name = operation.name;
   let envelope: Option<Envelope> = if reply.is_json {
     serde_json::from_slice(&reply.body).ok()
@@ -132,19 +145,125 @@ fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> R
     return serde_json::from_str(data.get())
       .map_err(|e| Error::protocol(format!("{name}: `data` is not readable ({e})")));
   };
-  let mut fields: serde_json::Map<String, Value> =
+  // Only the root field is read, straight from the text into `T`.
+  let fields: HashMap<&str, &RawValue> =
     serde_json::from_str(data.get()).map_err(|e| Error::protocol(format!("{name}: `data` is not an object ({e})")))?;
   let field = fields
-    .remove(root_field)
-    .filter(|v| !v.is_null())
+    .get(root_field)
+    .filter(|raw| raw.get() != "null")
     .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{root_field}`")))?;
-  serde_path_to_error::deserialize(field).map_err(|e| {
+  parse(field.get()).map_err(|e| {
     Error::protocol(format!(
       "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
       e.path(),
       e.inner()
     ))
   })
+}
+
+/// The common case, in one pass over the text: an answer without errors whose
+/// `data.<root_field>` reads as a `T`, straight from the text. Anything else is `None`, and
+/// [`decode_answer`] reads the answer again, carefully, to say what is wrong with it.
+fn read_success<T: DeserializeOwned>(body: &[u8], root_field: &str) -> Option<T> {
+  let mut deserializer = serde_json::Deserializer::from_slice(body);
+  let value = Success {
+    root_field,
+    value: PhantomData,
+  }
+  .deserialize(&mut deserializer)
+  .ok()?;
+  deserializer.end().ok()?;
+  value
+}
+
+/// Reads `{"data": {"<root_field>": T, ...}, "errors": ...}` into `Some(T)`; `None` if there are
+/// errors, or no `T`.
+struct Success<'a, T> {
+  root_field: &'a str,
+  value: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Success<'_, T> {
+  type Value = Option<T>;
+
+  fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Option<T>, D::Error> {
+    deserializer.deserialize_map(self)
+  }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Success<'_, T> {
+  type Value = Option<T>;
+
+  fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str("a GraphQL answer")
+  }
+
+  fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Option<T>, A::Error> {
+    let mut value = None;
+    let mut has_errors = false;
+    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+      match key.as_ref() {
+        "data" => {
+          value = map.next_value_seed(Field {
+            name: self.root_field,
+            value: PhantomData,
+          })?;
+        }
+        "errors" => {
+          has_errors = !map
+            .next_value::<Option<Vec<IgnoredAny>>>()?
+            .unwrap_or_default()
+            .is_empty()
+        }
+        _ => {
+          map.next_value::<IgnoredAny>()?;
+        }
+      }
+    }
+    Ok(value.filter(|_| !has_errors))
+  }
+}
+
+/// `data`: the value of its field `name` as a `T`; the other fields are skipped.
+struct Field<'a, T> {
+  name: &'a str,
+  value: PhantomData<T>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Field<'_, T> {
+  type Value = Option<T>;
+
+  fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Option<T>, D::Error> {
+    deserializer.deserialize_option(self)
+  }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Field<'_, T> {
+  type Value = Option<T>;
+
+  fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    f.write_str("the data of a GraphQL answer")
+  }
+
+  fn visit_none<E>(self) -> std::result::Result<Option<T>, E> {
+    Ok(None)
+  }
+
+  fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> std::result::Result<Option<T>, D::Error> {
+    deserializer.deserialize_map(self)
+  }
+
+  fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Option<T>, A::Error> {
+    let mut value = None;
+    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+      if key == self.name {
+        value = map.next_value::<Option<T>>()?;
+      } else {
+        map.next_value::<IgnoredAny>()?;
+      }
+    }
+    Ok(value)
+  }
 }
 
 fn graphql_error(operation: &str, error: &GraphqlError, http_status: u16, callers_document: bool) -> Error {

@@ -15,8 +15,7 @@ pub fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
       "{what}: expected an object, got null or undefined"
     )));
   }
-  let deserializer = &mut serde_json::Deserializer::from_str(json);
-  let value = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+  let value = parse(json).map_err(|e| {
     let path = e.path().to_string();
     let message = e.into_inner().to_string();
     if path == "." && message.starts_with("expected value") {
@@ -26,6 +25,17 @@ pub fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
     Error::invalid_argument(explain(&path, what, &message))
   })?;
   Ok(value)
+}
+
+/// Parses `json` as a `T`, straight from the text. serde alone first; only when that fails, once
+/// more with the path tracked (which costs an allocation for every key), to say where.
+pub(crate) fn parse<T: DeserializeOwned>(
+  json: &str,
+) -> std::result::Result<T, serde_path_to_error::Error<serde_json::Error>> {
+  match serde_json::from_str(json) {
+    Ok(value) => Ok(value),
+    Err(_) => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)),
+  }
 }
 
 /// A JSON value's kind, in JavaScript words.
@@ -209,6 +219,20 @@ mod tests {
     assert_eq!(
       message(broken),
       "data.userInvites[0].firstName: contains an unpaired UTF-16 surrogate (a broken character); pass well-formed text"
+    );
+  }
+
+  #[test]
+  fn names_the_path_past_raw_json_and_of_a_data_that_is_not_an_object() {
+    let after_data = r#"{"data":{"tenantId":"t","userInvites":[{"injectableVariables":{"a":[1,{"b":2}]},"createdByUserId":"u","email":3}]}}"#;
+    assert_eq!(
+      message(after_data),
+      "data.userInvites[0].email: expected a string, got the number 3"
+    );
+    let not_an_object = r#"{"userInvites":{"userInvites":[{"createdByUserId":"u","email":"a@b.co","data":[1]}]}}"#;
+    assert_eq!(
+      message(not_an_object),
+      "userInvites.userInvites[0].data: expected an object, got an array"
     );
   }
 

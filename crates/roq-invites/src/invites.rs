@@ -15,19 +15,19 @@ use crate::validate::{check_accept, check_update, id};
 impl Client {
   /// Mails a pending invite again, with a new link; the old link stops working.
   pub async fn resend_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
-    id("userInviteId", &args.user_invite_id)?;
+    id(&"userInviteId", &args.user_invite_id)?;
     self.execute(&RESEND_USER_INVITE, args, Replay::Never).await
   }
 
   /// Cancels a pending invite.
   pub async fn cancel_user_invite(&self, args: &UserInviteIdArgs) -> Result<UserInvite> {
-    id("userInviteId", &args.user_invite_id)?;
+    id(&"userInviteId", &args.user_invite_id)?;
     self.execute(&CANCEL_USER_INVITE, args, Replay::Never).await
   }
 
   /// One invite by id.
   pub async fn user_invite(&self, args: &IdArgs) -> Result<UserInvite> {
-    id("id", &args.id)?;
+    id(&"id", &args.id)?;
     self.execute(&USER_INVITE, args, Replay::Safe).await
   }
 
@@ -48,7 +48,7 @@ impl Client {
 
   /// Whether a token from an invitation mail can still be used, and for which email.
   pub async fn check_user_invite_token(&self, args: &TokenArgs) -> Result<CheckUserInviteToken> {
-    id("token", &args.token)?;
+    id(&"token", &args.token)?;
     self.execute(&CHECK_USER_INVITE_TOKEN, args, Replay::Safe).await
   }
 

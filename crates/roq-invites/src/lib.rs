@@ -34,6 +34,7 @@ mod graphql;
 mod graphql_request;
 pub mod input;
 mod invites;
+mod json_object;
 mod retry;
 mod session;
 mod transport;

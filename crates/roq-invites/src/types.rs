@@ -4,10 +4,8 @@
 //! fields, so a misspelt key is an error instead of a silently dropped value.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-/// A JSON object (`JsonObject` in the schema).
-pub type JsonObject = Map<String, Value>;
+pub use crate::json_object::JsonObject;
 
 /// `UserInviteStatusEnum`: the wire values are lower case, and "canceled" has one `l`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -140,18 +138,10 @@ impl SendUserInvites {
     }
   }
 
-  /// The same request with only the entries at `indices`, in that order.
-  pub(crate) fn subset(&self, indices: &[usize]) -> Self {
-    match self {
-      Self::V1(v1) => Self::V1(UserInvitesCreate {
-        tenant_id: v1.tenant_id.clone(),
-        user_invites: indices.iter().map(|&i| v1.user_invites[i].clone()).collect(),
-      }),
-      Self::V2(v2) => Self::V2(UserInvitesCreateV2 {
-        tenant_id: v2.tenant_id.clone(),
-        user_invites: indices.iter().map(|&i| v2.user_invites[i].clone()).collect(),
-      }),
-    }
+  /// The variables of a request with only the entries at `indices`, in that order: written
+  /// from the caller's entries, not from copies of them.
+  pub(crate) fn batch<'a>(&'a self, indices: &'a [usize]) -> Batch<'a> {
+    Batch { request: self, indices }
   }
 
   /// The argument name the caller used, for error paths.
@@ -160,6 +150,53 @@ impl SendUserInvites {
       Self::V1(_) => "userInvites",
       Self::V2(_) => "data",
     }
+  }
+}
+
+/// Some entries of a [`SendUserInvites`], serialized as a request of their own.
+pub(crate) struct Batch<'a> {
+  request: &'a SendUserInvites,
+  indices: &'a [usize],
+}
+
+/// `{ tenantId?, userInvites: [the picked entries] }`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchList<'a, E: Serialize> {
+  #[serde(skip_serializing_if = "Option::is_none")]
+  tenant_id: Option<&'a str>,
+  #[serde(serialize_with = "picked")]
+  user_invites: (&'a [E], &'a [usize]),
+}
+
+fn picked<E: Serialize, S: serde::Serializer>(
+  (entries, indices): &(&[E], &[usize]),
+  serializer: S,
+) -> Result<S::Ok, S::Error> {
+  serializer.collect_seq(indices.iter().map(|&i| &entries[i]))
+}
+
+impl Serialize for Batch<'_> {
+  fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(1))?;
+    match self.request {
+      SendUserInvites::V1(v1) => map.serialize_entry(
+        "userInvites",
+        &BatchList {
+          tenant_id: v1.tenant_id.as_deref(),
+          user_invites: (&v1.user_invites, self.indices),
+        },
+      )?,
+      SendUserInvites::V2(v2) => map.serialize_entry(
+        "data",
+        &BatchList {
+          tenant_id: Some(&v2.tenant_id),
+          user_invites: (&v2.user_invites, self.indices),
+        },
+      )?,
+    }
+    map.end()
   }
 }
 

@@ -4,8 +4,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use roq_emulator::{Emulator, EmulatorOptions, OutboxFilter};
 use roq_invites::{
-  AcceptUserInvite, Client, Config, ErrorCode, IdArgs, IdFilter, SendUserInvites, SortOrder, StringFilter, TokenArgs,
-  UpdateUserInviteArgs, UserInvite, UserInviteCreateV2, UserInviteFilter, UserInviteIdArgs, UserInviteOrder,
+  AcceptUserInvite, Client, Config, ErrorCode, IdArgs, IdFilter, JsonObject, SendUserInvites, SortOrder, StringFilter,
+  TokenArgs, UpdateUserInviteArgs, UserInvite, UserInviteCreateV2, UserInviteFilter, UserInviteIdArgs, UserInviteOrder,
   UserInviteSearch, UserInviteSearchKey, UserInviteSortField, UserInviteStatus, UserInviteUpdate, UserInvitesArgs,
   UserInvitesCreateV2,
 };
@@ -271,7 +271,7 @@ async fn update_changes_the_given_fields_and_keeps_the_others() {
   let update = UserInviteUpdate {
     last_name: Some("Lovelace".into()),
     locale: Some("en-GB".into()),
-    data: Some(json!({ "team": "Analytical" }).as_object().unwrap().clone()),
+    data: Some(JsonObject::from_value(&json!({ "team": "Analytical" })).unwrap()),
     ..Default::default()
   };
   let updated = client
@@ -284,7 +284,10 @@ async fn update_changes_the_given_fields_and_keeps_the_others() {
   assert_eq!(updated.first_name.as_deref(), Some("Ada"));
   assert_eq!(updated.last_name.as_deref(), Some("Lovelace"));
   assert_eq!(updated.locale.as_deref(), Some("en-GB"));
-  assert_eq!(updated.data, json!({ "team": "Analytical" }).as_object().cloned());
+  assert_eq!(
+    updated.data.map(|d| d.to_map()),
+    json!({ "team": "Analytical" }).as_object().cloned()
+  );
   assert_eq!(updated.status, UserInviteStatus::Pending);
 }
 
