@@ -2,6 +2,7 @@
 // main-thread utilisation and memory are that client's alone). Prints one JSON line.
 //   node [--expose-gc] bench/scenario.mjs <client> <scenario> <email prefix>
 // with ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY set to a running emulator.
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 
 import { CLIENTS } from './clients.mjs'
@@ -10,6 +11,39 @@ const [name, scenario, prefix] = process.argv.slice(2)
 const client = CLIENTS[name]
 const emails = (count, tag) => Array.from({ length: count }, (_, i) => `${prefix}-${tag}-${i}@example.com`)
 const ms = (ns) => ns / 1e6
+
+/**
+ * CPU time of the whole process, in ms, and of its threads by kind, from Linux's scheduler (to the
+ * ns): the main thread, and roq-invites' native threads (tokio's, named `tokio-*`). What is left
+ * is V8's and libuv's own threads (the garbage collector's, mostly).
+ */
+function cpu() {
+  const { user, system } = process.cpuUsage()
+  const reading = { totalMs: (user + system) / 1000, mainMs: NaN, nativeMs: 0 }
+  if (!existsSync('/proc/self/task')) return reading
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const ms = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+      if (Number(tid) === process.pid) reading.mainMs = ms
+      else if (readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').startsWith('tokio-')) reading.nativeMs += ms
+    } catch {
+      // The thread ended while we read.
+    }
+  }
+  return reading
+}
+
+/** CPU per invite between two `cpu()` readings, in µs: the process, its main thread, the native threads, the others. */
+function cpuPerInvite(before, after, invites) {
+  const perInvite = (ms) => (ms * 1000) / invites
+  const [total, main, native] = ['totalMs', 'mainMs', 'nativeMs'].map((key) => after[key] - before[key])
+  return {
+    cpuUsPerInvite: perInvite(total),
+    mainCpuUsPerInvite: perInvite(main),
+    nativeCpuUsPerInvite: perInvite(native),
+    otherCpuUsPerInvite: perInvite(total - main - native),
+  }
+}
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 
 const started = performance.now()
@@ -33,14 +67,17 @@ async function run() {
       latencies.sort((a, b) => a - b)
       return { p50Ms: quantile(latencies, 0.5), p99Ms: quantile(latencies, 0.99) }
     }
-    case 'bulk': {
+    case 'bulk':
+    case 'pinned': {
       const list = emails(10_000, 'bulk')
       const delay = monitorEventLoopDelay({ resolution: 1 })
       const elu = performance.eventLoopUtilization()
       delay.enable()
+      const cpu0 = cpu()
       const t0 = performance.now()
       const sent = await sender.bulk(list)
       const wallMs = performance.now() - t0
+      const cpu1 = cpu()
       delay.disable()
       const { utilization } = performance.eventLoopUtilization(elu)
       if (sent !== list.length) throw new Error(`${name} sent ${sent} of ${list.length}`)
@@ -50,6 +87,7 @@ async function run() {
         loopDelayP99Ms: ms(delay.percentile(99)),
         loopDelayMaxMs: ms(delay.max),
         mainThreadUtilization: utilization,
+        ...cpuPerInvite(cpu0, cpu1, list.length),
       }
     }
     case 'concurrent': {
