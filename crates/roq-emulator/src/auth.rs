@@ -1,11 +1,14 @@
 //! Credentials and tokens: the environment id and API key, HS256 JWTs with `exp` (checked against
 //! the emulator's clock, so tests can expire them without waiting), and the two headers of the
 //! server GraphQL endpoint.
+//!
+//! HS256 is signed with ring's HMAC (already here as rustls's provider) rather than a JWT crate:
+//! jsonwebtoken picks the algorithm at run time, so RSA and elliptic curves stayed in the addon.
 
 use axum::http::HeaderMap;
 use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use ring::hmac;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -18,8 +21,7 @@ pub const SERVICE_ACCOUNT_EMAIL: &str = "project-service-account@roq.tech";
 pub struct Credentials {
   pub environment_id: String,
   pub api_key: String,
-  encoding: EncodingKey,
-  decoding: DecodingKey,
+  signing_key: hmac::Key,
   /// How long a token is valid, in seconds.
   pub token_lifetime_secs: i64,
 }
@@ -29,16 +31,30 @@ impl Credentials {
     Self {
       environment_id,
       api_key,
-      encoding: EncodingKey::from_secret(signing_secret),
-      decoding: DecodingKey::from_secret(signing_secret),
+      signing_key: hmac::Key::new(hmac::HMAC_SHA256, signing_secret),
       token_lifetime_secs,
     }
   }
 
   /// Signs `claims` as an HS256 JWT with the emulator's key.
   pub fn sign(&self, claims: &impl Serialize) -> Result<String, Problem> {
-    jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
-      .map_err(|e| Problem::Internal(format!("could not sign a token: {e}")))
+    let claims = serde_json::to_vec(claims).map_err(|e| Problem::Internal(format!("could not sign a token: {e}")))?;
+    let mut token = format!("{JWT_HEADER}.{}", URL_SAFE_NO_PAD.encode(claims));
+    let signature = hmac::sign(&self.signing_key, token.as_bytes());
+    token.push('.');
+    token.push_str(&URL_SAFE_NO_PAD.encode(signature.as_ref()));
+    Ok(token)
+  }
+
+  /// The claims of a token this emulator signed; `None` for anything else. The signature is
+  /// checked in constant time, before the claims are read.
+  fn verify<T: serde::de::DeserializeOwned>(&self, token: &str) -> Option<T> {
+    let (signed, signature) = token.rsplit_once('.')?;
+    let (header, claims) = signed.split_once('.')?;
+    let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+    hmac::verify(&self.signing_key, signed.as_bytes(), &signature).ok()?;
+    (header == JWT_HEADER).then_some(())?;
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(claims).ok()?).ok()
   }
 
   /// Compares digests, so the time taken does not depend on how much of a guess was right.
@@ -78,6 +94,9 @@ struct Claims {
 }
 
 const INVALID_TOKEN: &str = "Token is invalid or expired";
+
+/// `{"alg":"HS256","typ":"JWT"}`, base64url: the one header the emulator signs and accepts.
+const JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 impl Platform {
   /// Checks the environment id and API key a token request carries.
@@ -130,12 +149,10 @@ impl Platform {
     let token = authorization
       .and_then(|h| h.strip_prefix("Bearer "))
       .ok_or_else(|| Problem::Unauthorized(INVALID_TOKEN.into()))?;
-    let mut validation = Validation::new(Algorithm::HS256);
-    validation.validate_exp = false; // checked below, against the emulator's clock
-    validation.required_spec_claims.clear();
-    let claims = jsonwebtoken::decode::<Claims>(token.trim(), &self.credentials.decoding, &validation)
-      .map_err(|_| Problem::Unauthorized(INVALID_TOKEN.into()))?
-      .claims;
+    let claims: Claims = self
+      .credentials
+      .verify(token.trim())
+      .ok_or_else(|| Problem::Unauthorized(INVALID_TOKEN.into()))?;
     if claims.exp * 1000 <= self.clock.now_ms() || claims.environment_id != self.credentials.environment_id {
       return Err(Problem::Unauthorized(INVALID_TOKEN.into()));
     }
@@ -170,5 +187,34 @@ impl Platform {
     self.check_server_authorization(basic).map_err(|_| {
       Problem::Unauthorized("Pass the environment's credentials: curl -u <environmentId>:<apiKey> ...".into())
     })
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  fn credentials(secret: &[u8]) -> Credentials {
+    Credentials::new("env".into(), "key".into(), secret, 60)
+  }
+
+  #[test]
+  fn a_token_verifies_only_with_its_key_and_header_and_unchanged() {
+    let ours = credentials(b"secret");
+    let token = ours.sign(&serde_json::json!({ "sub": "u1" })).unwrap();
+    let claims: serde_json::Value = ours.verify(&token).unwrap();
+    assert_eq!(claims["sub"], "u1");
+
+    assert!(credentials(b"other").verify::<serde_json::Value>(&token).is_none());
+    let (signed, signature) = token.rsplit_once('.').unwrap();
+    let (_, claims) = signed.split_once('.').unwrap();
+    let unsigned = format!("{}.{claims}.", URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#));
+    assert!(ours.verify::<serde_json::Value>(&unsigned).is_none());
+    let other_claims = URL_SAFE_NO_PAD.encode(r#"{"sub":"admin"}"#);
+    assert!(
+      ours
+        .verify::<serde_json::Value>(&format!("{JWT_HEADER}.{other_claims}.{signature}"))
+        .is_none()
+    );
   }
 }
