@@ -1,11 +1,25 @@
-// Type definitions for roq-invites: the public contract. The native classes they wrap are
-// typed in binding.d.ts, which napi-rs generates.
+// Type definitions for roq-invites: the public contract. The types of the data (inputs, invites,
+// filters, results, codes) are generated from the Rust types into types.d.ts; what is written
+// here is the classes and functions, and their docs. The native classes they wrap are typed in
+// binding.d.ts, which napi-rs generates.
 
-/** A JSON value. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
+import type {
+  CheckUserInviteTokenResult,
+  ErrorCode,
+  JsonObject,
+  JsonValue,
+  SendProgress,
+  SendUserInvitesResult,
+  UserInvite,
+  UserInvitePage,
+  UserInviteStatus,
+  UserInvitesArgs,
+  UserInvitesCreateInput,
+  UserInvitesCreateV2Input,
+  UserInviteUpdateInput,
+} from './types'
 
-/** A JSON object (`JsonObject` in the platform's schema). */
-export type JsonObject = { [key: string]: JsonValue }
+export * from './types'
 
 // ---- errors ----------------------------------------------------------------------------------
 
@@ -24,19 +38,7 @@ export type JsonObject = { [key: string]: JsonValue }
  * - `PROTOCOL_ERROR`: the platform answered something that does not follow its protocol.
  * - `INTERNAL_ERROR`: a bug in roq-invites; please report it.
  */
-export type RoqErrorCode =
-  | 'INVALID_ARGUMENT'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'SERVER_ERROR'
-  | 'NETWORK_ERROR'
-  | 'TIMEOUT'
-  | 'ABORTED'
-  | 'PROTOCOL_ERROR'
-  | 'INTERNAL_ERROR'
+export type RoqErrorCode = ErrorCode | 'INTERNAL_ERROR'
 
 /**
  * Every failure rejects (or throws) with a `RoqError`. Messages never contain the API key or a
@@ -92,14 +94,6 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
-/** How far a `sendUserInvites` has come, after each batch. */
-export interface SendProgress {
-  completed: number
-  total: number
-  succeeded: number
-  failed: number
-}
-
 /** Options of `sendUserInvites`. */
 export interface SendOptions extends CallOptions {
   /** Invites per request (1 to 1000). Default 100. */
@@ -144,55 +138,6 @@ export declare class RoqClient {
 
 // ---- invites ---------------------------------------------------------------------------------
 
-/** An invite's status. A pending invite past its validity reads as `expired`. */
-export type UserInviteStatus = 'pending' | 'accepted' | 'canceled' | 'expired'
-
-/** One invite to send, in the docs' (V1) shape. */
-export interface UserInviteCreateInput {
-  /** The id of the user who invites. */
-  createdByUserId: string
-  email: string
-  firstName?: string | null
-  lastName?: string | null
-  /** The invitation mail's language, e.g. `en-US`. */
-  locale?: string | null
-  /** Role keys the invitee gets, e.g. `['content-creator']`. */
-  roles?: string[] | null
-  /** Data kept with the invite. */
-  data?: JsonObject | null
-  /** New invites are always pending. */
-  status?: 'pending' | null
-  /** The tenant, for this entry only. */
-  tenantId?: string | null
-}
-
-/** A list of invites, in the docs' (V1) shape: `tenantId` is optional. */
-export interface UserInvitesCreateInput {
-  tenantId?: string | null
-  userInvites: UserInviteCreateInput[]
-}
-
-/** One invite to send, in the API reference's (V2) shape. */
-export interface UserInviteCreateV2Input {
-  /** The id of the user who invites. */
-  createdByUserId: string
-  email: string
-  firstName?: string | null
-  lastName?: string | null
-  /** The invitation mail's language, e.g. `en-US`. */
-  locale?: string | null
-  /** Role keys the invitee gets. */
-  roles?: string[] | null
-  /** Variables for the invitation mail's template; kept as the invite's `data`. */
-  injectableVariables?: JsonObject | null
-}
-
-/** A list of invites, in the V2 shape: `tenantId` is required. */
-export interface UserInvitesCreateV2Input {
-  tenantId: string
-  userInvites: UserInviteCreateV2Input[]
-}
-
 /**
  * The argument of `sendUserInvites`: the docs' `{ userInvites: {...} }` or the API reference's
  * `{ data: {...} }`.
@@ -201,143 +146,10 @@ export type SendUserInvitesArgs =
   | { userInvites: UserInvitesCreateInput; data?: never }
   | { data: UserInvitesCreateV2Input; userInvites?: never }
 
-/** An invite, with every field of the platform's `UserInvite` fragment. Dates are ISO-8601 strings. */
-export interface UserInvite {
-  id: string
-  email: string
-  firstName: string | null
-  lastName: string | null
-  locale: string | null
-  data: JsonObject | null
-  status: UserInviteStatus
-  statusUpdatedAt: string | null
-  createdByUserId: string
-  acceptedByUserId: string | null
-  tenantId: string | null
-  roleKeys: string[] | null
-  /** The id of the invite's one-time accept token. */
-  userTokenId: string
-  createdAt: string
-  updatedAt: string | null
-}
-
-/**
- * Why one entry was not sent:
- * - `INVALID_EMAIL`: the email is not a valid address.
- * - `ALREADY_INVITED`: the email already has a pending invite in this tenant.
- * - `DUPLICATE_IN_REQUEST`: the same email (ignoring case) is earlier in the same call.
- * - `REJECTED`: the platform refused it for another reason (see `error`).
- * - `OUTCOME_UNKNOWN`: a send stopped while this entry was on its way, and whether the platform
- *   created it could not be checked; look it up with `userInvites` before sending it again.
- */
-export type InviteErrorCode = 'INVALID_EMAIL' | 'ALREADY_INVITED' | 'DUPLICATE_IN_REQUEST' | 'REJECTED' | 'OUTCOME_UNKNOWN'
-
-/** An entry that was not sent: the platform's fields, its position in your list, and a stable code. */
-export interface UserInviteError {
-  /** The entry's position in the list you passed. */
-  index: number
-  code: InviteErrorCode
-  email: string
-  /** The platform's explanation. */
-  error: string
-  firstName: string
-  lastName: string
-}
-
-/** An invite that stands for an entry of your list. */
-export interface SentInvite extends UserInvite {
-  /** The entry's position in the list you passed. */
-  index: number
-  /** `created`, or what `onExisting` did with the email's pending invite. */
-  outcome: 'created' | 'resent' | 'skipped'
-}
-
-/** One result per entry of your list: each is in `success` or in `errors`, both in your order. */
-export interface SendUserInvitesResult {
-  success: SentInvite[]
-  errors: UserInviteError[]
-}
-
-/** Conditions on an id field (`IdFilterArgType`); all given ones must hold. */
-export interface IdFilter {
-  equalTo?: string
-  notEqualTo?: string
-  valueIn?: string[]
-  valueNotIn?: string[]
-}
-
-/**
- * Conditions on a text field (`StringFilterArgType`); all given ones must hold. `like` is
- * case-sensitive and `iLike` is not; both take `%` (any run) and `_` (one character).
- * `notEqualTo` and `valueNotIn` do not match a field that is null.
- */
-export interface StringFilter<T extends string = string> {
-  equalTo?: T
-  notEqualTo?: T
-  like?: string
-  iLike?: string
-  valueIn?: T[]
-  valueNotIn?: T[]
-}
-
-/** Which invites `userInvites` returns (`UserInviteFilterArgType`). */
-export interface UserInviteFilter {
-  acceptedByUserId?: IdFilter
-  createdByUserId?: IdFilter
-  email?: StringFilter
-  firstName?: StringFilter
-  id?: IdFilter
-  lastName?: StringFilter
-  locale?: StringFilter
-  /** Takes status names; a pending invite past its validity filters as `expired`. */
-  status?: StringFilter<UserInviteStatus>
-  tenantId?: IdFilter
-  userTokenId?: IdFilter
-}
-
-/** The fields invites can be sorted by (`UserInviteOrderSortEnum`). */
-export type UserInviteSortField = 'createdAt' | 'data' | 'email' | 'firstName' | 'lastName' | 'locale' | 'status' | 'updatedAt'
-
-export interface UserInvitesArgs {
-  filter?: UserInviteFilter
-  /** At most this many invites (0 to 1000; 100 if absent, in the emulator). */
-  limit?: number
-  /** Skip this many first. */
-  offset?: number
-  /** The order; insertion order if absent. */
-  order?: { order: 'ASC' | 'DESC'; sort: UserInviteSortField }
-  /** Invites whose `key` field contains `value`, ignoring case (email is not a key: filter on it). */
-  search?: { key: 'firstName' | 'lastName' | 'locale'; value: string }
-}
-
-/** A page of invites, and how many match in all (whatever the page). */
-export interface UserInvitePage {
-  data: UserInvite[]
-  totalCount: number
-}
-
 /** The argument of `acceptUserInvite`: V2 `{ data: { token } }` or V1 `{ acceptUserInvite: { token } }`. */
 export type AcceptUserInviteArgs =
   | { data: { token: string }; acceptUserInvite?: never }
   | { acceptUserInvite: { token: string }; data?: never }
-
-export interface CheckUserInviteTokenResult {
-  /** Whether the token can be used to accept its invite now. */
-  isValid: boolean
-  /** Whether its invite has expired; null for an unknown token. */
-  isExpired?: boolean | null
-  /** Its invite's email; null for an unknown token. */
-  email?: string | null
-}
-
-/** The fields `updateUserInvite` changes; absent ones are kept. */
-export interface UserInviteUpdateInput {
-  acceptedByUserId?: string
-  data?: JsonObject
-  firstName?: string
-  lastName?: string
-  locale?: string
-}
 
 /**
  * The invite operations: `client.roqPlatform`. Each rejects with a {@link RoqError}:

@@ -35,7 +35,7 @@ function node(dir, args) {
 test('the tarball holds what a user needs and nothing else', () => {
   const [{ files }] = JSON.parse(npm(['pack', '--dry-run', '--json'], root))
   const paths = files.map((f) => f.path).sort()
-  const needed = ['LICENSE', 'README.md', 'binding.d.ts', 'binding.js', 'edge.js', 'index.d.ts', 'index.js', 'package.json', 'bin/roq-invites.mjs', 'lib/client.js', 'lib/native.js']
+  const needed = ['LICENSE', 'README.md', 'binding.d.ts', 'binding.js', 'edge.js', 'index.d.ts', 'index.js', 'types.d.ts', 'package.json', 'bin/roq-invites.mjs', 'lib/client.js', 'lib/native.js']
   for (const path of needed) assert.ok(paths.includes(path), `missing ${path}`)
   for (const path of paths) {
     assert.ok(needed.includes(path) || /^(bin|lib)\/[\w.-]+\.m?js$/.test(path), `should not ship ${path}`)

@@ -72,8 +72,9 @@ pub enum OnExisting {
   Resend,
 }
 
-/// How far a send has come, after each batch.
+/// How far a `sendUserInvites` has come, after each batch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SendProgress"))]
 pub struct Progress {
   pub completed: usize,
   pub total: usize,

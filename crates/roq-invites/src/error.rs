@@ -7,6 +7,7 @@ use crate::types::SendUserInvitesResult;
 
 /// The stable codes a caller can branch on. They never change meaning between releases.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum ErrorCode {
   /// The caller passed something wrong: a type, a missing field, a bad option.
   InvalidArgument,

@@ -180,6 +180,21 @@ impl<'de> Visitor<'de> for Key<'_> {
   }
 }
 
+/// In TypeScript, `JsonObject` (declared beside the generated types, in types.d.ts).
+#[cfg(feature = "typescript")]
+impl ts_rs::TS for JsonObject {
+  type WithoutGenerics = Self;
+  type OptionInnerType = Self;
+
+  fn name(_: &ts_rs::Config) -> String {
+    "JsonObject".into()
+  }
+
+  fn inline(cfg: &ts_rs::Config) -> String {
+    Self::name(cfg)
+  }
+}
+
 #[cfg(test)]
 mod tests {
   use super::*;

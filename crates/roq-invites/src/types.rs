@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::json_object::JsonObject;
 
-/// `UserInviteStatusEnum`: the wire values are lower case, and "canceled" has one `l`.
+/// An invite's status (`UserInviteStatusEnum`): lower case on the wire, and "canceled" has
+/// one `l`. A pending invite past its validity reads as `expired`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum UserInviteStatus {
   Pending,
@@ -17,31 +19,40 @@ pub enum UserInviteStatus {
   Expired,
 }
 
-/// One invite to create, V1 shape (`UserInviteCreateDto`): what ROQ's docs and the browser SDK
-/// up to 0.0.6 send.
+/// One invite to send, in the docs' (V1) shape (`UserInviteCreateDto`): what ROQ's docs and the
+/// browser SDK up to 0.0.6 send.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "UserInviteCreateInput", optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInviteCreate {
+  /// The id of the user who invites.
   pub created_by_user_id: String,
   pub email: String,
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub first_name: Option<String>,
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub last_name: Option<String>,
+  /// The invitation mail's language, e.g. `en-US`.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub locale: Option<String>,
+  /// Role keys the invitee gets, e.g. `['content-creator']`.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub roles: Option<Vec<String>>,
+  /// Data kept with the invite.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub data: Option<JsonObject>,
+  /// New invites are always pending.
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(feature = "typescript", ts(type = "'pending' | null", optional))]
   pub status: Option<UserInviteStatus>,
+  /// The tenant, for this entry only.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub tenant_id: Option<String>,
 }
 
-/// A list of invites, V1 shape (`UserInvitesCreateDto`): `tenantId` is optional.
+/// A list of invites, in the docs' (V1) shape (`UserInvitesCreateDto`): `tenantId` is optional.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "UserInvitesCreateInput", optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInvitesCreate {
   #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -49,26 +60,33 @@ pub struct UserInvitesCreate {
   pub user_invites: Vec<UserInviteCreate>,
 }
 
-/// One invite to create, V2 shape (`UserInviteCreateV2Dto`): what `@roq/nodejs` 1.0.20 sends.
+/// One invite to send, in the API reference's (V2) shape (`UserInviteCreateV2Dto`): what
+/// `@roq/nodejs` 1.0.20 sends.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "UserInviteCreateV2Input", optional_fields = nullable))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInviteCreateV2 {
+  /// The id of the user who invites.
   pub created_by_user_id: String,
   pub email: String,
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub first_name: Option<String>,
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub last_name: Option<String>,
+  /// The invitation mail's language, e.g. `en-US`.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub locale: Option<String>,
+  /// Role keys the invitee gets.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub roles: Option<Vec<String>>,
+  /// Variables for the invitation mail's template; kept as the invite's `data`.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub injectable_variables: Option<JsonObject>,
 }
 
-/// A list of invites, V2 shape (`UserInvitesCreateV2Dto`): `tenantId` is required.
+/// A list of invites, in the V2 shape (`UserInvitesCreateV2Dto`): `tenantId` is required.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "UserInvitesCreateV2Input"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInvitesCreateV2 {
   pub tenant_id: String,
@@ -200,9 +218,10 @@ impl Serialize for Batch<'_> {
   }
 }
 
-/// An invite as the platform returns it: every field of the SDK's `UserInvite` fragment.
-/// Dates are ISO-8601 strings, as the platform sends them.
+/// An invite, with every field of the platform's `UserInvite` fragment. Dates are ISO-8601
+/// strings, as the platform sends them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInvite {
   pub id: String,
@@ -217,6 +236,7 @@ pub struct UserInvite {
   pub accepted_by_user_id: Option<String>,
   pub tenant_id: Option<String>,
   pub role_keys: Option<Vec<String>>,
+  /// The id of the invite's one-time accept token.
   pub user_token_id: String,
   pub created_at: String,
   pub updated_at: Option<String>,
@@ -242,20 +262,21 @@ pub struct CreateUserInvitesModel {
   pub errors: Option<Vec<CreateUserInviteError>>,
 }
 
-/// Why one invite of a send was refused: a stable code beside the platform's text.
+/// Why one entry of a send was not sent, a stable code beside the platform's text:
+/// - `INVALID_EMAIL`: the email is not a valid address.
+/// - `ALREADY_INVITED`: the email already has a pending invite in this tenant.
+/// - `DUPLICATE_IN_REQUEST`: the same email (ignoring case) is earlier in the same call.
+/// - `REJECTED`: the platform refused it for another reason (see `error`).
+/// - `OUTCOME_UNKNOWN`: a send stopped while this entry was on its way, and whether the platform
+///   created it could not be checked; look it up with `userInvites` before sending it again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InviteErrorCode {
-  /// The email is not a valid address.
   InvalidEmail,
-  /// The email already has a pending invite in this tenant.
   AlreadyInvited,
-  /// The same email (ignoring case) appears earlier in the same call.
   DuplicateInRequest,
-  /// The platform refused it for a reason it did not make machine-readable (see `error`).
   Rejected,
-  /// A send was aborted or failed while this entry was on its way, and whether the platform
-  /// created it could not be established: check with `userInvites` before sending it again.
   OutcomeUnknown,
 }
 
@@ -277,14 +298,17 @@ impl InviteErrorCode {
   }
 }
 
-/// One invite that was not created: the platform's fields, plus where it was in the caller's
-/// list (`index`) and a stable `code`.
+/// An entry that was not sent: the platform's fields, its position in your list (`index`), and
+/// a stable `code`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInviteError {
+  /// The entry's position in the list you passed.
   pub index: usize,
   pub code: InviteErrorCode,
   pub email: String,
+  /// The platform's explanation.
   pub error: String,
   pub first_name: String,
   pub last_name: String,
@@ -292,6 +316,7 @@ pub struct UserInviteError {
 
 /// What happened to an entry that stands as an invite now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum InviteOutcome {
   /// A new invite was created and mailed.
@@ -302,14 +327,16 @@ pub enum InviteOutcome {
   Skipped,
 }
 
-/// An invite that stands for an entry of the caller's list.
+/// An invite that stands for an entry of your list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SentInvite {
   #[serde(flatten)]
   pub invite: UserInvite,
-  /// The entry's position in the caller's list.
+  /// The entry's position in the list you passed.
   pub index: usize,
+  /// `created`, or what `onExisting` did with the email's pending invite.
   pub outcome: InviteOutcome,
 }
 
@@ -322,9 +349,10 @@ impl std::ops::Deref for SentInvite {
   }
 }
 
-/// What `sendUserInvites` resolves to: one result per entry of the caller's list, each either in
-/// `success` or in `errors`, both in the caller's order.
+/// What `sendUserInvites` resolves to: one result per entry of your list, each either in
+/// `success` or in `errors`, both in your order.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SendUserInvitesResult {
   pub success: Vec<SentInvite>,
   pub errors: Vec<UserInviteError>,
@@ -348,8 +376,9 @@ pub struct IdArgs {
   pub id: String,
 }
 
-/// `IdFilterArgType`: conditions on an id field; all given ones must hold.
+/// Conditions on an id field (`IdFilterArgType`); all given ones must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IdFilter {
   #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,9 +391,11 @@ pub struct IdFilter {
   pub value_not_in: Option<Vec<String>>,
 }
 
-/// `StringFilterArgType`: conditions on a text field. `like` is case-sensitive and `iLike` is
-/// not; both take `%` (any run) and `_` (one character).
+/// Conditions on a text field (`StringFilterArgType`); all given ones must hold. `like` is
+/// case-sensitive and `iLike` is not; both take `%` (any run) and `_` (one character).
+/// `notEqualTo` and `valueNotIn` do not match a field that is null.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StringFilter<T = String> {
   #[serde(default = "none", skip_serializing_if = "Option::is_none")]
@@ -398,9 +429,10 @@ impl<T> Default for StringFilter<T> {
   }
 }
 
-/// `UserInviteFilterArgType`. `status` takes the status names, so a misspelt status is an error
-/// instead of a filter that silently matches nothing.
+/// Which invites `userInvites` returns (`UserInviteFilterArgType`). `status` takes the status
+/// names, so a misspelt status is an error instead of a filter that silently matches nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInviteFilter {
   #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -417,6 +449,7 @@ pub struct UserInviteFilter {
   pub last_name: Option<StringFilter>,
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub locale: Option<StringFilter>,
+  /// Takes status names; a pending invite past its validity filters as `expired`.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub status: Option<StringFilter<UserInviteStatus>>,
   #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -427,6 +460,7 @@ pub struct UserInviteFilter {
 
 /// `OrderEnum`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum SortOrder {
   Asc,
@@ -435,6 +469,7 @@ pub enum SortOrder {
 
 /// `UserInviteOrderSortEnum`: the fields invites can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum UserInviteSortField {
   CreatedAt,
@@ -449,6 +484,7 @@ pub enum UserInviteSortField {
 
 /// `UserInviteOrderArgType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct UserInviteOrder {
   pub order: SortOrder,
@@ -457,6 +493,7 @@ pub struct UserInviteOrder {
 
 /// `UserInviteSearchKeyEnum`: the fields `search` looks in (not email: filter on it instead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum UserInviteSearchKey {
   FirstName,
@@ -466,6 +503,7 @@ pub enum UserInviteSearchKey {
 
 /// `UserInviteSearchArgType`: invites whose `key` field contains `value`, ignoring case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct UserInviteSearch {
   pub key: UserInviteSearchKey,
@@ -474,22 +512,28 @@ pub struct UserInviteSearch {
 
 /// The argument of `userInvites`; every part is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 #[serde(deny_unknown_fields)]
 pub struct UserInvitesArgs {
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub filter: Option<UserInviteFilter>,
+  /// At most this many invites (0 to 1000; 100 if absent, in the emulator).
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub limit: Option<u32>,
+  /// Skip this many first.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub offset: Option<u32>,
+  /// The order; insertion order if absent.
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub order: Option<UserInviteOrder>,
+  /// Invites whose `key` field contains `value`, ignoring case (email is not a key: filter on it).
   #[serde(default, skip_serializing_if = "Option::is_none")]
   pub search: Option<UserInviteSearch>,
 }
 
-/// `UserInvitePageModel`: one page of invites, and how many match in all.
+/// A page of invites (`UserInvitePageModel`), and how many match in all (whatever the page).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct UserInvitePage {
   pub data: Vec<UserInvite>,
@@ -515,17 +559,26 @@ pub enum AcceptUserInvite {
 
 /// `CheckUserInviteTokenModel`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "CheckUserInviteTokenResult", optional_fields = nullable))]
 #[serde(rename_all = "camelCase")]
 pub struct CheckUserInviteToken {
+  /// Whether the token can be used to accept its invite now.
   pub is_valid: bool,
+  /// Whether its invite has expired; null for an unknown token.
   #[serde(default)]
   pub is_expired: Option<bool>,
+  /// Its invite's email; null for an unknown token.
   #[serde(default)]
   pub email: Option<String>,
 }
 
 /// `UserInviteUpdateDto`: the fields to change; absent ones are kept.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "UserInviteUpdateInput", optional_fields)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UserInviteUpdate {
   #[serde(default, skip_serializing_if = "Option::is_none")]
