@@ -6,6 +6,7 @@
 import type {
   CheckUserInviteTokenResult,
   ErrorCode,
+  RoqClientOptions,
   JsonObject,
   JsonValue,
   SendProgress,
@@ -63,26 +64,6 @@ export declare class RoqError extends Error {
 }
 
 // ---- the client ------------------------------------------------------------------------------
-
-export interface RoqClientOptions {
-  /**
-   * The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
-   * Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
-   */
-  host: string
-  /** The environment's id, from the ROQ Console (ROQ_ENVIRONMENT_ID). */
-  environmentId: string
-  /** The environment's API key, from the ROQ Console (ROQ_API_KEY). Never printed. */
-  apiKey: string
-  /**
-   * How long a call may take, retries included, in milliseconds. Default 30000. A
-   * `sendUserInvites` of several batches gives each batch this long, unless its own options
-   * set `timeoutMs` for the whole call.
-   */
-  timeoutMs?: number
-  /** How many times a call that failed for a transient reason is retried (0 to 10). Default 2. */
-  maxRetries?: number
-}
 
 /** Options every operation takes, for that call only. */
 export interface CallOptions {

@@ -24,6 +24,36 @@ export type ErrorCode =
   | 'PROTOCOL_ERROR'
 
 /**
+ * The options of `new RoqClient({...})`, as they arrive from JavaScript or a config file.
+ * `Config::from_options` checks them. `Debug` does not show the API key.
+ */
+export type RoqClientOptions = {
+  /**
+   * The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
+   * Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
+   */
+  host: string
+  /**
+   * The environment's id, from the ROQ Console (ROQ_ENVIRONMENT_ID).
+   */
+  environmentId: string
+  /**
+   * The environment's API key, from the ROQ Console (ROQ_API_KEY). Never printed.
+   */
+  apiKey: string
+  /**
+   * How long a call may take, retries included, in milliseconds. Default 30000. A
+   * `sendUserInvites` of several batches gives each batch this long, unless its own options
+   * set `timeoutMs` for the whole call.
+   */
+  timeoutMs?: number
+  /**
+   * How many times a call that failed for a transient reason is retried (0 to 10). Default 2.
+   */
+  maxRetries?: number
+}
+
+/**
  * How far a `sendUserInvites` has come, after each batch.
  */
 export type SendProgress = { completed: number; total: number; succeeded: number; failed: number }

@@ -2,7 +2,7 @@
 // the docs' call, a platform whose binary is missing, and runtimes that cannot load it.
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { test } from 'node:test'
@@ -11,6 +11,10 @@ import { fileURLToPath } from 'node:url'
 import { readmeSnippets } from './helpers.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+// The per-platform package of the binary built here (napi-rs names it after the target, e.g.
+// roq-invites.linux-x64-gnu.node): the one this machine needs.
+const builtTarget = readdirSync(root).find((file) => /^roq-invites\..+\.node$/.test(file))?.split('.')[1]
+const platformPackage = `roq-invites-${builtTarget}`
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
 function tempDir(t, prefix) {
@@ -60,7 +64,7 @@ await emulator.stop()
   )
   // As published, it depends on every per-platform package as an optional dependency.
   const manifest = JSON.parse(readFileSync(join(dir, 'node_modules/roq-invites/package.json'), 'utf8'))
-  assert.equal(manifest.optionalDependencies['roq-invites-linux-x64-gnu'], manifest.version)
+  assert.equal(manifest.optionalDependencies[platformPackage], manifest.version)
   assert.equal(Object.keys(manifest.optionalDependencies).length, 8)
   const run = node(dir, ['docs-call.mjs'])
   assert.equal(run.status, 0, run.output)
@@ -81,8 +85,7 @@ test('without the binary for this platform, loading names the package to install
   const run = node(dir, ['-e', "require('roq-invites')"])
   assert.notEqual(run.status, 0)
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  // Binaries are built here for linux-x64-gnu only, so that is the platform this runs on.
-  assert.match(run.stderr, /roq-invites could not load its native core for linux-x64\./)
-  assert.match(run.stderr, /It ships in the package roq-invites-linux-x64-gnu, an optional dependency of roq-invites that npm skips/)
-  assert.ok(run.stderr.includes(`npm install roq-invites-linux-x64-gnu@${version}`), run.stderr)
+  assert.ok(run.stderr.includes(`roq-invites could not load its native core for ${process.platform}-${process.arch}.`), run.stderr)
+  assert.ok(run.stderr.includes(`It ships in the package ${platformPackage}, an optional dependency of roq-invites that npm skips`), run.stderr)
+  assert.ok(run.stderr.includes(`npm install ${platformPackage}@${version}`), run.stderr)
 })

@@ -72,22 +72,23 @@ test('no secret in any error, result or inspection, even from a platform that ec
   const platform = await lyingPlatform(t)
   const client = new RoqClient({ host: platform.url, environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 })
   const send = { data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'a@example.com' }] } }
+  // Each scenario with what must come back, so that a call that never reached the lying platform
+  // (and so had nothing to leak) fails the test instead of passing it.
+  const code = (expected) => (outcome) => assert.equal(outcome.code, expected)
   const scenarios = [
-    ['a refused service-account token', 'token-refused', () => client.roqPlatform.userInvites()],
-    ['a refused user token', 'user-token-refused', () => client.asUser('alice').roqPlatform.userInvites()],
-    ['an HTTP 500 that echoes', 'http-500', () => client.roqPlatform.userInvites()],
-    ['a GraphQL error that echoes', 'graphql-error', () => client.roqPlatform.userInvite({ id: 'x' })],
-    ['refusals that echo', 'refusals', () => client.roqPlatform.sendUserInvites(send)],
-    ['a send that fails', 'http-500', () => client.roqPlatform.sendUserInvites(send)],
+    ['a refused service-account token', 'token-refused', () => client.roqPlatform.userInvites(), code('UNAUTHORIZED')],
+    ['a refused user token', 'user-token-refused', () => client.asUser('alice').roqPlatform.userInvites(), code('UNAUTHORIZED')],
+    ['an HTTP 500 that echoes', 'http-500', () => client.roqPlatform.userInvites(), code('SERVER_ERROR')],
+    ['a GraphQL error that echoes', 'graphql-error', () => client.roqPlatform.userInvite({ id: 'x' }), code('FORBIDDEN')],
+    ['refusals that echo', 'refusals', () => client.roqPlatform.sendUserInvites(send), (outcome) => assert.equal(outcome.errors?.length, 1)],
+    ['a send that fails', 'http-500', () => client.roqPlatform.sendUserInvites(send), code('SERVER_ERROR')],
   ]
-  let seen = 0
-  for (const [label, mode, call] of scenarios) {
+  for (const [label, mode, call, expected] of scenarios) {
     platform.state.mode = mode
     const outcome = await call().catch((error) => error)
+    expected(outcome)
     assertNoSecret(views(outcome), label)
-    seen += 1
   }
-  assert.equal(seen, scenarios.length)
   // The echoes did reach us: the scrubbing is what kept the secrets out.
   platform.state.mode = 'http-500'
   const echoed = await client.roqPlatform.userInvites().catch((error) => error)
@@ -98,7 +99,7 @@ test('no secret in any error, result or inspection, even from a platform that ec
   }
 })
 
-test('a network error and a timeout carry no secret either', async (t) => {
+test('a network error and an abort carry no secret either', async (t) => {
   const platform = await lyingPlatform(t)
   await new Promise((resolve) => setImmediate(resolve))
   const dead = new RoqClient({ host: 'http://127.0.0.1:9', environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 })

@@ -156,8 +156,11 @@ class RoqPlatform {
     if (signal !== undefined && !(typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
       throw invalidArgument(`${operation} options.signal: must be an AbortSignal, e.g. AbortSignal.timeout(5000)`)
     }
-    if (onProgress !== undefined && (operation !== 'sendUserInvites' || typeof onProgress !== 'function')) {
-      throw invalidArgument(`${operation} options.onProgress: only sendUserInvites takes one, and it must be a function`)
+    if (onProgress !== undefined && operation !== 'sendUserInvites') {
+      throw invalidArgument(`${operation} options.onProgress: only sendUserInvites takes one`)
+    }
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw invalidArgument(`${operation} options.onProgress: must be a function, got ${typeof onProgress === 'string' ? `the string ${JSON.stringify(onProgress)}` : onProgress === null ? 'null' : typeof onProgress === 'object' ? 'an object' : `a ${typeof onProgress}`}`)
     }
     if (signal?.aborted) throw aborted(signal)
     const argsJson = toJson(args, `${operation} argument`)

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use roq_invites::types::*;
-use roq_invites::{ErrorCode, Progress};
+use roq_invites::{ClientOptions, ErrorCode, Progress};
 use ts_rs::{Config, TS};
 
 const PREAMBLE: &str = "\
@@ -28,6 +28,7 @@ fn generated() -> String {
   let cfg = Config::new().with_large_int("number");
   let declarations = [
     declaration::<ErrorCode>(&cfg),
+    declaration::<ClientOptions>(&cfg),
     declaration::<Progress>(&cfg),
     declaration::<UserInviteStatus>(&cfg),
     declaration::<UserInviteCreate>(&cfg),

@@ -21,16 +21,30 @@ pub const ENV_HOST: &str = "ROQ_PLATFORM_URL";
 pub const ENV_ENVIRONMENT_ID: &str = "ROQ_ENVIRONMENT_ID";
 pub const ENV_API_KEY: &str = "ROQ_API_KEY";
 
-/// The options object of `new RoqClient({...})`, as it arrives from JavaScript or a config file.
-/// [`Config::from_options`] checks it. `Debug` does not show the API key.
+/// The options of `new RoqClient({...})`, as they arrive from JavaScript or a config file.
+/// `Config::from_options` checks them. `Debug` does not show the API key.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "RoqClientOptions", optional_fields)
+)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ClientOptions {
+  /// The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
+  /// Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
   pub host: String,
+  /// The environment's id, from the ROQ Console (ROQ_ENVIRONMENT_ID).
   pub environment_id: String,
+  /// The environment's API key, from the ROQ Console (ROQ_API_KEY). Never printed.
+  #[cfg_attr(feature = "typescript", ts(type = "string"))]
   pub api_key: SecretString,
+  /// How long a call may take, retries included, in milliseconds. Default 30000. A
+  /// `sendUserInvites` of several batches gives each batch this long, unless its own options
+  /// set `timeoutMs` for the whole call.
   #[serde(default)]
   pub timeout_ms: Option<u64>,
+  /// How many times a call that failed for a transient reason is retried (0 to 10). Default 2.
   #[serde(default)]
   pub max_retries: Option<u32>,
 }

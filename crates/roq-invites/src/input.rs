@@ -19,7 +19,18 @@ pub fn from_json<T: DeserializeOwned>(json: &str, what: &str) -> Result<T> {
     let path = e.path().to_string();
     let message = e.into_inner().to_string();
     if path == "." && message.starts_with("expected value") {
-      // What serde says of a root it cannot take as the enum or struct it wants.
+      // What serde says of a root it cannot take as the enum or struct it wants; for an object,
+      // of one that names more than one of an enum's variants (both shapes of an argument).
+      if let Ok(keys) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json)
+        && keys.len() > 1
+      {
+        let keys: Vec<&str> = keys.keys().map(String::as_str).collect();
+        let (last, rest) = keys.split_last().unwrap_or((&"", &[]));
+        return Error::invalid_argument(format!(
+          "{what}: has the keys {} and {last}; pass only one of them",
+          rest.join(", ")
+        ));
+      }
       return Error::invalid_argument(format!("{what}: expected an object, got {}", describe(json)));
     }
     Error::invalid_argument(explain(&path, what, &message))
@@ -191,6 +202,11 @@ mod tests {
     assert_eq!(options.message(), "apiKey: is required");
     assert_eq!(message("[]"), "args: expected an object, got an array");
     assert_eq!(message("\"x\""), "args: \"x\" is not one of userInvites or data");
+    let both = r#"{"userInvites":{"userInvites":[]},"data":{"tenantId":"t","userInvites":[]}}"#;
+    assert_eq!(
+      message(both),
+      "args: has the keys data and userInvites; pass only one of them"
+    );
   }
 
   #[test]
