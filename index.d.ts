@@ -124,13 +124,11 @@ export declare class RoqClient {
  * `{ data: {...} }`.
  */
 export type SendUserInvitesArgs =
-  | { userInvites: UserInvitesCreateInput; data?: never }
-  | { data: UserInvitesCreateV2Input; userInvites?: never }
+  { userInvites: UserInvitesCreateInput; data?: never } | { data: UserInvitesCreateV2Input; userInvites?: never }
 
 /** The argument of `acceptUserInvite`: V2 `{ data: { token } }` or V1 `{ acceptUserInvite: { token } }`. */
 export type AcceptUserInviteArgs =
-  | { data: { token: string }; acceptUserInvite?: never }
-  | { acceptUserInvite: { token: string }; data?: never }
+  { data: { token: string }; acceptUserInvite?: never } | { acceptUserInvite: { token: string }; data?: never }
 
 /**
  * The invite operations: `client.roqPlatform`. Each rejects with a {@link RoqError}:
@@ -232,7 +230,12 @@ export declare function isInviteEvent(event: WebhookEvent): event is InviteWebho
  * @throws {RoqError} `INVALID_ARGUMENT` when `key` is missing or empty: that is never a pass.
  */
 export declare function verifyWebhook(
-  headers: { get(name: string): string | null } | { [name: string]: string | string[] | undefined } | string | null | undefined,
+  headers:
+    | { get(name: string): string | null }
+    | { [name: string]: string | string[] | undefined }
+    | string
+    | null
+    | undefined,
   key: string,
 ): boolean
 

@@ -35,7 +35,10 @@ function signedIn(sdk, emulator, session) {
 
 /** What the platform refused, from graphql-request's ClientError: `extensions.response`. */
 async function refusal(promise) {
-  const error = await promise.then(() => assert.fail('resolved'), (e) => e)
+  const error = await promise.then(
+    () => assert.fail('resolved'),
+    (e) => e,
+  )
   assert.equal(error.constructor.name, 'ClientError', error.message)
   return error.response.errors[0].extensions.response
 }
@@ -51,12 +54,20 @@ for (const [version, sdk] of Object.entries(versions)) {
     const alice = await emulator.session({ tenantId: 'acme', email: 'alice@acme.io', firstName: 'Alice' })
     const browser = signedIn(sdk, emulator, alice)
 
-    const sent = (await send(sdk, browser, 'acme', alice.roqUserId, ['ada@example.com', 'grace@example.com', 'bob@']))[sdk.root]
-    assert.deepEqual(sent.success.map((i) => [i.email, i.status, i.tenantId, i.createdByUserId]), [
-      ['ada@example.com', 'pending', 'acme', alice.roqUserId],
-      ['grace@example.com', 'pending', 'acme', alice.roqUserId],
-    ])
-    assert.deepEqual(sent.errors.map((e) => e.email), ['bob@'])
+    const sent = (await send(sdk, browser, 'acme', alice.roqUserId, ['ada@example.com', 'grace@example.com', 'bob@']))[
+      sdk.root
+    ]
+    assert.deepEqual(
+      sent.success.map((i) => [i.email, i.status, i.tenantId, i.createdByUserId]),
+      [
+        ['ada@example.com', 'pending', 'acme', alice.roqUserId],
+        ['grace@example.com', 'pending', 'acme', alice.roqUserId],
+      ],
+    )
+    assert.deepEqual(
+      sent.errors.map((e) => e.email),
+      ['bob@'],
+    )
     const [ada, grace] = sent.success
 
     const listed = await browser.roqPlatform.userInvites({
@@ -64,24 +75,41 @@ for (const [version, sdk] of Object.entries(versions)) {
       order: { order: 'ASC', sort: 'email' },
       limit: 1,
     })
-    assert.deepEqual([listed.userInvites.data.map((i) => i.email), listed.userInvites.totalCount], [['ada@example.com'], 2])
+    assert.deepEqual(
+      [listed.userInvites.data.map((i) => i.email), listed.userInvites.totalCount],
+      [['ada@example.com'], 2],
+    )
     assert.equal((await browser.roqPlatform.userInvite({ id: grace.id })).userInvite.email, 'grace@example.com')
 
     const resent = await browser.roqPlatform.resendUserInvite({ userInviteId: ada.id })
     assert.equal(resent.resendUserInvite.status, 'pending')
     assert.equal((await emulator.outbox({ to: 'ada@example.com' })).length, 2)
-    assert.equal((await browser.roqPlatform.cancelUserInvite({ userInviteId: grace.id })).cancelUserInvite.status, 'canceled')
+    assert.equal(
+      (await browser.roqPlatform.cancelUserInvite({ userInviteId: grace.id })).cancelUserInvite.status,
+      'canceled',
+    )
     const history = (await emulator.invites()).data.map((i) => [i.email, i.history.map((h) => h.event)])
-    assert.deepEqual(history, [['grace@example.com', ['created', 'canceled']], ['ada@example.com', ['created', 'resent']]])
+    assert.deepEqual(history, [
+      ['grace@example.com', ['created', 'canceled']],
+      ['ada@example.com', ['created', 'resent']],
+    ])
   })
 
   test(`@roq/client ${version}: a bad bearer is refused, and a user of another tenant sees nothing`, async (t) => {
     const emulator = await emulatorFor(t)
     const alice = await emulator.session({ tenantId: 'acme', email: 'alice@acme.io' })
     const bob = await emulator.session({ tenantId: 'globex', email: 'bob@globex.io' })
-    const [ada] = (await send(sdk, signedIn(sdk, emulator, alice), 'acme', alice.roqUserId, ['ada@example.com']))[sdk.root].success
+    const [ada] = (await send(sdk, signedIn(sdk, emulator, alice), 'acme', alice.roqUserId, ['ada@example.com']))[
+      sdk.root
+    ].success
 
-    const forged = { ...alice, token: alice.token.replace(/\.[^.]+\./, `.${Buffer.from(JSON.stringify({ roqAccessToken: 'forged' })).toString('base64url')}.`) }
+    const forged = {
+      ...alice,
+      token: alice.token.replace(
+        /\.[^.]+\./,
+        `.${Buffer.from(JSON.stringify({ roqAccessToken: 'forged' })).toString('base64url')}.`,
+      ),
+    }
     const refused = await refusal(signedIn(sdk, emulator, forged).roqPlatform.userInvites({}))
     assert.deepEqual([refused.statusCode, refused.errorCode], [401, 'UNAUTHORIZED_EXCEPTION'])
 

@@ -60,7 +60,10 @@ function waitFor(stream, pattern, ms = TIMEOUT_MS) {
       if (match) done(resolve, match)
     }
     const onEnd = () => done(reject, new Error(`the output ended without ${pattern}: ${JSON.stringify(text)}`))
-    const timer = setTimeout(() => done(reject, new Error(`no ${pattern} within ${ms} ms: ${JSON.stringify(text)}`)), ms)
+    const timer = setTimeout(
+      () => done(reject, new Error(`no ${pattern} within ${ms} ms: ${JSON.stringify(text)}`)),
+      ms,
+    )
     stream.on('data', onData)
     stream.on('end', onEnd)
   })
@@ -77,15 +80,29 @@ const SEND = ['send', '--tenant', 'acme', '--from', 'alice']
 test('send invites the emails given as arguments, prints a summary, and progress lines off a terminal', async (t) => {
   const emulator = await emulatorFor(t)
   const args = [...SEND, 'ada@acme.io', 'grace@acme.io', '--locale', 'en-GB', '--role', 'member', '--role', 'admin']
-  const { code, stdout, stderr } = await cli([...args, '--batch-size', '1', '--concurrency', '1'], { env: envWith(emulator.env) })
+  const { code, stdout, stderr } = await cli([...args, '--batch-size', '1', '--concurrency', '1'], {
+    env: envWith(emulator.env),
+  })
 
   assert.equal(stderr, 'sent 1/2\nsent 2/2\n')
   assert.equal(stdout, 'created 2, skipped 0, resent 0, refused 0 (of 2)\n')
   assert.equal(code, 0)
   const mails = await emulator.outbox()
-  assert.deepEqual(mails.map((m) => [m.to, m.locale, m.tenantId]), [['ada@acme.io', 'en-GB', 'acme'], ['grace@acme.io', 'en-GB', 'acme']])
+  assert.deepEqual(
+    mails.map((m) => [m.to, m.locale, m.tenantId]),
+    [
+      ['ada@acme.io', 'en-GB', 'acme'],
+      ['grace@acme.io', 'en-GB', 'acme'],
+    ],
+  )
   const { data } = await clientFor(emulator).roqPlatform.userInvites()
-  assert.deepEqual(data.map((i) => [i.createdByUserId, i.roleKeys]), [['alice', ['member', 'admin']], ['alice', ['member', 'admin']]])
+  assert.deepEqual(
+    data.map((i) => [i.createdByUserId, i.roleKeys]),
+    [
+      ['alice', ['member', 'admin']],
+      ['alice', ['member', 'admin']],
+    ],
+  )
   assert.ok(!(stdout + stderr).includes(emulator.apiKey), 'the API key is never printed')
 })
 
@@ -105,7 +122,9 @@ test('send --csv sends the good rows and names each refused one by its CSV line'
     'linus@acme.io,,,,', // 9: --locale and --role apply
   ]
   writeFileSync(csv, lines.join('\r\n') + '\r\n')
-  const { code, stdout, stderr } = await cli([...SEND, '--csv', csv, '--locale', 'fr-FR', '--role', 'viewer'], { env: envWith(emulator.env) })
+  const { code, stdout, stderr } = await cli([...SEND, '--csv', csv, '--locale', 'fr-FR', '--role', 'viewer'], {
+    env: envWith(emulator.env),
+  })
 
   assert.equal(code, 1, stderr)
   const out = stdout.split('\n')
@@ -116,7 +135,15 @@ test('send --csv sends the good rows and names each refused one by its CSV line'
   assert.equal(out.length, 5)
 
   const mails = await emulator.outbox()
-  assert.deepEqual(mails.map((m) => [m.to, m.locale]), [['ada@acme.io', 'en-GB'], ['grace@acme.io', 'de-DE'], ['ken@acme.io', 'fr-FR'], ['linus@acme.io', 'fr-FR']])
+  assert.deepEqual(
+    mails.map((m) => [m.to, m.locale]),
+    [
+      ['ada@acme.io', 'en-GB'],
+      ['grace@acme.io', 'de-DE'],
+      ['ken@acme.io', 'fr-FR'],
+      ['linus@acme.io', 'fr-FR'],
+    ],
+  )
   const { data } = await clientFor(emulator).roqPlatform.userInvites()
   assert.deepEqual(
     data.map((i) => [i.email, i.firstName, i.lastName, i.roleKeys]),
@@ -134,11 +161,20 @@ test('a CSV with an unknown column, or a row the whole call refuses, is a usage 
   const env = envWith(emulator.env)
   const unknown = await cli([...SEND, '--csv', '-'], { env, input: 'email,phone\nada@acme.io,123\n' })
   assert.equal(unknown.code, 2)
-  assert.match(unknown.stderr, /^roq-invites: stdin: unknown column "phone" \(column 2\); the columns are email, firstName, lastName, locale, roles\n/)
+  assert.match(
+    unknown.stderr,
+    /^roq-invites: stdin: unknown column "phone" \(column 2\); the columns are email, firstName, lastName, locale, roles\n/,
+  )
 
-  const badLocale = await cli([...SEND, '--csv', '-'], { env, input: 'email,locale\nada@acme.io,en-GB\ngrace@acme.io,en US\n' })
+  const badLocale = await cli([...SEND, '--csv', '-'], {
+    env,
+    input: 'email,locale\nada@acme.io,en-GB\ngrace@acme.io,en US\n',
+  })
   assert.equal(badLocale.code, 2)
-  assert.match(badLocale.stderr, /^roq-invites: line 3: data\.userInvites\[1\]\.locale: "en US" is not a locale.* \(INVALID_ARGUMENT\)\n$/)
+  assert.match(
+    badLocale.stderr,
+    /^roq-invites: line 3: data\.userInvites\[1\]\.locale: "en US" is not a locale.* \(INVALID_ARGUMENT\)\n$/,
+  )
   assert.equal(badLocale.stdout, '')
   assert.deepEqual(await emulator.outbox(), [])
 })
@@ -150,8 +186,14 @@ test('send --json prints the result object, and only it, on stdout', async (t) =
   assert.equal(code, 1)
   const result = JSON.parse(stdout)
   assert.deepEqual(Object.keys(result), ['success', 'errors'])
-  assert.deepEqual(result.success.map((i) => [i.index, i.email, i.outcome, i.status]), [[0, 'ada@acme.io', 'created', 'pending']])
-  assert.deepEqual(result.errors.map((e) => [e.index, e.email, e.code]), [[1, 'bob@', 'INVALID_EMAIL']])
+  assert.deepEqual(
+    result.success.map((i) => [i.index, i.email, i.outcome, i.status]),
+    [[0, 'ada@acme.io', 'created', 'pending']],
+  )
+  assert.deepEqual(
+    result.errors.map((e) => [e.index, e.email, e.code]),
+    [[1, 'bob@', 'INVALID_EMAIL']],
+  )
   assert.equal(stderr, 'sent 2/2\n')
 })
 
@@ -162,7 +204,10 @@ test('send --on-existing refuses, skips or resends an email that already has a p
 
   const refused = await cli([...SEND, 'ada@acme.io', 'grace@acme.io'], { env })
   assert.equal(refused.code, 1)
-  assert.match(refused.stdout, /^created 1, skipped 0, resent 0, refused 1 \(of 2\)\nrefused:\n {2}argument 1 \(ada@acme\.io\): ALREADY_INVITED: /)
+  assert.match(
+    refused.stdout,
+    /^created 1, skipped 0, resent 0, refused 1 \(of 2\)\nrefused:\n {2}argument 1 \(ada@acme\.io\): ALREADY_INVITED: /,
+  )
 
   const skipped = await cli([...SEND, 'ada@acme.io', '--on-existing', 'skip'], { env })
   assert.deepEqual([skipped.code, skipped.stdout], [0, 'created 0, skipped 1, resent 0, refused 0 (of 1)\n'])
@@ -182,7 +227,9 @@ test('Ctrl+C during a send stops it and reports who was invited', async (t) => {
   const { code, stdout, stderr } = await exited
 
   assert.equal(code, 1)
-  const [, created, notSent] = /^stopped part way: created (\d), skipped 0, resent 0, refused 0, not sent (\d) \(of 4\)\n$/.exec(stdout) ?? assert.fail(stdout)
+  const [, created, notSent] =
+    /^stopped part way: created (\d), skipped 0, resent 0, refused 0, not sent (\d) \(of 4\)\n$/.exec(stdout) ??
+    assert.fail(stdout)
   assert.ok(Number(created) >= 1 && Number(notSent) >= 1, stdout)
   assert.match(stderr, /\(ABORTED\)\n$/)
   await emulator.stop()
@@ -193,7 +240,9 @@ test('list prints a table of the invites that match, and how many match in all',
   const emulator = await emulatorFor(t)
   const { roqPlatform } = clientFor(emulator)
   const invite = (tenantId, ...emails) =>
-    roqPlatform.sendUserInvites({ data: { tenantId, userInvites: emails.map((email) => ({ createdByUserId: 'alice', email })) } })
+    roqPlatform.sendUserInvites({
+      data: { tenantId, userInvites: emails.map((email) => ({ createdByUserId: 'alice', email })) },
+    })
   const { success } = await invite('acme', 'ada@acme.io', 'grace@acme.io', 'bob@other.io')
   await invite('globex', 'carol@acme.io')
   await roqPlatform.cancelUserInvite(success[1].id)
@@ -204,7 +253,13 @@ test('list prints a table of the invites that match, and how many match in all',
   const [header, row, total, ...rest] = filtered.stdout.split('\n')
   assert.match(header, /^ID +EMAIL +STATUS +TENANT +CREATED$/)
   const ada = success[0]
-  assert.deepEqual(row.split(/ {2,}/), [ada.id, 'ada@acme.io', 'pending', 'acme', ada.createdAt.replace(/\.\d+Z$/, 'Z')])
+  assert.deepEqual(row.split(/ {2,}/), [
+    ada.id,
+    'ada@acme.io',
+    'pending',
+    'acme',
+    ada.createdAt.replace(/\.\d+Z$/, 'Z'),
+  ])
   assert.equal(total, 'showing 1 of 1 matching invites')
   assert.deepEqual(rest, [''])
 
@@ -223,13 +278,18 @@ test('list prints a table of the invites that match, and how many match in all',
 
   const misspelt = await cli(['list', '--status', 'pendin'], { env })
   assert.equal(misspelt.code, 2)
-  assert.match(misspelt.stderr, /^roq-invites: filter\.status\.equalTo: "pendin" is not one of .* \(INVALID_ARGUMENT\)\n$/)
+  assert.match(
+    misspelt.stderr,
+    /^roq-invites: filter\.status\.equalTo: "pendin" is not one of .* \(INVALID_ARGUMENT\)\n$/,
+  )
 })
 
 test('resend mails a pending invite again and cancel cancels it; what they cannot do exits 1', async (t) => {
   const emulator = await emulatorFor(t)
   const { roqPlatform } = clientFor(emulator)
-  const { success } = await roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] } })
+  const { success } = await roqPlatform.sendUserInvites({
+    data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
+  })
   const { id } = success[0]
   const env = envWith(emulator.env)
 
@@ -249,7 +309,10 @@ test('resend mails a pending invite again and cancel cancels it; what they canno
   assert.match(unknown.stderr, /\(NOT_FOUND\)\n$/)
   const noId = await cli(['cancel'], { env })
   assert.equal(noId.code, 2)
-  assert.match(noId.stderr, /^roq-invites: cancel takes one invite id, got 0\nRun "roq-invites cancel --help" for usage\.\n$/)
+  assert.match(
+    noId.stderr,
+    /^roq-invites: cancel takes one invite id, got 0\nRun "roq-invites cancel --help" for usage\.\n$/,
+  )
 })
 
 test('the connection settings come from flags as well as from the environment', async (t) => {
@@ -284,19 +347,57 @@ test('a missing setting is a usage error that names its variable and its flag', 
 
   const none = await cli(['list'])
   assert.equal(none.code, 2)
-  assert.match(none.stderr, /^roq-invites: ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY are not set: .* or pass --host, --environment-id and --api-key\n/)
+  assert.match(
+    none.stderr,
+    /^roq-invites: ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID and ROQ_API_KEY are not set: .* or pass --host, --environment-id and --api-key\n/,
+  )
   assert.deepEqual(await emulator.outbox(), [])
 })
 
 test('--help shows the usage, every flag and an example, for the tool and for each command', async () => {
   const connection = ['--host', '--environment-id', '--api-key', '-h, --help']
   const flags = {
-    emulator: ['--port', '--db', '--environment-id', '--api-key', '--accept-url', '--invite-validity-days', '--strict', '--cors-origin', '--app-name', '--webhook', '--webhook-key', '-h, --help'],
-    send: ['--csv', '--tenant', '--from', '--locale', '--role', '--batch-size', '--concurrency', '--on-existing', '--json', ...connection],
+    emulator: [
+      '--port',
+      '--db',
+      '--environment-id',
+      '--api-key',
+      '--accept-url',
+      '--invite-validity-days',
+      '--strict',
+      '--cors-origin',
+      '--app-name',
+      '--webhook',
+      '--webhook-key',
+      '-h, --help',
+    ],
+    send: [
+      '--csv',
+      '--tenant',
+      '--from',
+      '--locale',
+      '--role',
+      '--batch-size',
+      '--concurrency',
+      '--on-existing',
+      '--json',
+      ...connection,
+    ],
     list: ['--tenant', '--status', '--email', '--limit', '--offset', '--json', ...connection],
     resend: ['--json', ...connection],
     cancel: ['--json', ...connection],
-    session: ['--tenant', '--email', '--user', '--first-name', '--last-name', '--role', '--locale', '--expires-in', '--json', ...connection],
+    session: [
+      '--tenant',
+      '--email',
+      '--user',
+      '--first-name',
+      '--last-name',
+      '--role',
+      '--locale',
+      '--expires-in',
+      '--json',
+      ...connection,
+    ],
   }
   // The runs are independent, so they go at once.
   const tool = [['--help'], ['-h'], ['help']].map(async (args) => {
@@ -307,11 +408,17 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
     assert.match(stdout, /\nExample:\n {2}roq-invites /)
   })
   const commands = Object.entries(flags).flatMap(([command, expected]) =>
-    [[command, '--help'], [command, '-h'], ['help', command], [command, '--bogus', '--help']].map(async (args) => {
+    [
+      [command, '--help'],
+      [command, '-h'],
+      ['help', command],
+      [command, '--bogus', '--help'],
+    ].map(async (args) => {
       const { code, stdout, stderr } = await cli(args)
       assert.deepEqual([code, stderr], [0, ''], args.join(' '))
       assert.ok(stdout.startsWith(`Usage: roq-invites ${command} `), stdout)
-      for (const flag of expected) assert.match(stdout, new RegExp(`^ +${flag} `, 'm'), `${command} --help shows ${flag}`)
+      for (const flag of expected)
+        assert.match(stdout, new RegExp(`^ +${flag} `, 'm'), `${command} --help shows ${flag}`)
       assert.match(stdout, new RegExp(`\\nExamples?:\\n {2}roq-invites ${command} `))
     }),
   )
@@ -325,12 +432,20 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
   const cases = [
     [[...SEND, 'ada@acme.io', '--bogus'], 'unknown option --bogus', 'send'],
     [['list', '--api-kye=secret'], 'unknown option --api-kye', 'list'],
-    [['invite', 'ada@acme.io'], 'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session', ''],
+    [
+      ['invite', 'ada@acme.io'],
+      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session',
+      '',
+    ],
     [['--tenant', 'acme'], 'unknown option --tenant; options go after the command', ''],
     [['list', 'extra'], 'list takes no arguments, got 1', 'list'],
     [['send', 'ada@acme.io', '--from', 'alice'], '--tenant ID is required: the tenant to invite into', 'send'],
     [['send', '--tenant', 'acme', '--from', 'alice'], 'give the emails to invite, or --csv FILE', 'send'],
-    [['send', 'ada@acme.io', '--tenant', 'acme', '--from', 'alice', '--batch-size', 'ten'], '--batch-size must be a whole number, got "ten"', 'send'],
+    [
+      ['send', 'ada@acme.io', '--tenant', 'acme', '--from', 'alice', '--batch-size', 'ten'],
+      '--batch-size must be a whole number, got "ten"',
+      'send',
+    ],
     [['emulator', '--port', 'http'], '--port must be a whole number, got "http"', 'emulator'],
   ]
   await Promise.all(
@@ -338,7 +453,10 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
       const { code, stdout, stderr } = await cli(args)
       assert.equal(code, 2, args.join(' '))
       assert.equal(stdout, '')
-      assert.equal(stderr, `roq-invites: ${message}\nRun "roq-invites ${command ? `${command} ` : ''}--help" for usage.\n`)
+      assert.equal(
+        stderr,
+        `roq-invites: ${message}\nRun "roq-invites ${command ? `${command} ` : ''}--help" for usage.\n`,
+      )
       assert.ok(!stderr.includes('secret'))
     }),
   )
@@ -351,7 +469,9 @@ async function startEmulatorCli(t, args) {
   const [first, ...settings] = (await waitFor(child.stdout, /^(.*\n){5}/))[0].trimEnd().split('\n')
   const url = /^roq-invites emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(first)?.[1] ?? assert.fail(first)
   const dashboard = settings.pop()
-  const env = Object.fromEntries(settings.map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line)?.slice(1) ?? assert.fail(line)))
+  const env = Object.fromEntries(
+    settings.map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line)?.slice(1) ?? assert.fail(line)),
+  )
   assert.deepEqual(Object.keys(env), ['ROQ_PLATFORM_URL', 'ROQ_ENVIRONMENT_ID', 'ROQ_API_KEY'])
   assert.equal(env.ROQ_PLATFORM_URL, url)
   assert.equal(dashboard, `dashboard: ${url}/__emulator/ (user: the environment id, password: the API key)`)
@@ -360,14 +480,34 @@ async function startEmulatorCli(t, args) {
 
 test('the emulator command prints its settings, serves clients, stops on SIGTERM and SIGINT, and keeps --db', async (t) => {
   const db = join(tempDir(t), 'platform.db')
-  const args = ['--port', '0', '--db', db, '--accept-url', 'https://app.example.com/accept', '--invite-validity-days', '2']
+  const args = [
+    '--port',
+    '0',
+    '--db',
+    db,
+    '--accept-url',
+    'https://app.example.com/accept',
+    '--invite-validity-days',
+    '2',
+  ]
   const first = await startEmulatorCli(t, args)
-  const client = new RoqClient({ host: first.env.ROQ_PLATFORM_URL, environmentId: first.env.ROQ_ENVIRONMENT_ID, apiKey: first.env.ROQ_API_KEY })
-  const { success, errors } = await client.roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] } })
+  const client = new RoqClient({
+    host: first.env.ROQ_PLATFORM_URL,
+    environmentId: first.env.ROQ_ENVIRONMENT_ID,
+    apiKey: first.env.ROQ_API_KEY,
+  })
+  const { success, errors } = await client.roqPlatform.sendUserInvites({
+    data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
+  })
   assert.deepEqual(errors, [])
   const auth = `Basic ${Buffer.from(`${first.env.ROQ_ENVIRONMENT_ID}:${first.env.ROQ_API_KEY}`).toString('base64')}`
-  const mails = await (await fetch(`${first.env.ROQ_PLATFORM_URL}/__emulator/outbox`, { headers: { authorization: auth } })).json()
-  assert.deepEqual(mails.map((m) => m.to), ['ada@acme.io'])
+  const mails = await (
+    await fetch(`${first.env.ROQ_PLATFORM_URL}/__emulator/outbox`, { headers: { authorization: auth } })
+  ).json()
+  assert.deepEqual(
+    mails.map((m) => m.to),
+    ['ada@acme.io'],
+  )
   assert.ok(mails[0].acceptUrl.startsWith('https://app.example.com/accept?token='), mails[0].acceptUrl)
 
   first.child.kill('SIGTERM')
@@ -380,7 +520,10 @@ test('the emulator command prints its settings, serves clients, stops on SIGTERM
   assert.equal(second.env.ROQ_ENVIRONMENT_ID, first.env.ROQ_ENVIRONMENT_ID)
   assert.equal(second.env.ROQ_API_KEY, first.env.ROQ_API_KEY)
   const listed = await cli(['list', '--json'], { env: envWith(second.env) })
-  assert.deepEqual(JSON.parse(listed.stdout).data.map((i) => [i.id, i.email, i.status]), [[success[0].id, 'ada@acme.io', 'pending']])
+  assert.deepEqual(
+    JSON.parse(listed.stdout).data.map((i) => [i.id, i.email, i.status]),
+    [[success[0].id, 'ada@acme.io', 'pending']],
+  )
   second.child.kill('SIGINT')
   const { code, signal } = await second.exited
   assert.deepEqual([code, signal], [0, null])
@@ -389,20 +532,44 @@ test('the emulator command prints its settings, serves clients, stops on SIGTERM
 test('session signs a development user in and prints its roq-session-token', async (t) => {
   const emulator = await emulatorFor(t)
   const env = envWith(emulator.env)
-  const args = ['session', '--tenant', 'acme', '--email', 'alice@acme.io', '--first-name', 'Alice', '--role', 'owner', '--role', 'admin']
+  const args = [
+    'session',
+    '--tenant',
+    'acme',
+    '--email',
+    'alice@acme.io',
+    '--first-name',
+    'Alice',
+    '--role',
+    'owner',
+    '--role',
+    'admin',
+  ]
   const signedIn = await cli(args, { env })
   assert.equal(signedIn.code, 0, signedIn.stderr)
-  const lines = Object.fromEntries(signedIn.stdout.trimEnd().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)))
+  const lines = Object.fromEntries(
+    signedIn.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.split(/=(.*)/s).slice(0, 2)),
+  )
   assert.deepEqual(Object.keys(lines), ['roq-session-token', 'roqUserId', 'tenantId'])
   const session = readSessionToken(lines['roq-session-token'])
-  assert.deepEqual([session.roqUserId, session.tenantId, session.user.roles, session.user.firstName], [lines.roqUserId, 'acme', ['owner', 'admin'], 'Alice'])
+  assert.deepEqual(
+    [session.roqUserId, session.tenantId, session.user.roles, session.user.firstName],
+    [lines.roqUserId, 'acme', ['owner', 'admin'], 'Alice'],
+  )
   assert.match(signedIn.stderr, /document\.cookie = "roq-session-token=/)
 
   // The same email is the same user; the session acts as that user.
-  const again = JSON.parse((await cli(['session', '--tenant', 'acme', '--email', 'ALICE@acme.io', '--json'], { env })).stdout)
+  const again = JSON.parse(
+    (await cli(['session', '--tenant', 'acme', '--email', 'ALICE@acme.io', '--json'], { env })).stdout,
+  )
   assert.equal(again.roqUserId, lines.roqUserId)
   const asAlice = clientFor(emulator).withBaasToken(again.token)
-  const { success } = await asAlice.roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: again.roqUserId, email: 'ada@example.com' }] } })
+  const { success } = await asAlice.roqPlatform.sendUserInvites({
+    data: { tenantId: 'acme', userInvites: [{ createdByUserId: again.roqUserId, email: 'ada@example.com' }] },
+  })
   assert.equal(success[0].createdByUserId, lines.roqUserId)
 
   const noTenant = await cli(['session', '--email', 'alice@acme.io'], { env })
@@ -414,7 +581,9 @@ test('session signs a development user in and prints its roq-session-token', asy
   const otherTenant = await cli(['session', '--tenant', 'globex', '--user', lines.roqUserId], { env })
   assert.equal(otherTenant.code, 1)
   assert.match(otherTenant.stderr, /belongs to tenant acme, not globex; .*\(CONFLICT\)\n$/)
-  const wrongKey = await cli(['session', '--tenant', 'acme'], { env: envWith({ ...emulator.env, ROQ_API_KEY: 'not-the-key' }) })
+  const wrongKey = await cli(['session', '--tenant', 'acme'], {
+    env: envWith({ ...emulator.env, ROQ_API_KEY: 'not-the-key' }),
+  })
   assert.equal(wrongKey.code, 1)
   assert.match(wrongKey.stderr, /\(UNAUTHORIZED\)\n$/)
   assert.ok(!wrongKey.stderr.includes('not-the-key'))
@@ -434,13 +603,25 @@ test('the emulator command delivers webhooks to --webhook with the key it prints
   const { child } = startCli(['emulator', '--port', '0', '--webhook', `http://127.0.0.1:${hook.address().port}/hook`])
   t.after(() => child.kill('SIGKILL'))
   const [printed] = await waitFor(child.stdout, /^(.*\n){6}/)
-  const lines = printed.trimEnd().split('\n').map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line))
+  const lines = printed
+    .trimEnd()
+    .split('\n')
+    .map((line) => /^(ROQ_[A-Z_]+)=(.+)$/.exec(line))
   const settings = Object.fromEntries(lines.filter(Boolean).map(([, name, value]) => [name, value]))
   assert.ok(settings.ROQ_WEBHOOK_KEY?.startsWith('whk_'), printed)
-  const client = new RoqClient({ host: settings.ROQ_PLATFORM_URL, environmentId: settings.ROQ_ENVIRONMENT_ID, apiKey: settings.ROQ_API_KEY })
-  await client.roqPlatform.sendUserInvites({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] } })
+  const client = new RoqClient({
+    host: settings.ROQ_PLATFORM_URL,
+    environmentId: settings.ROQ_ENVIRONMENT_ID,
+    apiKey: settings.ROQ_API_KEY,
+  })
+  await client.roqPlatform.sendUserInvites({
+    data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
+  })
   if (received.length === 0) await once(hook, 'received')
-  assert.deepEqual([received[0].key, received[0].event.name, received[0].event.data.current.email], [settings.ROQ_WEBHOOK_KEY, 'ROQ_USER_INVITE_INSERT', 'ada@acme.io'])
+  assert.deepEqual(
+    [received[0].key, received[0].event.name, received[0].event.data.current.email],
+    [settings.ROQ_WEBHOOK_KEY, 'ROQ_USER_INVITE_INSERT', 'ada@acme.io'],
+  )
 })
 
 test('the emulator command exits 1 when its port is taken', async (t) => {
@@ -455,30 +636,57 @@ const shellQuote = (arg) => `'${arg.replaceAll("'", `'\\''`)}'`
 
 const hasScript = spawnSync('script', ['--version']).status === 0
 
-test('on a terminal, send draws a progress bar on stderr and clears it; elsewhere it prints lines', { skip: !hasScript && 'util-linux script is not installed' }, async (t) => {
-  const emulator = await emulatorFor(t)
-  const args = [...SEND, 'a@acme.io', 'b@acme.io', 'c@acme.io', 'd@acme.io', '--batch-size', '1', '--concurrency', '1']
-  const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
-  // `script` runs the command on a pseudo-terminal and copies what it prints; -e passes on its exit code.
-  const child = spawn('script', ['-qfec', command, '/dev/null'], { env: envWith(emulator.env), stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS })
-  child.stdout.setEncoding('utf8')
-  let terminal = ''
-  child.stdout.on('data', (chunk) => (terminal += chunk))
-  const code = await new Promise((resolve, reject) => child.on('close', resolve).on('error', reject))
+test(
+  'on a terminal, send draws a progress bar on stderr and clears it; elsewhere it prints lines',
+  { skip: !hasScript && 'util-linux script is not installed' },
+  async (t) => {
+    const emulator = await emulatorFor(t)
+    const args = [
+      ...SEND,
+      'a@acme.io',
+      'b@acme.io',
+      'c@acme.io',
+      'd@acme.io',
+      '--batch-size',
+      '1',
+      '--concurrency',
+      '1',
+    ]
+    const command = [process.execPath, BIN, ...args].map(shellQuote).join(' ')
+    // `script` runs the command on a pseudo-terminal and copies what it prints; -e passes on its exit code.
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: envWith(emulator.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: TIMEOUT_MS,
+    })
+    child.stdout.setEncoding('utf8')
+    let terminal = ''
+    child.stdout.on('data', (chunk) => (terminal += chunk))
+    const code = await new Promise((resolve, reject) => child.on('close', resolve).on('error', reject))
 
-  assert.equal(code, 0, terminal)
-  // A redraw is a carriage return not followed by a newline (the terminal itself turns \n into \r\n).
-  const redraws = terminal.split(/\r(?!\n)/).slice(1)
-  assert.deepEqual(
-    redraws.slice(0, 5).map((frame) => /^([█░]+) +(\d+)% (\d\/4)$/.exec(frame)?.slice(2)),
-    [['0', '0/4'], ['25', '1/4'], ['50', '2/4'], ['75', '3/4'], ['100', '4/4']],
-  )
-  assert.match(redraws[4], /^█{10,} 100% 4\/4$/)
-  assert.ok(redraws[5].startsWith('\x1b[2K'), 'the bar is cleared at the end')
-  assert.match(terminal, /created 4, skipped 0, resent 0, refused 0 \(of 4\)\r\n$/)
+    assert.equal(code, 0, terminal)
+    // A redraw is a carriage return not followed by a newline (the terminal itself turns \n into \r\n).
+    const redraws = terminal.split(/\r(?!\n)/).slice(1)
+    assert.deepEqual(
+      redraws.slice(0, 5).map((frame) => /^([█░]+) +(\d+)% (\d\/4)$/.exec(frame)?.slice(2)),
+      [
+        ['0', '0/4'],
+        ['25', '1/4'],
+        ['50', '2/4'],
+        ['75', '3/4'],
+        ['100', '4/4'],
+      ],
+    )
+    assert.match(redraws[4], /^█{10,} 100% 4\/4$/)
+    assert.ok(redraws[5].startsWith('\x1b[2K'), 'the bar is cleared at the end')
+    assert.match(terminal, /created 4, skipped 0, resent 0, refused 0 \(of 4\)\r\n$/)
 
-  const plain = await cli(args.map((arg) => arg.replace('@acme.io', '@globex.io')), { env: envWith(emulator.env) })
-  assert.equal(plain.code, 0)
-  assert.equal(plain.stderr, 'sent 1/4\nsent 2/4\nsent 3/4\nsent 4/4\n')
-  assert.doesNotMatch(plain.stderr + plain.stdout, /[\r█░]/)
-})
+    const plain = await cli(
+      args.map((arg) => arg.replace('@acme.io', '@globex.io')),
+      { env: envWith(emulator.env) },
+    )
+    assert.equal(plain.code, 0)
+    assert.equal(plain.stderr, 'sent 1/4\nsent 2/4\nsent 3/4\nsent 4/4\n')
+    assert.doesNotMatch(plain.stderr + plain.stdout, /[\r█░]/)
+  },
+)

@@ -10,7 +10,12 @@ export async function emulatorFor(t, options = {}) {
 }
 
 export function clientFor(emulator, options = {}) {
-  return new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey, ...options })
+  return new RoqClient({
+    host: emulator.url,
+    environmentId: emulator.environmentId,
+    apiKey: emulator.apiKey,
+    ...options,
+  })
 }
 
 /** The README's fenced ```js blocks that contain `needle`. */

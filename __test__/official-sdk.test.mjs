@@ -8,7 +8,12 @@ import { Platform } from '@roq/nodejs'
 import { emulatorFor } from './helpers.mjs'
 
 function platformFor(emulator, overrides = {}) {
-  return new Platform({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey, ...overrides })
+  return new Platform({
+    host: emulator.url,
+    environmentId: emulator.environmentId,
+    apiKey: emulator.apiKey,
+    ...overrides,
+  })
 }
 
 const invite = (email, extra = {}) => ({ createdByUserId: 'alice', email, locale: 'en-US', ...extra })
@@ -24,16 +29,32 @@ test('the SDK sends, lists, gets, resends, cancels and accepts through the emula
   const admin = platform.asSuperAdmin()
 
   const sent = await admin.sendUserInvites({
-    data: { tenantId: 'acme', userInvites: [invite('ada@acme.io', { firstName: 'Ada' }), invite('grace@acme.io'), invite('bob@')] },
+    data: {
+      tenantId: 'acme',
+      userInvites: [invite('ada@acme.io', { firstName: 'Ada' }), invite('grace@acme.io'), invite('bob@')],
+    },
   })
   const { success, errors } = sent.sendUserInvitesV2
-  assert.deepEqual(success.map((i) => [i.email, i.status, i.tenantId]), [['ada@acme.io', 'pending', 'acme'], ['grace@acme.io', 'pending', 'acme']])
-  assert.deepEqual(errors.map((e) => [e.email, e.firstName, e.lastName]), [['bob@', '', '']])
+  assert.deepEqual(
+    success.map((i) => [i.email, i.status, i.tenantId]),
+    [
+      ['ada@acme.io', 'pending', 'acme'],
+      ['grace@acme.io', 'pending', 'acme'],
+    ],
+  )
+  assert.deepEqual(
+    errors.map((e) => [e.email, e.firstName, e.lastName]),
+    [['bob@', '', '']],
+  )
   const [ada, grace] = success
 
-  const asAlice = await platform.asUser('alice').sendUserInvites({ data: { tenantId: 'acme', userInvites: [invite('alan@acme.io')] } })
+  const asAlice = await platform
+    .asUser('alice')
+    .sendUserInvites({ data: { tenantId: 'acme', userInvites: [invite('alan@acme.io')] } })
   assert.equal(asAlice.sendUserInvitesV2.success[0].createdByUserId, 'alice')
-  await admin.sendUserInvites({ data: { tenantId: 'globex', userInvites: [invite('hank@globex.io', { createdByUserId: 'bob' })] } })
+  await admin.sendUserInvites({
+    data: { tenantId: 'globex', userInvites: [invite('hank@globex.io', { createdByUserId: 'bob' })] },
+  })
 
   const page = await admin.userInvites({
     filter: { tenantId: { equalTo: 'acme' }, email: { iLike: '%@ACME.IO' } },
@@ -42,9 +63,16 @@ test('the SDK sends, lists, gets, resends, cancels and accepts through the emula
     offset: 0,
   })
   assert.equal(page.userInvites.totalCount, 3)
-  assert.deepEqual(page.userInvites.data.map((i) => i.email), ['alan@acme.io', 'grace@acme.io'])
+  assert.deepEqual(
+    page.userInvites.data.map((i) => i.email),
+    ['alan@acme.io', 'grace@acme.io'],
+  )
   const aliceSees = await platform.asUser('alice').userInvites()
-  assert.deepEqual(aliceSees.userInvites.data.map((i) => i.email).sort(), ['ada@acme.io', 'alan@acme.io', 'grace@acme.io'])
+  assert.deepEqual(aliceSees.userInvites.data.map((i) => i.email).sort(), [
+    'ada@acme.io',
+    'alan@acme.io',
+    'grace@acme.io',
+  ])
 
   const got = await admin.userInvite({ id: ada.id })
   assert.equal(got.userInvite.firstName, 'Ada')
@@ -67,21 +95,37 @@ test('graphqlRequest with the V1 send, checkUserInviteToken, updateUserInvite an
 
   const v1 = await admin.graphqlRequest(
     'mutation sendUserInvitesV1($userInvites: UserInvitesCreateDto!) {\n  sendUserInvites(userInvites: $userInvites) {\n    success { id email status tenantId roleKeys userTokenId createdByUserId }\n    errors { email error firstName lastName }\n  }\n}',
-    { userInvites: { tenantId: 'acme', userInvites: [invite('ada@acme.io', { roles: ['member'], data: { team: 'Blue' } })] } },
+    {
+      userInvites: {
+        tenantId: 'acme',
+        userInvites: [invite('ada@acme.io', { roles: ['member'], data: { team: 'Blue' } })],
+      },
+    },
   )
   assert.equal(v1.status, 200)
   const [created] = v1.data.sendUserInvites.success
   assert.deepEqual([created.email, created.status, created.roleKeys], ['ada@acme.io', 'pending', ['member']])
 
   const token = await latestToken(emulator, created.id)
-  const check = await admin.graphqlRequest('query checkUserInviteToken($token: String!) {\n  checkUserInviteToken(token: $token) { isValid isExpired email }\n}', { token })
+  const check = await admin.graphqlRequest(
+    'query checkUserInviteToken($token: String!) {\n  checkUserInviteToken(token: $token) { isValid isExpired email }\n}',
+    { token },
+  )
   assert.deepEqual(check.data.checkUserInviteToken, { isValid: true, isExpired: false, email: 'ada@acme.io' })
 
   const updated = await admin.graphqlRequest(
     'mutation updateUserInvite($id: ID!, $userInvite: UserInviteUpdateDto!) {\n  updateUserInvite(id: $id, userInvite: $userInvite) { id firstName lastName locale data acceptedByUserId status }\n}',
     { id: created.id, userInvite: { firstName: 'Fast', locale: 'id-ID', data: { a: 1 } } },
   )
-  assert.deepEqual(updated.data.updateUserInvite, { id: created.id, firstName: 'Fast', lastName: '', locale: 'id-ID', data: { a: 1 }, acceptedByUserId: null, status: 'pending' })
+  assert.deepEqual(updated.data.updateUserInvite, {
+    id: created.id,
+    firstName: 'Fast',
+    lastName: '',
+    locale: 'id-ID',
+    data: { a: 1 },
+    acceptedByUserId: null,
+    status: 'pending',
+  })
 
   const accepted = await admin.graphqlRequest(
     'mutation acceptUserInviteV1($acceptUserInvite: AcceptUserInviteDto!) {\n  acceptUserInvite(acceptUserInvite: $acceptUserInvite) { id status acceptedByUserId }\n}',
@@ -96,24 +140,34 @@ test("the SDK's errors: HttpException for the platform's error shape, ClientErro
   // A wrong API key: the token endpoint answers 401, the SDK goes on with `Bearer undefined`,
   // and the GraphQL endpoint's 401 in the platform's shape becomes the SDK's HttpException.
   const wrongKey = platformFor(emulator, { apiKey: 'not-the-key' }).asSuperAdmin()
-  await assert.rejects(wrongKey.sendUserInvites({ data: { tenantId: 't', userInvites: [invite('a@x.io')] } }), (error) => {
-    assert.equal(error.constructor.name, 'HttpException')
-    assert.equal(error.statusCode, 401)
-    assert.equal(error.errorCode, 'UNAUTHORIZED_EXCEPTION')
-    return true
-  })
+  await assert.rejects(
+    wrongKey.sendUserInvites({ data: { tenantId: 't', userInvites: [invite('a@x.io')] } }),
+    (error) => {
+      assert.equal(error.constructor.name, 'HttpException')
+      assert.equal(error.statusCode, 401)
+      assert.equal(error.errorCode, 'UNAUTHORIZED_EXCEPTION')
+      return true
+    },
+  )
 
   const admin = platformFor(emulator).asSuperAdmin()
   for (const [call, statusCode, errorCode] of [
     [() => admin.userInvite({ id: 'no-such-invite' }), 404, 'NOT_FOUND'],
     [() => admin.acceptUserInvite({ data: { token: 'no-such-token' } }), 404, 'NOT_FOUND'],
   ]) {
-    await assert.rejects(call(), (error) => error.constructor.name === 'HttpException' && error.statusCode === statusCode && error.errorCode === errorCode)
+    await assert.rejects(
+      call(),
+      (error) =>
+        error.constructor.name === 'HttpException' && error.statusCode === statusCode && error.errorCode === errorCode,
+    )
   }
   const sent = await admin.sendUserInvites({ data: { tenantId: 't', userInvites: [invite('a@x.io')] } })
   const id = sent.sendUserInvitesV2.success[0].id
   await admin.cancelUserInvite({ userInviteId: id })
-  await assert.rejects(admin.cancelUserInvite({ userInviteId: id }), (error) => error.statusCode === 409 && error.errorCode === 'CONFLICT')
+  await assert.rejects(
+    admin.cancelUserInvite({ userInviteId: id }),
+    (error) => error.statusCode === 409 && error.errorCode === 'CONFLICT',
+  )
 
   // The docs' V1 shape passed to the SDK's V2 method fails validation, as on the platform (golden 28).
   await assert.rejects(
@@ -133,25 +187,38 @@ test('the SDK caches our tokens (JWTs with exp) and fetches a user token after t
   assert.deepEqual(emulator.stats(), { serviceAccountTokens: 1, userTokens: 1, graphql: 4, faults: 0 })
 })
 
-test('withBaasToken: the session cookie\'s roqAccessToken acts as that user', async (t) => {
+test("withBaasToken: the session cookie's roqAccessToken acts as that user", async (t) => {
   const emulator = await emulatorFor(t)
   const platform = platformFor(emulator)
   await platform.asSuperAdmin().sendUserInvites({ data: { tenantId: 'acme', userInvites: [invite('ada@acme.io')] } })
-  await platform.asSuperAdmin().sendUserInvites({ data: { tenantId: 'globex', userInvites: [invite('hank@globex.io', { createdByUserId: 'bob' })] } })
+  await platform.asSuperAdmin().sendUserInvites({
+    data: { tenantId: 'globex', userInvites: [invite('hank@globex.io', { createdByUserId: 'bob' })] },
+  })
 
-  const service = await (await fetch(`${emulator.url}/v01/authorize/serviceAccount`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'project-service-account@roq.tech', environmentId: emulator.environmentId, apiKey: emulator.apiKey }),
-  })).json()
-  const user = await (await fetch(`${emulator.url}/v01/authorize`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'roq-platform-authorization': `Bearer ${service.accessToken}` },
-    body: JSON.stringify({ environmentId: emulator.environmentId, apiKey: emulator.apiKey, userId: 'bob' }),
-  })).json()
+  const service = await (
+    await fetch(`${emulator.url}/v01/authorize/serviceAccount`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'project-service-account@roq.tech',
+        environmentId: emulator.environmentId,
+        apiKey: emulator.apiKey,
+      }),
+    })
+  ).json()
+  const user = await (
+    await fetch(`${emulator.url}/v01/authorize`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'roq-platform-authorization': `Bearer ${service.accessToken}` },
+      body: JSON.stringify({ environmentId: emulator.environmentId, apiKey: emulator.apiKey, userId: 'bob' }),
+    })
+  ).json()
   const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url')
   const session = `${part({ alg: 'HS256' })}.${part({ roqAccessToken: user.accessToken, roqUserId: 'bob' })}.signature`
 
   const seen = await platform.withBaasToken(session).userInvites()
-  assert.deepEqual(seen.userInvites.data.map((i) => i.email), ['hank@globex.io'])
+  assert.deepEqual(
+    seen.userInvites.data.map((i) => i.email),
+    ['hank@globex.io'],
+  )
 })

@@ -13,7 +13,9 @@ import { readmeSnippets } from './helpers.mjs'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // The per-platform package of the binary built here (napi-rs names it after the target, e.g.
 // roq-invites.linux-x64-gnu.node): the one this machine needs.
-const builtTarget = readdirSync(root).find((file) => /^roq-invites\..+\.node$/.test(file))?.split('.')[1]
+const builtTarget = readdirSync(root)
+  .find((file) => /^roq-invites\..+\.node$/.test(file))
+  ?.split('.')[1]
 const platformPackage = `roq-invites-${builtTarget}`
 const npm = (args, cwd) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 
@@ -39,7 +41,20 @@ function node(dir, args) {
 test('the tarball holds what a user needs and nothing else', () => {
   const [{ files }] = JSON.parse(npm(['pack', '--dry-run', '--json'], root))
   const paths = files.map((f) => f.path).sort()
-  const needed = ['LICENSE', 'README.md', 'binding.d.ts', 'binding.js', 'edge.js', 'index.d.ts', 'index.js', 'types.d.ts', 'package.json', 'bin/roq-invites.mjs', 'lib/client.js', 'lib/native.js']
+  const needed = [
+    'LICENSE',
+    'README.md',
+    'binding.d.ts',
+    'binding.js',
+    'edge.js',
+    'index.d.ts',
+    'index.js',
+    'types.d.ts',
+    'package.json',
+    'bin/roq-invites.mjs',
+    'lib/client.js',
+    'lib/native.js',
+  ]
   for (const path of needed) assert.ok(paths.includes(path), `missing ${path}`)
   for (const path of paths) {
     assert.ok(needed.includes(path) || /^(bin|lib)\/[\w.-]+\.m?js$/.test(path), `should not ship ${path}`)
@@ -47,7 +62,9 @@ test('the tarball holds what a user needs and nothing else', () => {
 })
 
 test('installed from its tarballs into an empty folder, it runs the docs call against the emulator', (t) => {
-  const packed = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }))
+  const packed = JSON.parse(
+    execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }),
+  )
   const dir = installed(t, [packed.main, packed.platform])
   const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
   writeFileSync(
@@ -79,13 +96,23 @@ await emulator.stop()
 })
 
 test('without the binary for this platform, loading names the package to install and why', (t) => {
-  const packed = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }))
+  const packed = JSON.parse(
+    execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }),
+  )
   // Only the main package: its optional per-platform dependency is not on the registry.
   const dir = installed(t, [packed.main])
   const run = node(dir, ['-e', "require('roq-invites')"])
   assert.notEqual(run.status, 0)
   const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  assert.ok(run.stderr.includes(`roq-invites could not load its native core for ${process.platform}-${process.arch}.`), run.stderr)
-  assert.ok(run.stderr.includes(`It ships in the package ${platformPackage}, an optional dependency of roq-invites that npm skips`), run.stderr)
+  assert.ok(
+    run.stderr.includes(`roq-invites could not load its native core for ${process.platform}-${process.arch}.`),
+    run.stderr,
+  )
+  assert.ok(
+    run.stderr.includes(
+      `It ships in the package ${platformPackage}, an optional dependency of roq-invites that npm skips`,
+    ),
+    run.stderr,
+  )
   assert.ok(run.stderr.includes(`npm install ${platformPackage}@${version}`), run.stderr)
 })

@@ -31,8 +31,19 @@ function run(dir, args) {
 
 test('the Jest set-up in the README runs as written', (t) => {
   const { dir, names } = readmeProject(t)
-  assert.deepEqual(names.filter((n) => n !== 'invites.test.mjs').sort(), ['invites.test.js', 'jest.config.js', 'roq.setup.js', 'roq.teardown.js'])
-  const jest = run(dir, [join(root, 'node_modules/jest/bin/jest.js'), '--config', 'jest.config.js', '--testMatch', '**/invites.test.js'])
+  assert.deepEqual(names.filter((n) => n !== 'invites.test.mjs').sort(), [
+    'invites.test.js',
+    'jest.config.js',
+    'roq.setup.js',
+    'roq.teardown.js',
+  ])
+  const jest = run(dir, [
+    join(root, 'node_modules/jest/bin/jest.js'),
+    '--config',
+    'jest.config.js',
+    '--testMatch',
+    '**/invites.test.js',
+  ])
   assert.equal(jest.status, 0, jest.output)
   assert.match(jest.output, /Tests:\s+1 passed, 1 total/)
 })

@@ -11,18 +11,26 @@ function invites(count, prefix = 'user') {
   return {
     data: {
       tenantId: 'acme',
-      userInvites: Array.from({ length: count }, (_, i) => ({ createdByUserId: 'alice', email: `${prefix}${i}@example.com` })),
+      userInvites: Array.from({ length: count }, (_, i) => ({
+        createdByUserId: 'alice',
+        email: `${prefix}${i}@example.com`,
+      })),
     },
   }
 }
 
 async function rejection(promise) {
-  return promise.then(() => assert.fail('resolved'), (error) => error)
+  return promise.then(
+    () => assert.fail('resolved'),
+    (error) => error,
+  )
 }
 
 test('a signal that has already fired rejects with ABORTED and sends nothing', async (t) => {
   const emulator = await emulatorFor(t)
-  const error = await rejection(clientFor(emulator).roqPlatform.sendUserInvites(invites(3), { signal: AbortSignal.abort() }))
+  const error = await rejection(
+    clientFor(emulator).roqPlatform.sendUserInvites(invites(3), { signal: AbortSignal.abort() }),
+  )
   assert.ok(error instanceof RoqError)
   assert.equal(error.code, 'ABORTED')
   assert.equal(emulator.stats().graphql, 0)
@@ -50,8 +58,16 @@ test('aborting mid-send rejects at once, stops further batches, and err.partial 
   // the abort lands; the held-back batch never does, and the send stops well short of 1000.
   const indices = error.partial.success.map((s) => s.index)
   assert.ok(indices.length >= 100 && indices.length < 900, `${indices.length} sent`)
-  assert.equal(indices.filter((i) => i < 200).length, 100, 'of the first two batches, only the one not held back was created')
-  assert.deepEqual(indices, [...indices].sort((a, b) => a - b), 'in the caller\'s order')
+  assert.equal(
+    indices.filter((i) => i < 200).length,
+    100,
+    'of the first two batches, only the one not held back was created',
+  )
+  assert.deepEqual(
+    indices,
+    [...indices].sort((a, b) => a - b),
+    "in the caller's order",
+  )
   await emulator.stop()
   assert.deepEqual((await emulator.outbox()).map((m) => m.to).sort(), error.partial.success.map((s) => s.email).sort())
 })
@@ -72,7 +88,13 @@ test('transient failures are retried; maxRetries: 0 turns that off for one call'
   const { roqPlatform } = clientFor(emulator)
   emulator.faults([{ answer: 'status', status: 503, retryAfter: '0', times: 2 }])
   const sent = await roqPlatform.sendUserInvites(invites(2))
-  assert.deepEqual(sent.success.map((s) => [s.index, s.outcome]), [[0, 'created'], [1, 'created']])
+  assert.deepEqual(
+    sent.success.map((s) => [s.index, s.outcome]),
+    [
+      [0, 'created'],
+      [1, 'created'],
+    ],
+  )
   assert.equal(emulator.stats().faults, 2)
 
   emulator.faults([{ answer: 'status', status: 503, retryAfter: '7' }])
@@ -84,7 +106,10 @@ test('a connection dropped after the platform stored the invites: reported as se
   const emulator = await emulatorFor(t)
   emulator.faults({ answer: 'drop', commit: true })
   const result = await clientFor(emulator).roqPlatform.sendUserInvites(invites(4))
-  assert.deepEqual(result.success.map((s) => s.outcome), ['created', 'created', 'created', 'created'])
+  assert.deepEqual(
+    result.success.map((s) => s.outcome),
+    ['created', 'created', 'created', 'created'],
+  )
   assert.equal((await emulator.outbox()).length, 4)
 })
 
@@ -123,7 +148,7 @@ test('the event loop stays free while a send waits on a slow platform', async (t
   assert.ok(ticks >= 20, `the timer ran ${ticks} times`)
 })
 
-test('results that arrive batch by batch, out of order, come back once each and in the caller\'s order', async (t) => {
+test("results that arrive batch by batch, out of order, come back once each and in the caller's order", async (t) => {
   const emulator = await emulatorFor(t)
   emulator.faults([{ delayMs: 300 }]) // the first batch finishes last
   const request = invites(450)
@@ -131,7 +156,19 @@ test('results that arrive batch by batch, out of order, come back once each and 
   request.data.userInvites[7].email = request.data.userInvites[3].email
   const result = await clientFor(emulator).roqPlatform.sendUserInvites(request, { batchSize: 50, concurrency: 4 })
   const expected = [...Array(450).keys()].filter((i) => i !== 7 && i !== 420)
-  assert.deepEqual(result.success.map((s) => s.index), expected)
-  assert.deepEqual(result.success.map((s) => s.email), expected.map((i) => request.data.userInvites[i].email))
-  assert.deepEqual(result.errors.map((e) => [e.index, e.code]), [[7, 'DUPLICATE_IN_REQUEST'], [420, 'INVALID_EMAIL']])
+  assert.deepEqual(
+    result.success.map((s) => s.index),
+    expected,
+  )
+  assert.deepEqual(
+    result.success.map((s) => s.email),
+    expected.map((i) => request.data.userInvites[i].email),
+  )
+  assert.deepEqual(
+    result.errors.map((e) => [e.index, e.code]),
+    [
+      [7, 'DUPLICATE_IN_REQUEST'],
+      [420, 'INVALID_EMAIL'],
+    ],
+  )
 })

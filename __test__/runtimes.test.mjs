@@ -41,17 +41,29 @@ const SEND = `
 
 test('ESM import and CommonJS require both load the package by name', (t) => {
   const dir = project(t)
-  const esm = run(dir, 'esm.mjs', `import { RoqClient, startEmulator } from 'roq-invites'\n${SEND}\nconsole.log('esm', success[0].status)\nawait emulator.stop()\n`)
+  const esm = run(
+    dir,
+    'esm.mjs',
+    `import { RoqClient, startEmulator } from 'roq-invites'\n${SEND}\nconsole.log('esm', success[0].status)\nawait emulator.stop()\n`,
+  )
   assert.equal(esm.status, 0, esm.output)
   assert.match(esm.stdout, /^esm pending$/m)
-  const cjs = run(dir, 'cjs.cjs', `const { RoqClient, startEmulator } = require('roq-invites')\n;(async () => {${SEND}\nconsole.log('cjs', success[0].status)\nawait emulator.stop()\n})()\n`)
+  const cjs = run(
+    dir,
+    'cjs.cjs',
+    `const { RoqClient, startEmulator } = require('roq-invites')\n;(async () => {${SEND}\nconsole.log('cjs', success[0].status)\nawait emulator.stop()\n})()\n`,
+  )
   assert.equal(cjs.status, 0, cjs.output)
   assert.match(cjs.stdout, /^cjs pending$/m)
 })
 
 test('after the last call, nothing of ours keeps Node running', (t) => {
   // No stop(), no close: the process must end by itself once the call has settled.
-  const done = run(project(t), 'left-open.mjs', `import { RoqClient, startEmulator } from 'roq-invites'\n${SEND}\nconsole.log('sent', success.length)\n`)
+  const done = run(
+    project(t),
+    'left-open.mjs',
+    `import { RoqClient, startEmulator } from 'roq-invites'\n${SEND}\nconsole.log('sent', success.length)\n`,
+  )
   assert.equal(done.signal, null, `the process hung and was killed: ${done.output}`)
   assert.equal(done.status, 0, done.output)
   assert.match(done.stdout, /^sent 1$/m)

@@ -41,10 +41,18 @@ async function lyingPlatform(t) {
         response.writeHead(500, { 'content-type': 'text/plain' })
         return response.end(echo)
       case 'graphql-error':
-        return json(200, { errors: [{ message: echo, extensions: { response: { ...refusal, statusCode: 403 } } }], data: null })
+        return json(200, {
+          errors: [{ message: echo, extensions: { response: { ...refusal, statusCode: 403 } } }],
+          data: null,
+        })
       case 'refusals': {
         const { variables } = JSON.parse(body)
-        const errors = variables.data.userInvites.map((i) => ({ email: i.email, error: echo, firstName: '', lastName: '' }))
+        const errors = variables.data.userInvites.map((i) => ({
+          email: i.email,
+          error: echo,
+          firstName: '',
+          lastName: '',
+        }))
         return json(200, { data: { sendUserInvitesV2: { success: [], errors } } })
       }
       default:
@@ -64,7 +72,8 @@ function views(value) {
 
 function assertNoSecret(texts, label) {
   for (const text of texts) {
-    for (const secret of SECRETS) assert.ok(!text.includes(secret), `${label}: a secret leaked in ${text.slice(0, 300)}`)
+    for (const secret of SECRETS)
+      assert.ok(!text.includes(secret), `${label}: a secret leaked in ${text.slice(0, 300)}`)
   }
 }
 
@@ -77,10 +86,25 @@ test('no secret in any error, result or inspection, even from a platform that ec
   const code = (expected) => (outcome) => assert.equal(outcome.code, expected)
   const scenarios = [
     ['a refused service-account token', 'token-refused', () => client.roqPlatform.userInvites(), code('UNAUTHORIZED')],
-    ['a refused user token', 'user-token-refused', () => client.asUser('alice').roqPlatform.userInvites(), code('UNAUTHORIZED')],
+    [
+      'a refused user token',
+      'user-token-refused',
+      () => client.asUser('alice').roqPlatform.userInvites(),
+      code('UNAUTHORIZED'),
+    ],
     ['an HTTP 500 that echoes', 'http-500', () => client.roqPlatform.userInvites(), code('SERVER_ERROR')],
-    ['a GraphQL error that echoes', 'graphql-error', () => client.roqPlatform.userInvite({ id: 'x' }), code('FORBIDDEN')],
-    ['refusals that echo', 'refusals', () => client.roqPlatform.sendUserInvites(send), (outcome) => assert.equal(outcome.errors?.length, 1)],
+    [
+      'a GraphQL error that echoes',
+      'graphql-error',
+      () => client.roqPlatform.userInvite({ id: 'x' }),
+      code('FORBIDDEN'),
+    ],
+    [
+      'refusals that echo',
+      'refusals',
+      () => client.roqPlatform.sendUserInvites(send),
+      (outcome) => assert.equal(outcome.errors?.length, 1),
+    ],
     ['a send that fails', 'http-500', () => client.roqPlatform.sendUserInvites(send), code('SERVER_ERROR')],
   ]
   for (const [label, mode, call, expected] of scenarios) {
@@ -94,7 +118,12 @@ test('no secret in any error, result or inspection, even from a platform that ec
   const echoed = await client.roqPlatform.userInvites().catch((error) => error)
   assert.match(echoed.message, /\[REDACTED\]/)
 
-  for (const handle of [client, client.roqPlatform, client.asUser('alice'), client.withBaasToken(jwt({ roqAccessToken: USER_TOKEN }))]) {
+  for (const handle of [
+    client,
+    client.roqPlatform,
+    client.asUser('alice'),
+    client.withBaasToken(jwt({ roqAccessToken: USER_TOKEN })),
+  ]) {
     assertNoSecret(views(handle), 'inspecting a client')
   }
 })

@@ -12,7 +12,12 @@ test("the docs' call, copied verbatim from the README, sends an invite and write
   const emulator = await emulatorFor(t)
   const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
   assert.ok(docsCall, 'the README shows the docs call')
-  const scope = { roqBrowserClient: clientFor(emulator), tenantId: 'tenant-1', roqUserId: 'user-1', email: 'ada@example.com' }
+  const scope = {
+    roqBrowserClient: clientFor(emulator),
+    tenantId: 'tenant-1',
+    roqUserId: 'user-1',
+    email: 'ada@example.com',
+  }
 
   const status = await runSnippet(docsCall, scope, 'status')
 
@@ -38,7 +43,15 @@ test('the V2 shape sends, with names, roles and injectable variables', async (t)
     data: {
       tenantId: 'tenant-2',
       userInvites: [
-        { createdByUserId: 'user-1', email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', locale: 'de-DE', roles: ['admin'], injectableVariables: { team: 'Blue' } },
+        {
+          createdByUserId: 'user-1',
+          email: 'grace@example.com',
+          firstName: 'Grace',
+          lastName: 'Hopper',
+          locale: 'de-DE',
+          roles: ['admin'],
+          injectableVariables: { team: 'Blue' },
+        },
       ],
     },
   })
@@ -56,30 +69,45 @@ test('the V2 shape sends, with names, roles and injectable variables', async (t)
 test('a bad email comes back in errors with its index, and the others are sent', async (t) => {
   const emulator = await emulatorFor(t)
   const invites = ['one@example.com', 'bob@', 'two@example.com'].map((email) => ({ createdByUserId: 'user-1', email }))
-  const result = await clientFor(emulator).roqPlatform.sendUserInvites({ data: { tenantId: 't', userInvites: invites } })
+  const result = await clientFor(emulator).roqPlatform.sendUserInvites({
+    data: { tenantId: 't', userInvites: invites },
+  })
 
-  assert.deepEqual(result.success.map((i) => i.email), ['one@example.com', 'two@example.com'])
+  assert.deepEqual(
+    result.success.map((i) => i.email),
+    ['one@example.com', 'two@example.com'],
+  )
   assert.equal(result.errors.length, 1)
   assert.deepEqual(
     { index: result.errors[0].index, code: result.errors[0].code, email: result.errors[0].email },
     { index: 1, code: 'INVALID_EMAIL', email: 'bob@' },
   )
-  assert.equal(result.errors[0].error, 'data.userInvites[1].email: "bob@" is not an email address; correct it or leave the entry out')
+  assert.equal(
+    result.errors[0].error,
+    'data.userInvites[1].email: "bob@" is not an email address; correct it or leave the entry out',
+  )
   assert.equal((await emulator.outbox()).length, 2)
 })
 
 test('a wrong API key rejects with UNAUTHORIZED, and the key is nowhere in the error', async (t) => {
   const emulator = await emulatorFor(t)
   const client = clientFor(emulator, { apiKey: 'definitely-not-the-key' })
-  const call = client.roqPlatform.sendUserInvites({ data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'a@example.com' }] } })
+  const call = client.roqPlatform.sendUserInvites({
+    data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'a@example.com' }] },
+  })
 
-  const error = await call.then(() => assert.fail('resolved'), (e) => e)
+  const error = await call.then(
+    () => assert.fail('resolved'),
+    (e) => e,
+  )
   assert.ok(error instanceof RoqError && error instanceof Error)
   assert.equal(error.name, 'RoqError')
   assert.equal(error.code, 'UNAUTHORIZED')
   assert.equal(error.statusCode, 401)
   assert.equal(error.errorCode, 'UNAUTHORIZED_EXCEPTION')
-  assert.ok(!JSON.stringify({ ...error, message: error.message, stack: error.stack }).includes('definitely-not-the-key'))
+  assert.ok(
+    !JSON.stringify({ ...error, message: error.message, stack: error.stack }).includes('definitely-not-the-key'),
+  )
   assert.equal((await emulator.outbox()).length, 0)
 })
 
@@ -88,10 +116,19 @@ test('wrong argument types reject with INVALID_ARGUMENT naming the field path', 
   const { roqPlatform } = clientFor(emulator)
   const cases = [
     [undefined, /^sendUserInvites argument: expected an object/],
-    [{ userInvites: { userInvites: [{ createdByUserId: 'u', email: 3 }] } }, /^userInvites\.userInvites\[0\]\.email: expected a string, got the number 3$/],
+    [
+      { userInvites: { userInvites: [{ createdByUserId: 'u', email: 3 }] } },
+      /^userInvites\.userInvites\[0\]\.email: expected a string, got the number 3$/,
+    ],
     [{ data: { userInvites: [] } }, /^data\.tenantId: is required$/],
-    [{ data: { tenantId: 't', userInvites: [{ email: 'a@b.co' }] } }, /^data\.userInvites\[0\]\.createdByUserId: is required$/],
-    [{ data: { tenantId: 't', userInvites: [{ createdById: 'u', email: 'a@b.co' }] } }, /^data\.userInvites\[0\]\.createdById: is not a known field/],
+    [
+      { data: { tenantId: 't', userInvites: [{ email: 'a@b.co' }] } },
+      /^data\.userInvites\[0\]\.createdByUserId: is required$/,
+    ],
+    [
+      { data: { tenantId: 't', userInvites: [{ createdById: 'u', email: 'a@b.co' }] } },
+      /^data\.userInvites\[0\]\.createdById: is not a known field/,
+    ],
     [{ invites: [] }, /"invites" is not one of userInvites or data/],
   ]
   for (const [args, message] of cases) {
@@ -113,7 +150,10 @@ test('bad options fail at construction with INVALID_ARGUMENT', () => {
     [undefined, /^options: expected an object/],
   ]
   for (const [options, message] of cases) {
-    assert.throws(() => new RoqClient(options), (error) => error instanceof RoqError && error.code === 'INVALID_ARGUMENT' && message.test(error.message))
+    assert.throws(
+      () => new RoqClient(options),
+      (error) => error instanceof RoqError && error.code === 'INVALID_ARGUMENT' && message.test(error.message),
+    )
   }
 })
 
@@ -126,7 +166,9 @@ test('roqPlatform is the same object on every access, and fromEnv reads ROQ_*', 
   Object.assign(process.env, emulator.env)
   const client = RoqClient.fromEnv()
   assert.equal(client.roqPlatform, client.roqPlatform)
-  const result = await client.roqPlatform.sendUserInvites({ data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'env@example.com' }] } })
+  const result = await client.roqPlatform.sendUserInvites({
+    data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'env@example.com' }] },
+  })
   assert.equal(result.success.length, 1)
   delete process.env.ROQ_API_KEY
   assert.throws(() => RoqClient.fromEnv(), /ROQ_API_KEY is not set/)
@@ -147,7 +189,14 @@ test('invites written to a file-backed emulator are still there after a restart'
   t.after(() => second.stop())
   assert.deepEqual([second.environmentId, second.apiKey], [first.environmentId, first.apiKey], 'credentials are kept')
   const mails = await second.outbox()
-  assert.deepEqual(mails.map((m) => [m.to, m.userInviteId]), [['kept@example.com', sent.success[0].id]])
+  assert.deepEqual(
+    mails.map((m) => [m.to, m.userInviteId]),
+    [['kept@example.com', sent.success[0].id]],
+  )
   const again = await clientFor(second).roqPlatform.sendUserInvites(args)
-  assert.deepEqual(again.errors.map((e) => e.code), ['ALREADY_INVITED'], 'the pending invite survived the restart')
+  assert.deepEqual(
+    again.errors.map((e) => e.code),
+    ['ALREADY_INVITED'],
+    'the pending invite survived the restart',
+  )
 })

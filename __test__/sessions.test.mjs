@@ -22,21 +22,41 @@ const jwt = (payload) => `${part({ alg: 'HS256' })}.${part(payload)}.signature`
 
 test('a session is a roq-session-token whose ids the app reads, and whose user the client acts as', async (t) => {
   const emulator = await emulatorFor(t)
-  const alice = await emulator.session({ tenantId: 'acme', email: 'alice@acme.io', firstName: 'Alice', roles: ['owner'] })
+  const alice = await emulator.session({
+    tenantId: 'acme',
+    email: 'alice@acme.io',
+    firstName: 'Alice',
+    roles: ['owner'],
+  })
   const session = readSessionToken(alice.token)
-  assert.deepEqual([session.roqUserId, session.tenantId, session.user.email, session.user.roles], [alice.roqUserId, 'acme', 'alice@acme.io', ['owner']])
+  assert.deepEqual(
+    [session.roqUserId, session.tenantId, session.user.email, session.user.roles],
+    [alice.roqUserId, 'acme', 'alice@acme.io', ['owner']],
+  )
   assert.ok(session.exp > session.iat)
   assert.ok(!JSON.stringify(session).includes(alice.accessToken), 'the access token stays out of what the app reads')
 
   const admin = clientFor(emulator)
-  await admin.roqPlatform.sendUserInvites({ data: { tenantId: 'globex', userInvites: [{ createdByUserId: 'bob', email: 'hank@globex.io' }] } })
+  await admin.roqPlatform.sendUserInvites({
+    data: { tenantId: 'globex', userInvites: [{ createdByUserId: 'bob', email: 'hank@globex.io' }] },
+  })
   const asAlice = admin.withBaasToken(alice.token)
   const { success } = await asAlice.roqPlatform.sendUserInvites({
-    data: { tenantId: session.tenantId, userInvites: [{ createdByUserId: session.roqUserId, email: 'ada@example.com' }] },
+    data: {
+      tenantId: session.tenantId,
+      userInvites: [{ createdByUserId: session.roqUserId, email: 'ada@example.com' }],
+    },
   })
   assert.equal(success[0].createdByUserId, alice.roqUserId)
-  assert.deepEqual((await asAlice.roqPlatform.userInvites()).data.map((i) => i.email), ['ada@example.com'])
-  const forbidden = await asAlice.roqPlatform.sendUserInvites({ data: { tenantId: 'globex', userInvites: [{ createdByUserId: alice.roqUserId, email: 'x@globex.io' }] } }).catch((e) => e)
+  assert.deepEqual(
+    (await asAlice.roqPlatform.userInvites()).data.map((i) => i.email),
+    ['ada@example.com'],
+  )
+  const forbidden = await asAlice.roqPlatform
+    .sendUserInvites({
+      data: { tenantId: 'globex', userInvites: [{ createdByUserId: alice.roqUserId, email: 'x@globex.io' }] },
+    })
+    .catch((e) => e)
   assert.equal(forbidden.code, 'FORBIDDEN')
 
   // Past its end, the session's access token is refused: the app signs the user in again.
@@ -46,7 +66,11 @@ test('a session is a roq-session-token whose ids the app reads, and whose user t
 
 test('sessions: a bad option is INVALID_ARGUMENT, and a user keeps one tenant', async (t) => {
   const emulator = await emulatorFor(t)
-  const rejection = (options) => emulator.session(options).then(() => assert.fail('resolved'), (e) => e)
+  const rejection = (options) =>
+    emulator.session(options).then(
+      () => assert.fail('resolved'),
+      (e) => e,
+    )
   for (const [options, message] of [
     [{}, /^tenantId: is required$/],
     [{ tenantId: ' ' }, /tenantId must be 1 to 255 characters/],
@@ -62,7 +86,10 @@ test('sessions: a bad option is INVALID_ARGUMENT, and a user keeps one tenant', 
   const alice = await emulator.session({ tenantId: 'acme', userId: 'alice' })
   assert.equal(alice.roqUserId, 'alice')
   const moved = await rejection({ tenantId: 'globex', userId: 'alice' })
-  assert.deepEqual([moved.code, moved.message], ['CONFLICT', 'User alice belongs to tenant acme, not globex; a user has one tenant'])
+  assert.deepEqual(
+    [moved.code, moved.message],
+    ['CONFLICT', 'User alice belongs to tenant acme, not globex; a user has one tenant'],
+  )
 })
 
 test('readSessionToken names what a token lacks, and never throws anything but a RoqError', () => {
@@ -74,7 +101,11 @@ test('readSessionToken names what a token lacks, and never throws anything but a
     [jwt({ roqUserId: 'u1' }), /^sessionToken: has no user\.tenantId claim/],
   ]
   for (const [token, message] of cases) {
-    assert.throws(() => readSessionToken(token), (error) => error instanceof RoqError && error.code === 'INVALID_ARGUMENT' && message.test(error.message), String(message))
+    assert.throws(
+      () => readSessionToken(token),
+      (error) => error instanceof RoqError && error.code === 'INVALID_ARGUMENT' && message.test(error.message),
+      String(message),
+    )
   }
   assert.deepEqual(readSessionToken(jwt({ roqUserId: 'u1', user: { tenantId: 'acme' } })), {
     id: null,
@@ -93,19 +124,32 @@ test('connectEmulator reaches an emulator by its URL and credentials, as another
   assert.ok(!JSON.stringify(remote).includes(emulator.apiKey), 'the API key is not in a JSON dump of it')
 
   const bob = await remote.session({ tenantId: 'globex', email: 'bob@globex.io' })
-  await clientFor(emulator).withBaasToken(bob.token).roqPlatform.sendUserInvites({
-    data: { tenantId: 'globex', userInvites: [{ createdByUserId: bob.roqUserId, email: 'hank@example.com' }] },
-  })
+  await clientFor(emulator)
+    .withBaasToken(bob.token)
+    .roqPlatform.sendUserInvites({
+      data: { tenantId: 'globex', userInvites: [{ createdByUserId: bob.roqUserId, email: 'hank@example.com' }] },
+    })
   const [mail] = await remote.outbox({ to: 'HANK@example.com' })
   assert.match(mail.acceptUrl, /\/accept-invite\?token=/)
-  assert.deepEqual((await remote.invites({ status: 'pending' })).data.map((i) => [i.email, i.history.map((h) => h.event)]), [['hank@example.com', ['created']]])
+  assert.deepEqual(
+    (await remote.invites({ status: 'pending' })).data.map((i) => [i.email, i.history.map((h) => h.event)]),
+    [['hank@example.com', ['created']]],
+  )
   await remote.faults({ answer: 'status', status: 503, times: 3 })
-  assert.deepEqual((await remote.faults()).map((f) => [f.answer, f.status, f.times]), [['status', 503, 3]])
-  assert.deepEqual(emulator.faults().map((f) => f.times), [3])
+  assert.deepEqual(
+    (await remote.faults()).map((f) => [f.answer, f.status, f.times]),
+    [['status', 503, 3]],
+  )
+  assert.deepEqual(
+    emulator.faults().map((f) => f.times),
+    [3],
+  )
   await remote.faults([])
   assert.deepEqual(emulator.faults(), [])
 
-  const wrongKey = await connectEmulator({ ...emulator.env, ROQ_API_KEY: 'not-the-key' }).outbox().catch((e) => e)
+  const wrongKey = await connectEmulator({ ...emulator.env, ROQ_API_KEY: 'not-the-key' })
+    .outbox()
+    .catch((e) => e)
   assert.deepEqual([wrongKey.code, wrongKey.statusCode], ['UNAUTHORIZED', 401])
   assert.ok(!wrongKey.message.includes('not-the-key'))
   const conflict = await remote.session({ tenantId: 'acme', userId: bob.roqUserId }).catch((e) => e)
@@ -113,13 +157,21 @@ test('connectEmulator reaches an emulator by its URL and credentials, as another
 
   for (const [settings, message] of [
     [{}, /url \(ROQ_PLATFORM_URL\), environmentId \(ROQ_ENVIRONMENT_ID\), apiKey \(ROQ_API_KEY\) missing/],
-    [{ url: 'http://emulator.example.com', environmentId: 'e', apiKey: 'k' }, /must be https:\/\/, or http:\/\/ to localhost/],
+    [
+      { url: 'http://emulator.example.com', environmentId: 'e', apiKey: 'k' },
+      /must be https:\/\/, or http:\/\/ to localhost/,
+    ],
     [{ url: 'not a url', environmentId: 'e', apiKey: 'k' }, /is not a URL/],
   ]) {
-    assert.throws(() => connectEmulator(settings), (error) => error.code === 'INVALID_ARGUMENT' && message.test(error.message))
+    assert.throws(
+      () => connectEmulator(settings),
+      (error) => error.code === 'INVALID_ARGUMENT' && message.test(error.message),
+    )
   }
   const port = await closedPort()
-  const dead = await connectEmulator({ url: `http://127.0.0.1:${port}`, environmentId: 'e', apiKey: 'k' }).outbox().catch((e) => e)
+  const dead = await connectEmulator({ url: `http://127.0.0.1:${port}`, environmentId: 'e', apiKey: 'k' })
+    .outbox()
+    .catch((e) => e)
   assert.equal(dead.code, 'NETWORK_ERROR')
   assert.equal(dead.message, `could not reach the emulator at http://127.0.0.1:${port} (ECONNREFUSED); is it running?`)
 })

@@ -1,6 +1,15 @@
 // Compile-time checks of index.d.ts (`npm run lint` runs tsc --strict over this file): correct
 // use compiles, and each @ts-expect-error line proves a misuse is rejected.
-import { RoqClient, RoqError, connectEmulator, isInviteEvent, parseWebhookEvent, readSessionToken, startEmulator, verifyWebhook } from '../index.js'
+import {
+  RoqClient,
+  RoqError,
+  connectEmulator,
+  isInviteEvent,
+  parseWebhookEvent,
+  readSessionToken,
+  startEmulator,
+  verifyWebhook,
+} from '../index.js'
 import type {
   CheckUserInviteTokenResult,
   DevSession,
@@ -19,10 +28,14 @@ import type {
   UserInviteStatus,
 } from '../index.js'
 
-
 export async function usage(): Promise<void> {
   const emulator = await startEmulator({ port: 0, inviteValidityMs: 60_000 })
-  const client = new RoqClient({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey, timeoutMs: 5000 })
+  const client = new RoqClient({
+    host: emulator.url,
+    environmentId: emulator.environmentId,
+    apiKey: emulator.apiKey,
+    timeoutMs: 5000,
+  })
   const fromEnv: RoqClient = RoqClient.fromEnv().asUser('user-1', { expiresIn: 3600 }).asSuperAdmin()
   void fromEnv.withBaasToken('a.b.c')
 
@@ -49,6 +62,7 @@ export async function usage(): Promise<void> {
   await client.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [{ createdById: roqUserId, email }] } })
   // @ts-expect-error a V2 call without tenantId
   await client.roqPlatform.sendUserInvites({ data: { userInvites: [{ createdByUserId: roqUserId, email }] } })
+  // prettier-ignore
   // @ts-expect-error a wrong status string
   await client.roqPlatform.sendUserInvites({ userInvites: { userInvites: [{ createdByUserId: roqUserId, email, status: 'cancelled' }] } })
   // @ts-expect-error both shapes at once
@@ -70,7 +84,11 @@ export async function usage(): Promise<void> {
   await client.roqPlatform.cancelUserInvite(resent.id)
   await client.roqPlatform.userInvite({ id: resent.id })
   const page: UserInvitePage = await client.roqPlatform.userInvites({
-    filter: { status: { valueIn: ['pending', 'expired'] }, email: { iLike: '%@example.com' }, tenantId: { equalTo: tenantId } },
+    filter: {
+      status: { valueIn: ['pending', 'expired'] },
+      email: { iLike: '%@example.com' },
+      tenantId: { equalTo: tenantId },
+    },
     order: { order: 'DESC', sort: 'createdAt' },
     search: { key: 'firstName', value: 'Ada' },
     limit: 10,
@@ -102,7 +120,10 @@ export async function usage(): Promise<void> {
   const at: number | undefined = bulk.success[0]?.index
   void [outcome, at]
   await client.roqPlatform.userInvite('id', { signal: AbortSignal.timeout(1000), timeoutMs: 500, maxRetries: 0 })
-  emulator.faults([{ answer: 'status', status: 503, retryAfter: '1', times: 2 }, { answer: 'drop', commit: true }])
+  emulator.faults([
+    { answer: 'status', status: 503, retryAfter: '1', times: 2 },
+    { answer: 'drop', commit: true },
+  ])
   const faulted: number = emulator.stats().faults
   void faulted
 
@@ -126,7 +147,13 @@ export async function usage(): Promise<void> {
   void graphql
 
   // Sessions, the journey's views, and an emulator in another process.
-  const session: DevSession = await emulator.session({ tenantId, email, firstName: 'Ada', roles: ['owner'], expiresIn: 3600 })
+  const session: DevSession = await emulator.session({
+    tenantId,
+    email,
+    firstName: 'Ada',
+    roles: ['owner'],
+    expiresIn: 3600,
+  })
   const signedIn: RoqSession = readSessionToken(session.token)
   const ids: [string, string, string[]] = [signedIn.roqUserId, signedIn.tenantId, signedIn.user.roles]
   void [ids, client.withBaasToken(session.token), emulator.dashboardUrl, mails[0]?.html]
@@ -138,12 +165,23 @@ export async function usage(): Promise<void> {
   await remote.faults([{ answer: 'drop' }])
   const remoteQueued: QueuedFault[] = await remote.faults()
   const remoteSession: DevSession = await remote.session({ tenantId })
-  void [remoteQueued, remoteSession, await remote.outbox(), await startEmulator({ corsOrigins: ['https://app.example.dev'], appName: 'Launchpad' })]
+  void [
+    remoteQueued,
+    remoteSession,
+    await remote.outbox(),
+    await startEmulator({ corsOrigins: ['https://app.example.dev'], appName: 'Launchpad' }),
+  ]
   // Webhooks and the raw GraphQL door.
-  const hooked = await startEmulator({ webhooks: [{ url: 'http://localhost:3000/api/roq/webhook' }], webhookRetry: { attempts: 3, timeoutMs: 1000 } })
+  const hooked = await startEmulator({
+    webhooks: [{ url: 'http://localhost:3000/api/roq/webhook' }],
+    webhookRetry: { attempts: 3, timeoutMs: 1000 },
+  })
   const deliveries: WebhookDelivery[] = await hooked.webhooks()
   const key: string = hooked.webhookKey
-  const verified: boolean = verifyWebhook(new Headers(), key) || verifyWebhook({ 'roq-platform-webhook-key': key }, key) || verifyWebhook(null, key)
+  const verified: boolean =
+    verifyWebhook(new Headers(), key) ||
+    verifyWebhook({ 'roq-platform-webhook-key': key }, key) ||
+    verifyWebhook(null, key)
   const event: WebhookEvent = parseWebhookEvent('{}')
   if (isInviteEvent(event)) {
     const current: Invite | null = event.data.current

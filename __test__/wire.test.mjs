@@ -21,7 +21,14 @@ const goldens = new Map(
 const golden = (seq) => goldens.get(seq)
 
 /** The operations for which the SDK has a method (and so its own documents): fields must be the same. */
-const SDK_METHODS = new Set(['sendUserInvites', 'resendUserInvite', 'userInvites', 'userInvite', 'cancelUserInvite', 'acceptUserInvite'])
+const SDK_METHODS = new Set([
+  'sendUserInvites',
+  'resendUserInvite',
+  'userInvites',
+  'userInvite',
+  'cancelUserInvite',
+  'acceptUserInvite',
+])
 
 /** A fake platform that answers like the capture server did, and records what it is sent. */
 async function fakePlatform(t) {
@@ -50,7 +57,9 @@ async function fakePlatform(t) {
     )?.fakeServerResponse
     if (!answer) {
       // A request the SDK never sent: say so at once (the comparison then names it).
-      response.writeHead(400, { 'content-type': 'text/plain' }).end(`no golden answers ${request.url} ${body?.operationName}`)
+      response
+        .writeHead(400, { 'content-type': 'text/plain' })
+        .end(`no golden answers ${request.url} ${body?.operationName}`)
       return
     }
 
@@ -83,7 +92,9 @@ async function replay(client, goldenRequest) {
 /** A GraphQL document as what it asks for: operation, variable types, root field and arguments, selected leaves. */
 function documentShape(query) {
   const document = parse(query)
-  const fragments = new Map(document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]))
+  const fragments = new Map(
+    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+  )
   const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)
   const [root] = operation.selectionSet.selections
   const fields = []
@@ -104,7 +115,10 @@ function documentShape(query) {
   return {
     operation: operation.operation,
     variables: operation.variableDefinitions.map((v) => `$${v.variable.name.value}: ${print(v.type)}`).sort(),
-    root: `${root.name.value}(${root.arguments.map((a) => `${a.name.value}: ${print(a.value)}`).sort().join(', ')})`,
+    root: `${root.name.value}(${root.arguments
+      .map((a) => `${a.name.value}: ${print(a.value)}`)
+      .sort()
+      .join(', ')})`,
     fields: fields.sort(),
   }
 }
@@ -123,7 +137,11 @@ function assertSameRequest(ours, theirs, label) {
   assert.equal(ours.body.operationName, theirs.body.operationName, label)
   assert.deepEqual(ours.body.variables, theirs.body.variables, `${label}: variables`)
   const [mine, sdk] = [documentShape(ours.body.query), documentShape(theirs.body.query)]
-  assert.deepEqual([mine.operation, mine.variables, mine.root], [sdk.operation, sdk.variables, sdk.root], `${label}: operation`)
+  assert.deepEqual(
+    [mine.operation, mine.variables, mine.root],
+    [sdk.operation, sdk.variables, sdk.root],
+    `${label}: operation`,
+  )
   if (SDK_METHODS.has(theirs.body.operationName)) {
     assert.deepEqual(mine.fields, sdk.fields, `${label}: selected fields`)
   } else {
@@ -138,7 +156,11 @@ async function assertScenario(platform, client, seqs) {
     if (request.path === '/v01/server/graphql') await replay(client, request)
   }
   const expected = seqs.map((seq) => golden(seq).request)
-  assert.equal(platform.requests.length, expected.length, `requests: ${platform.requests.map((r) => r.path).join(', ')}`)
+  assert.equal(
+    platform.requests.length,
+    expected.length,
+    `requests: ${platform.requests.map((r) => r.path).join(', ')}`,
+  )
   platform.requests.forEach((ours, i) => assertSameRequest(ours, expected[i], golden(seqs[i]).scenario))
 }
 
@@ -174,7 +196,8 @@ test("graphqlRequest sends the SDK's own documents exactly as its graphqlRequest
   for (const seq of seqs) {
     const { body, headers } = golden(seq).request
     // Golden 13 passed an extra header (and a bearer of its own, which the SDK, like us, overwrites).
-    const extra = seq === 13 ? { 'x-extra': headers['x-extra'], 'roq-platform-authorization': 'Bearer mine' } : undefined
+    const extra =
+      seq === 13 ? { 'x-extra': headers['x-extra'], 'roq-platform-authorization': 'Bearer mine' } : undefined
     await client.roqPlatform.graphqlRequest(body.query, body.variables, { headers: extra }).catch((error) => {
       // The goldens' canned answers select fewer fields than a real answer; only the request matters.
       if (error.code !== 'PROTOCOL_ERROR') throw error

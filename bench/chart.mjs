@@ -5,10 +5,19 @@ const PANELS = [
   ['single.p50Ms', 'One invite per call: p50 latency (ms, lower is better)'],
   ['bulk.invitesPerSec', '10,000 invites in one send: invites/s (higher is better)'],
   ['bulk.mainThreadUtilization', 'During that send: main-thread utilisation (lower is better)'],
-  ['pinned.cpuUsPerInvite', 'The same send, emulator and client on a core each: CPU per invite of the client (µs, lower is better)'],
+  [
+    'pinned.cpuUsPerInvite',
+    'The same send, emulator and client on a core each: CPU per invite of the client (µs, lower is better)',
+  ],
   ['concurrent.wallMs', '200 concurrent calls: wall time (ms, lower is better)'],
 ]
-const COLORS = { 'roq-invites': '#2563eb', '@roq/nodejs': '#9ca3af', fetch: '#d1d5db', 'rust alone': '#93c5fd', 'emulator alone': '#bfdbfe' }
+const COLORS = {
+  'roq-invites': '#2563eb',
+  '@roq/nodejs': '#9ca3af',
+  fetch: '#d1d5db',
+  'rust alone': '#93c5fd',
+  'emulator alone': '#bfdbfe',
+}
 const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 export function chart({ medians, machine, date }) {

@@ -15,7 +15,7 @@ const entry = (email) => ({ createdByUserId: INVITER, email })
 
 /** Runs `send` on `batches` with at most `concurrency` at once, as a user's own pool would. */
 async function pool(batches, concurrency, send) {
-  const results = new Array(batches.length)
+  const results = Array.from({ length: batches.length })
   let next = 0
   const worker = async () => {
     while (next < batches.length) {
@@ -43,9 +43,14 @@ function byHand(send) {
 const roqInvites = {
   load: () => require('../index.js'),
   make({ RoqClient }, env) {
-    const { roqPlatform } = new RoqClient({ host: env.ROQ_PLATFORM_URL, environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY })
+    const { roqPlatform } = new RoqClient({
+      host: env.ROQ_PLATFORM_URL,
+      environmentId: env.ROQ_ENVIRONMENT_ID,
+      apiKey: env.ROQ_API_KEY,
+    })
     return {
-      one: async (email) => (await roqPlatform.sendUserInvites({ data: { tenantId: TENANT, userInvites: [entry(email)] } })).success.length,
+      one: async (email) =>
+        (await roqPlatform.sendUserInvites({ data: { tenantId: TENANT, userInvites: [entry(email)] } })).success.length,
       bulk: async (emails) => {
         const result = await roqPlatform.sendUserInvites(
           { data: { tenantId: TENANT, userInvites: emails.map(entry) } },
@@ -61,9 +66,15 @@ const roqInvites = {
 const officialSdk = {
   load: () => require('@roq/nodejs'),
   make({ Platform }, env) {
-    const admin = new Platform({ host: env.ROQ_PLATFORM_URL, environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY }).asSuperAdmin()
+    const admin = new Platform({
+      host: env.ROQ_PLATFORM_URL,
+      environmentId: env.ROQ_ENVIRONMENT_ID,
+      apiKey: env.ROQ_API_KEY,
+    }).asSuperAdmin()
     const send = async (emails) => {
-      const { sendUserInvitesV2 } = await admin.sendUserInvites({ data: { tenantId: TENANT, userInvites: emails.map(entry) } })
+      const { sendUserInvitesV2 } = await admin.sendUserInvites({
+        data: { tenantId: TENANT, userInvites: emails.map(entry) },
+      })
       return sendUserInvitesV2.success
     }
     return byHand(send)
@@ -81,15 +92,27 @@ const plainFetch = {
       token ??= fetch(`${env.ROQ_PLATFORM_URL}/v01/authorize/serviceAccount`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'project-service-account@roq.tech', environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY }),
+        body: JSON.stringify({
+          email: 'project-service-account@roq.tech',
+          environmentId: env.ROQ_ENVIRONMENT_ID,
+          apiKey: env.ROQ_API_KEY,
+        }),
       }).then(async (response) => `Bearer ${(await response.json()).accessToken}`)
       return token
     }
     const send = async (emails) => {
       const response = await fetch(`${env.ROQ_PLATFORM_URL}/v01/server/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'roq-platform-authorization': await bearer(), 'roq-platform-server-authorization': basic },
-        body: JSON.stringify({ query: DOCUMENT, variables: { data: { tenantId: TENANT, userInvites: emails.map(entry) } }, operationName: 'sendUserInvites' }),
+        headers: {
+          'content-type': 'application/json',
+          'roq-platform-authorization': await bearer(),
+          'roq-platform-server-authorization': basic,
+        },
+        body: JSON.stringify({
+          query: DOCUMENT,
+          variables: { data: { tenantId: TENANT, userInvites: emails.map(entry) } },
+          operationName: 'sendUserInvites',
+        }),
       })
       const body = await response.json()
       if (!body.data) throw new Error(`the platform answered ${JSON.stringify(body).slice(0, 200)}`)

@@ -29,11 +29,15 @@ const SCENARIOS = {
 }
 
 /** `command` and `args`, on core `core` if given. */
-const onCore = (core, command, args) => (core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]])
+const onCore = (core, command, args) =>
+  core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]]
 
 /** A standalone emulator: the package's command line, in its own process (on `core`, if given). */
 async function emulator(core) {
-  const child = spawn(...onCore(core, process.execPath, [join(root, 'bin/roq-invites.mjs'), 'emulator', '--port', '0']), { stdio: ['ignore', 'pipe', 'ignore'] })
+  const child = spawn(
+    ...onCore(core, process.execPath, [join(root, 'bin/roq-invites.mjs'), 'emulator', '--port', '0']),
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  )
   const env = {}
   let buffer = ''
   for await (const chunk of child.stdout) {
@@ -50,7 +54,11 @@ function scenario(client, name, env, core) {
   // measured right after it does not depend on a background thread's timing.
   const flags = name === 'memory' ? ['--expose-gc', '--single-threaded-gc'] : []
   const args = [...flags, join(root, 'bench/scenario.mjs'), client, name, `run${++runs}`]
-  const output = execFileSync(...onCore(core, process.execPath, args), { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 24 })
+  const output = execFileSync(...onCore(core, process.execPath, args), {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  })
   return JSON.parse(output.trim().split('\n').at(-1))
 }
 
@@ -70,20 +78,29 @@ function startupOverhead(rounds) {
 
 /** The Rust-alone ceiling and the emulator's own capacity (crates/roq-invites/examples/bench.rs). */
 function ceiling(mode, env) {
-  const output = execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench', '--', mode, `run${++runs}`], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  })
+  const output = execFileSync(
+    'cargo',
+    ['run', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench', '--', mode, `run${++runs}`],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    },
+  )
   return JSON.parse(output.trim().split('\n').at(-1))
 }
 
 const samples = {} // samples[scenario][client] = [result, ...]
 const record = (name, client, result) => ((samples[name] ??= {})[client] ??= []).push(result)
 
-console.log(`roq-invites benchmark: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`)
+console.log(
+  `roq-invites benchmark: ${cpus().length} × ${cpus()[0].model}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${quick ? ' (quick)' : ''}`,
+)
 console.log('building the Rust ceiling (cargo, release)…')
-execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench'], { cwd: root, stdio: 'inherit' })
+execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'roq-invites', '--example', 'bench'], {
+  cwd: root,
+  stdio: 'inherit',
+})
 
 for (const [name, { rounds, clients = CLIENTS, freshEmulator, pin }] of Object.entries(SCENARIOS)) {
   const [emulatorCore, clientCore] = pin ? [0, 1] : []
@@ -120,7 +137,9 @@ record('load', 'roq-invites', startupOverhead(quick ? 3 : 10))
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]
 const stat = (scenario, client, key) => {
   const values = (samples[scenario]?.[client] ?? []).map((r) => r[key]).filter((v) => typeof v === 'number')
-  return values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length } : undefined
+  return values.length
+    ? { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length }
+    : undefined
 }
 
 const METRICS = [
@@ -148,7 +167,8 @@ const METRICS = [
   ['memory', 'nativeGrowthMb', 'of which outside the V8 heap (MB)'],
 ]
 const COLUMNS = [...CLIENTS, 'rust alone', 'emulator alone']
-const format = (s) => (s ? (s.n > 1 ? `${figure(s.median)} (${figure(s.min)}–${figure(s.max)})` : figure(s.median)) : '–')
+const format = (s) =>
+  s ? (s.n > 1 ? `${figure(s.median)} (${figure(s.min)}–${figure(s.max)})` : figure(s.median)) : '–'
 const table = [
   ['', ...COLUMNS],
   ...METRICS.map(([scenario, key, label]) => [label, ...COLUMNS.map((client) => format(stat(scenario, client, key)))]),
@@ -163,24 +183,80 @@ const binaryMb = binary ? statSync(join(root, binary)).size / 1e6 : undefined
 // the emulator's, so a client's cost is its own.
 const cpuRun = SCENARIOS.pinned ? 'pinned' : 'bulk'
 const TARGETS = [
-  ['cold start ≥ 10× faster than @roq/nodejs', m('load', '@roq/nodejs', 'loadMs') / m('load', 'roq-invites', 'loadMs'), (r) => r >= 10, '×'],
+  [
+    'cold start ≥ 10× faster than @roq/nodejs',
+    m('load', '@roq/nodejs', 'loadMs') / m('load', 'roq-invites', 'loadMs'),
+    (r) => r >= 10,
+    '×',
+  ],
   ['cold start ≤ 10 ms over a bare node', m('load', 'roq-invites', 'overheadMs'), (v) => v <= 10, 'ms'],
-  ['CPU per invite ≤ 1/3 of @roq/nodejs', m(cpuRun, 'roq-invites', 'cpuUsPerInvite') / m(cpuRun, '@roq/nodejs', 'cpuUsPerInvite'), (r) => r <= 1 / 3, '×'],
-  ['CPU per invite on the native threads ≤ 1.5 µs', m(cpuRun, 'roq-invites', 'nativeCpuUsPerInvite'), (v) => v <= 1.5, 'µs'],
-  ['single-call p50 ≤ plain fetch', m('single', 'roq-invites', 'p50Ms') / m('single', 'fetch', 'p50Ms'), (r) => r <= 1, '× fetch'],
-  ['single-call p50 ≤ 0.5× @roq/nodejs', m('single', 'roq-invites', 'p50Ms') / m('single', '@roq/nodejs', 'p50Ms'), (r) => r <= 0.5, '× sdk'],
-  ['10,000-invite throughput ≥ 2× @roq/nodejs', m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', '@roq/nodejs', 'invitesPerSec'), (r) => r >= 2, '×'],
-  ['10,000-invite throughput ≥ 90% of Rust alone', m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', 'rust alone', 'invitesPerSec'), (r) => r >= 0.9, '×'],
-  ['main-thread utilisation ≤ 1/5 of @roq/nodejs', m('bulk', 'roq-invites', 'mainThreadUtilization') / m('bulk', '@roq/nodejs', 'mainThreadUtilization'), (r) => r <= 0.2, '×'],
+  [
+    'CPU per invite ≤ 1/3 of @roq/nodejs',
+    m(cpuRun, 'roq-invites', 'cpuUsPerInvite') / m(cpuRun, '@roq/nodejs', 'cpuUsPerInvite'),
+    (r) => r <= 1 / 3,
+    '×',
+  ],
+  [
+    'CPU per invite on the native threads ≤ 1.5 µs',
+    m(cpuRun, 'roq-invites', 'nativeCpuUsPerInvite'),
+    (v) => v <= 1.5,
+    'µs',
+  ],
+  [
+    'single-call p50 ≤ plain fetch',
+    m('single', 'roq-invites', 'p50Ms') / m('single', 'fetch', 'p50Ms'),
+    (r) => r <= 1,
+    '× fetch',
+  ],
+  [
+    'single-call p50 ≤ 0.5× @roq/nodejs',
+    m('single', 'roq-invites', 'p50Ms') / m('single', '@roq/nodejs', 'p50Ms'),
+    (r) => r <= 0.5,
+    '× sdk',
+  ],
+  [
+    '10,000-invite throughput ≥ 2× @roq/nodejs',
+    m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', '@roq/nodejs', 'invitesPerSec'),
+    (r) => r >= 2,
+    '×',
+  ],
+  [
+    '10,000-invite throughput ≥ 90% of Rust alone',
+    m('bulk', 'roq-invites', 'invitesPerSec') / m('bulk', 'rust alone', 'invitesPerSec'),
+    (r) => r >= 0.9,
+    '×',
+  ],
+  [
+    'main-thread utilisation ≤ 1/5 of @roq/nodejs',
+    m('bulk', 'roq-invites', 'mainThreadUtilization') / m('bulk', '@roq/nodejs', 'mainThreadUtilization'),
+    (r) => r <= 0.2,
+    '×',
+  ],
   ['event-loop delay p99 < 5 ms', m('bulk', 'roq-invites', 'loopDelayP99Ms'), (v) => v < 5, 'ms'],
   ['RSS growth over 3 repeats < 5 MB', m('memory', 'roq-invites', 'growthMb'), (v) => v < 5, 'MB'],
   ['emulator alone ≥ 20,000 invites/s', m('bulk', 'emulator alone', 'invitesPerSec'), (v) => v >= 20_000, '/s'],
   ['.node binary (stripped) < 9.58 MB (its size before this change)', binaryMb, (v) => v < 9.58, 'MB'],
 ].map(([target, value, ok, unit]) => ({ target, value, unit, met: Number.isFinite(value) && ok(value) }))
-console.log(`\n${TARGETS.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${Number.isFinite(t.value) ? figure(t.value) : '–'} ${t.unit}`).join('\n')}`)
+console.log(
+  `\n${TARGETS.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${Number.isFinite(t.value) ? figure(t.value) : '–'} ${t.unit}`).join('\n')}`,
+)
 
-const machine = { cpus: cpus().length, cpu: cpus()[0].model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }
-const results = { date: new Date().toISOString(), machine, quick, samples, medians: Object.fromEntries(METRICS.map(([s, k]) => [`${s}.${k}`, Object.fromEntries(COLUMNS.map((c) => [c, m(s, c, k)]))])), targets: TARGETS }
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0].model,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+}
+const results = {
+  date: new Date().toISOString(),
+  machine,
+  quick,
+  samples,
+  medians: Object.fromEntries(
+    METRICS.map(([s, k]) => [`${s}.${k}`, Object.fromEntries(COLUMNS.map((c) => [c, m(s, c, k)]))]),
+  ),
+  targets: TARGETS,
+}
 // A quick run only checks that the benchmark works: it neither replaces the published results
 // nor fails on a target.
 const out = quick ? 'bench/.quick' : 'bench'

@@ -107,7 +107,13 @@ async function run() {
         heapMb.push(heapTotal / 2 ** 20)
       }
       const nativeMb = rssMb.map((rss, i) => rss - heapMb[i])
-      return { rssMb, heapMb, rssAfterFirstMb: rssMb[0], growthMb: rssMb[2] - rssMb[0], nativeGrowthMb: nativeMb[2] - nativeMb[0] }
+      return {
+        rssMb,
+        heapMb,
+        rssAfterFirstMb: rssMb[0],
+        growthMb: rssMb[2] - rssMb[0],
+        nativeGrowthMb: nativeMb[2] - nativeMb[0],
+      }
     }
     default:
       throw new Error(`unknown scenario ${scenario}`)

@@ -288,8 +288,10 @@ async function emulator(values) {
 // ---- send --------------------------------------------------------------------------------------
 
 async function send(values, emails) {
-  if (emails.length > 0 && values.csv !== undefined) throw new UsageError('give emails as arguments or --csv FILE, not both', 'send')
-  if (emails.length === 0 && values.csv === undefined) throw new UsageError('give the emails to invite, or --csv FILE', 'send')
+  if (emails.length > 0 && values.csv !== undefined)
+    throw new UsageError('give emails as arguments or --csv FILE, not both', 'send')
+  if (emails.length === 0 && values.csv === undefined)
+    throw new UsageError('give the emails to invite, or --csv FILE', 'send')
   if (!values.tenant) throw new UsageError('--tenant ID is required: the tenant to invite into', 'send')
   if (!values.from) throw new UsageError('--from USER_ID is required: the id of the user who invites', 'send')
   const options = {
@@ -298,7 +300,8 @@ async function send(values, emails) {
     onExisting: values['on-existing'],
   }
   const client = clientFrom(values, 'send')
-  const rows = values.csv !== undefined ? readCsv(values.csv) : emails.map((email, i) => ({ label: `argument ${i + 1}`, email }))
+  const rows =
+    values.csv !== undefined ? readCsv(values.csv) : emails.map((email, i) => ({ label: `argument ${i + 1}`, email }))
 
   const userInvites = rows.map((row) => ({
     createdByUserId: values.from,
@@ -346,7 +349,12 @@ function printResult(result, rows, json, stopped) {
   }
   const count = (outcome) => result.success.filter((invite) => invite.outcome === outcome).length
   const notSent = rows.length - result.success.length - result.errors.length
-  const counts = [`created ${count('created')}`, `skipped ${count('skipped')}`, `resent ${count('resent')}`, `refused ${result.errors.length}`]
+  const counts = [
+    `created ${count('created')}`,
+    `skipped ${count('skipped')}`,
+    `resent ${count('resent')}`,
+    `refused ${result.errors.length}`,
+  ]
   if (stopped) counts.push(`not sent ${notSent}`)
   console.log(`${stopped ? 'stopped part way: ' : ''}${counts.join(', ')} (of ${rows.length})`)
   if (result.errors.length > 0) console.log('refused:')
@@ -395,16 +403,28 @@ function readCsv(file) {
   } catch (error) {
     throw new UsageError(`${source}: ${error.message}`, 'send')
   }
-  if (records.length === 0) throw new UsageError(`${source} is empty; its first line must name the columns, e.g. email,firstName,lastName,locale,roles`, 'send')
+  if (records.length === 0)
+    throw new UsageError(
+      `${source} is empty; its first line must name the columns, e.g. email,firstName,lastName,locale,roles`,
+      'send',
+    )
   const [header, ...data] = records
   const names = header.record.map((cell, i) => {
     const name = CSV_COLUMNS.find((column) => column.toLowerCase() === cell.trim().toLowerCase())
-    if (!name) throw new UsageError(`${source}: unknown column "${cell}" (column ${i + 1}); the columns are ${CSV_COLUMNS.join(', ')}`, 'send')
+    if (!name)
+      throw new UsageError(
+        `${source}: unknown column "${cell}" (column ${i + 1}); the columns are ${CSV_COLUMNS.join(', ')}`,
+        'send',
+      )
     return name
   })
   const repeated = names.find((name, i) => names.indexOf(name) !== i)
   if (repeated) throw new UsageError(`${source}: the column "${repeated}" appears twice`, 'send')
-  if (!names.includes('email')) throw new UsageError(`${source}: has no "email" column; the first line must name the columns, e.g. email,firstName`, 'send')
+  if (!names.includes('email'))
+    throw new UsageError(
+      `${source}: has no "email" column; the first line must name the columns, e.g. email,firstName`,
+      'send',
+    )
   if (records.length === 1) throw new UsageError(`${source}: has a header but no rows to invite`, 'send')
 
   const lines = startLines(bytes, records)
@@ -414,7 +434,13 @@ function readCsv(file) {
     names.forEach((name, j) => {
       const value = record[j].trim()
       if (value === '') return
-      row[name] = name === 'roles' ? value.split(';').map((role) => role.trim()).filter(Boolean) : value
+      row[name] =
+        name === 'roles'
+          ? value
+              .split(';')
+              .map((role) => role.trim())
+              .filter(Boolean)
+          : value
     })
     return row
   })
@@ -450,22 +476,37 @@ async function list(values) {
     console.log(JSON.stringify(page, null, 2))
     return 0
   }
-  const rows = page.data.map((invite) => [invite.id, invite.email, invite.status, invite.tenantId ?? '-', invite.createdAt.replace(/\.\d+Z$/, 'Z')])
+  const rows = page.data.map((invite) => [
+    invite.id,
+    invite.email,
+    invite.status,
+    invite.tenantId ?? '-',
+    invite.createdAt.replace(/\.\d+Z$/, 'Z'),
+  ])
   if (rows.length > 0) printTable(['ID', 'EMAIL', 'STATUS', 'TENANT', 'CREATED'], rows)
-  console.log(`showing ${rows.length} of ${page.totalCount} matching invites${offset ? `, after the first ${offset}` : ''}`)
+  console.log(
+    `showing ${rows.length} of ${page.totalCount} matching invites${offset ? `, after the first ${offset}` : ''}`,
+  )
   return 0
 }
 
 function printTable(header, rows) {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i].length)))
-  for (const row of [header, ...rows]) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd())
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
 }
 
 // ---- session -------------------------------------------------------------------------------------
 
 async function session(values) {
   if (!values.tenant) throw new UsageError('--tenant ID is required: the tenant the user belongs to', 'session')
-  if (values.user !== undefined && values.email !== undefined) throw new UsageError('give --email or --user, not both', 'session')
+  if (values.user !== undefined && values.email !== undefined)
+    throw new UsageError('give --email or --user, not both', 'session')
   const signedIn = await emulatorFrom(values, 'session').session({
     tenantId: values.tenant,
     userId: values.user,
@@ -483,7 +524,7 @@ async function session(values) {
   console.log(`roq-session-token=${signedIn.token}`)
   console.log(`roqUserId=${signedIn.roqUserId}`)
   console.log(`tenantId=${signedIn.tenantId}`)
-  console.error('Set the token as the roq-session-token cookie of your app, e.g. in the browser\'s console on its page:')
+  console.error("Set the token as the roq-session-token cookie of your app, e.g. in the browser's console on its page:")
   console.error(`  document.cookie = "roq-session-token=${signedIn.token}; path=/"`)
   return 0
 }
@@ -498,7 +539,9 @@ const SETTINGS = [
 
 /** The connection settings from the flags, else the environment; a missing one names its variable and flag. */
 function settingsFrom(values, command) {
-  const settings = Object.fromEntries(SETTINGS.map(({ option, variable, flag }) => [option, values[flag] ?? process.env[variable]]))
+  const settings = Object.fromEntries(
+    SETTINGS.map(({ option, variable, flag }) => [option, values[flag] ?? process.env[variable]]),
+  )
   const missing = SETTINGS.filter(({ option }) => !settings[option])
   if (missing.length > 0) {
     const variables = andList(missing.map(({ variable }) => variable))
@@ -544,8 +587,10 @@ function parseCommand(name, args) {
   }
   const { values, positionals } = parsed
   // The values are not echoed: a stray argument may be a secret pasted in the wrong place.
-  if (!takes && positionals.length > 0) throw new UsageError(`${name} takes no arguments, got ${positionals.length}`, name)
-  if (takes === 'invite-id' && positionals.length !== 1) throw new UsageError(`${name} takes one invite id, got ${positionals.length}`, name)
+  if (!takes && positionals.length > 0)
+    throw new UsageError(`${name} takes no arguments, got ${positionals.length}`, name)
+  if (takes === 'invite-id' && positionals.length !== 1)
+    throw new UsageError(`${name} takes one invite id, got ${positionals.length}`, name)
   return { values, positionals }
 }
 

@@ -17,9 +17,9 @@ const email = 'grace.hopper@example.com'
 const status = await roqBrowserClient.roqPlatform.sendUserInvites({
   userInvites: {
     tenantId,
-    userInvites: [{ createdByUserId: roqUserId, email, locale: "en-US" }],
+    userInvites: [{ createdByUserId: roqUserId, email, locale: 'en-US' }],
   },
-});
+})
 
 for (const invite of status.success) {
   console.log(`invited ${invite.email}: ${invite.status}, invite ${invite.id}, tenant ${invite.tenantId}`)

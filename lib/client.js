@@ -38,7 +38,11 @@ class RoqClient {
       )
     }
     try {
-      return new RoqClient({ host: env.ROQ_PLATFORM_URL, environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY })
+      return new RoqClient({
+        host: env.ROQ_PLATFORM_URL,
+        environmentId: env.ROQ_ENVIRONMENT_ID,
+        apiKey: env.ROQ_API_KEY,
+      })
     } catch (error) {
       throw new RoqError(`from the environment (ROQ_*): ${error.message}`, error)
     }
@@ -67,7 +71,9 @@ class RoqClient {
   /** The same client, acting as the signed-in user of a ROQ BaaS app (its roq-session-token cookie). */
   withBaasToken(sessionJwt) {
     if (typeof sessionJwt !== 'string') {
-      throw invalidArgument(`sessionJwt: expected the roq-session-token cookie's value (a string), got ${describe(sessionJwt)}`)
+      throw invalidArgument(
+        `sessionJwt: expected the roq-session-token cookie's value (a string), got ${describe(sessionJwt)}`,
+      )
     }
     return new RoqClient({ [fromNative]: call(() => this.#native.withBaasToken(sessionJwt)) })
   }
@@ -141,7 +147,9 @@ class RoqPlatform {
    */
   async graphqlRequest(query, variables, options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-      throw invalidArgument('graphqlRequest options: must be an object like { timeoutMs: 10000, headers: { ... } }, or left out')
+      throw invalidArgument(
+        'graphqlRequest options: must be an object like { timeoutMs: 10000, headers: { ... } }, or left out',
+      )
     }
     const { headers, operationName, ...rest } = options
     return this.#call('graphqlRequest', { query, variables, operationName, headers: headerList(headers) }, rest)
@@ -153,14 +161,19 @@ class RoqPlatform {
       throw invalidArgument(`${operation} options: must be an object like { timeoutMs: 10000 }, or left out`)
     }
     const { signal, onProgress, ...settings } = options
-    if (signal !== undefined && !(typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+    if (
+      signal !== undefined &&
+      !(typeof signal?.aborted === 'boolean' && typeof signal.addEventListener === 'function')
+    ) {
       throw invalidArgument(`${operation} options.signal: must be an AbortSignal, e.g. AbortSignal.timeout(5000)`)
     }
     if (onProgress !== undefined && operation !== 'sendUserInvites') {
       throw invalidArgument(`${operation} options.onProgress: only sendUserInvites takes one`)
     }
     if (onProgress !== undefined && typeof onProgress !== 'function') {
-      throw invalidArgument(`${operation} options.onProgress: must be a function, got ${typeof onProgress === 'string' ? `the string ${JSON.stringify(onProgress)}` : onProgress === null ? 'null' : typeof onProgress === 'object' ? 'an object' : `a ${typeof onProgress}`}`)
+      throw invalidArgument(
+        `${operation} options.onProgress: must be a function, got ${typeof onProgress === 'string' ? `the string ${JSON.stringify(onProgress)}` : onProgress === null ? 'null' : typeof onProgress === 'object' ? 'an object' : `a ${typeof onProgress}`}`,
+      )
     }
     if (signal?.aborted) throw aborted(signal)
     const argsJson = toJson(args, `${operation} argument`)

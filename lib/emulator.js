@@ -121,23 +121,35 @@ if (typeof Symbol.asyncDispose === 'symbol') {
  */
 function connectEmulator(settings = process.env) {
   if (settings === null || typeof settings !== 'object') {
-    throw invalidArgument('connectEmulator: pass { url, environmentId, apiKey } or the ROQ_* variables, or nothing for process.env')
+    throw invalidArgument(
+      'connectEmulator: pass { url, environmentId, apiKey } or the ROQ_* variables, or nothing for process.env',
+    )
   }
   const url = settings.url ?? settings.ROQ_PLATFORM_URL
   const environmentId = settings.environmentId ?? settings.ROQ_ENVIRONMENT_ID
   const apiKey = settings.apiKey ?? settings.ROQ_API_KEY
-  const missing = [['url', 'ROQ_PLATFORM_URL', url], ['environmentId', 'ROQ_ENVIRONMENT_ID', environmentId], ['apiKey', 'ROQ_API_KEY', apiKey]]
+  const missing = [
+    ['url', 'ROQ_PLATFORM_URL', url],
+    ['environmentId', 'ROQ_ENVIRONMENT_ID', environmentId],
+    ['apiKey', 'ROQ_API_KEY', apiKey],
+  ]
     .filter(([, , value]) => typeof value !== 'string' || value.trim() === '')
     .map(([option, variable]) => `${option} (${variable})`)
-  if (missing.length > 0) throw invalidArgument(`connectEmulator: ${missing.join(', ')} missing; pass it, or set it in the environment`)
+  if (missing.length > 0)
+    throw invalidArgument(`connectEmulator: ${missing.join(', ')} missing; pass it, or set it in the environment`)
   let base
   try {
     base = new URL(url)
   } catch {
-    throw invalidArgument(`connectEmulator: url ${JSON.stringify(url)} is not a URL; pass the emulator's address, e.g. http://127.0.0.1:4077`)
+    throw invalidArgument(
+      `connectEmulator: url ${JSON.stringify(url)} is not a URL; pass the emulator's address, e.g. http://127.0.0.1:4077`,
+    )
   }
   // The credentials travel as Basic auth: in clear text only to this machine.
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname))) {
+  if (
+    base.protocol !== 'https:' &&
+    !(base.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(base.hostname))
+  ) {
     throw invalidArgument(`connectEmulator: url ${JSON.stringify(url)} must be https://, or http:// to localhost`)
   }
   return new RemoteEmulator(base.origin, environmentId, apiKey)
@@ -186,8 +198,10 @@ class RemoteEmulator {
   async #request(method, endpoint, input, what = endpoint) {
     const target = new URL(`/__emulator/${endpoint}`, this.url)
     if (method === 'GET' && input !== undefined) {
-      if (input === null || typeof input !== 'object') throw invalidArgument(`${what}: pass an object of filters, or nothing`)
-      for (const [key, value] of Object.entries(input)) if (value !== undefined) target.searchParams.set(key, String(value))
+      if (input === null || typeof input !== 'object')
+        throw invalidArgument(`${what}: pass an object of filters, or nothing`)
+      for (const [key, value] of Object.entries(input))
+        if (value !== undefined) target.searchParams.set(key, String(value))
     }
     const body = method === 'POST' ? toJson(input, what) : undefined
     let response
@@ -198,23 +212,31 @@ class RemoteEmulator {
         body,
       })
     } catch (cause) {
-      throw new RoqError(`could not reach the emulator at ${this.url} (${cause.cause?.code ?? cause.cause?.message ?? cause.message}); is it running?`, {
-        code: 'NETWORK_ERROR',
-        cause,
-      })
+      throw new RoqError(
+        `could not reach the emulator at ${this.url} (${cause.cause?.code ?? cause.cause?.message ?? cause.message}); is it running?`,
+        {
+          code: 'NETWORK_ERROR',
+          cause,
+        },
+      )
     }
     const text = await response.text()
     let answer
     try {
       answer = JSON.parse(text)
     } catch {
-      throw new RoqError(`${what}: ${this.url} answered HTTP ${response.status} with something that is not JSON; is it the emulator?`, {
-        code: 'PROTOCOL_ERROR',
-        statusCode: response.status,
-      })
+      throw new RoqError(
+        `${what}: ${this.url} answered HTTP ${response.status} with something that is not JSON; is it the emulator?`,
+        {
+          code: 'PROTOCOL_ERROR',
+          statusCode: response.status,
+        },
+      )
     }
     if (response.ok) return answer
-    const code = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }[response.status]
+    const code = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT' }[
+      response.status
+    ]
     throw new RoqError(`${what}: ${answer?.message ?? text}`, {
       code: code ?? (response.status >= 500 ? 'SERVER_ERROR' : 'PROTOCOL_ERROR'),
       statusCode: response.status,

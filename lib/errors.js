@@ -24,12 +24,19 @@ class RoqError extends Error {
 function toRoqError(failure) {
   if (failure instanceof RoqError) return failure
   const error =
-    failure !== null && typeof failure === 'object' && typeof failure.code === 'string' && typeof failure.message === 'string' && !(failure instanceof Error)
+    failure !== null &&
+    typeof failure === 'object' &&
+    typeof failure.code === 'string' &&
+    typeof failure.message === 'string' &&
+    !(failure instanceof Error)
       ? new RoqError(failure.message, failure)
-      : new RoqError(`roq-invites failed unexpectedly: ${failure?.message ?? failure} (this is a bug; please report it)`, {
-          code: 'INTERNAL_ERROR',
-          cause: failure,
-        })
+      : new RoqError(
+          `roq-invites failed unexpectedly: ${failure?.message ?? failure} (this is a bug; please report it)`,
+          {
+            code: 'INTERNAL_ERROR',
+            cause: failure,
+          },
+        )
   // The stack starts at the caller's await, not inside this module.
   Error.captureStackTrace?.(error, toRoqError)
   return error

@@ -19,7 +19,9 @@ function loadBinding() {
         'package-lock.json was made on another platform (npm/cli#4828) or optional dependencies were ' +
         `omitted. Install it: npm install ${name}@${version}`
       : `roq-invites has no build for ${process.platform}-${process.arch}; it runs on Linux, macOS and Windows, x64 and arm64.`
-    throw new Error(`roq-invites could not load its native core for ${process.platform}-${process.arch}. ${fix}`, { cause })
+    throw new Error(`roq-invites could not load its native core for ${process.platform}-${process.arch}. ${fix}`, {
+      cause,
+    })
   }
 }
 

@@ -10,7 +10,9 @@ const { binding, call } = require('./native.js')
  */
 function readSessionToken(token) {
   if (typeof token !== 'string') {
-    throw invalidArgument(`sessionToken: expected the roq-session-token cookie's value (a string), got ${token === null ? 'null' : typeof token}`)
+    throw invalidArgument(
+      `sessionToken: expected the roq-session-token cookie's value (a string), got ${token === null ? 'null' : typeof token}`,
+    )
   }
   return JSON.parse(call(() => binding.readSessionToken(token)))
 }

@@ -31,7 +31,8 @@ function refusal(value) {
       if (tag === '[object Date]') return 'a Date is not JSON; pass date.toISOString()'
       if (tag === '[object Map]' || tag === '[object WeakMap]') return 'a Map is not JSON; pass Object.fromEntries(map)'
       if (tag === '[object Set]' || tag === '[object WeakSet]') return 'a Set is not JSON; pass [...set]'
-      if (ArrayBuffer.isView(value) || tag === '[object ArrayBuffer]') return 'binary data is not JSON; pass an array of numbers, or a string'
+      if (ArrayBuffer.isView(value) || tag === '[object ArrayBuffer]')
+        return 'binary data is not JSON; pass an array of numbers, or a string'
       if (tag === '[object RegExp]') return 'a RegExp is not JSON; pass its source as a string'
       if (tag === '[object Promise]') return 'is a Promise; await it first'
       return undefined
@@ -57,7 +58,8 @@ function findRefusal(value) {
     } catch (error) {
       return { path, problem: `reading it threw (${error?.message ?? error}); pass plain data` }
     }
-    if (Array.isArray(holder) && !(key in holder)) return { path, problem: 'is a hole in the array; pass null or leave the entry out' }
+    if (Array.isArray(holder) && !(key in holder))
+      return { path, problem: 'is a hole in the array; pass null or leave the entry out' }
     const problem = refusal(item)
     if (problem) return { path, problem }
     if (item === null || typeof item !== 'object' || typeof item.toJSON === 'function') return undefined

@@ -20,7 +20,9 @@ function webhookKeyOf(headers) {
     if (Array.isArray(value)) return value.length === 1 ? value[0] : undefined
     return typeof value === 'string' ? value : undefined
   }
-  throw invalidArgument(`headers: expected the request's headers (request.headers) or the ${WEBHOOK_KEY_HEADER} value, got ${typeof headers}`)
+  throw invalidArgument(
+    `headers: expected the request's headers (request.headers) or the ${WEBHOOK_KEY_HEADER} value, got ${typeof headers}`,
+  )
 }
 
 /**
@@ -30,7 +32,9 @@ function webhookKeyOf(headers) {
  */
 function verifyWebhook(headers, key) {
   if (typeof key !== 'string') {
-    throw invalidArgument(`key: expected the webhook key (a string), got ${key === null ? 'null' : typeof key}; set it from the ROQ Console, or the emulator's ROQ_WEBHOOK_KEY`)
+    throw invalidArgument(
+      `key: expected the webhook key (a string), got ${key === null ? 'null' : typeof key}; set it from the ROQ Console, or the emulator's ROQ_WEBHOOK_KEY`,
+    )
   }
   const header = webhookKeyOf(headers)
   return call(() => binding.verifyWebhook(header, key))
@@ -40,9 +44,13 @@ function verifyWebhook(headers, key) {
 function parseWebhookEvent(body) {
   let text
   if (typeof body === 'string') text = body
-  else if (body instanceof Uint8Array) text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
+  else if (body instanceof Uint8Array)
+    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
   else if (body !== null && typeof body === 'object') text = toJson(body, 'body')
-  else throw invalidArgument(`body: expected the request's body (await request.text()), got ${body === null ? 'null' : typeof body}`)
+  else
+    throw invalidArgument(
+      `body: expected the request's body (await request.text()), got ${body === null ? 'null' : typeof body}`,
+    )
   return JSON.parse(call(() => binding.parseWebhookEvent(text)))
 }
 

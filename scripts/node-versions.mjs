@@ -16,7 +16,9 @@ for (const major of [22, 24]) {
   const prefix = join(root, 'node_modules', '.cache', 'node-versions', String(major))
   const node = join(prefix, 'node_modules', '.bin', 'node')
   if (!existsSync(node)) {
-    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `node@${major}`], { stdio: 'inherit' })
+    execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `node@${major}`], {
+      stdio: 'inherit',
+    })
   }
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   console.log(`\n=== node:test suite on Node ${version}`)

@@ -25,7 +25,9 @@ const platformDir = join(root, 'npm', binary.split('.')[1])
 copyFileSync(join(root, binary), join(platformDir, binary))
 
 const pack = (dir) => {
-  const [{ filename }] = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8' }))
+  const [{ filename }] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', out], { cwd: dir, encoding: 'utf8' }),
+  )
   return join(out, filename)
 }
 
@@ -35,7 +37,9 @@ try {
   for (const file of [...manifest.files, 'README.md', 'LICENSE']) {
     cpSync(join(root, file), join(stage, file), { recursive: true })
   }
-  const platforms = readdirSync(join(root, 'npm')).map((dir) => JSON.parse(readFileSync(join(root, 'npm', dir, 'package.json'), 'utf8')).name)
+  const platforms = readdirSync(join(root, 'npm')).map(
+    (dir) => JSON.parse(readFileSync(join(root, 'npm', dir, 'package.json'), 'utf8')).name,
+  )
   manifest.optionalDependencies = Object.fromEntries(platforms.map((name) => [name, manifest.version]))
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   console.log(JSON.stringify({ main: pack(stage), platform: pack(platformDir) }))

@@ -13,14 +13,29 @@ test.after.always((t) => t.context.emulator?.stop())
 test('sends invites in both shapes and reports each entry', async (t) => {
   const { client, emulator } = t.context
   const v1 = await client.roqPlatform.sendUserInvites({
-    userInvites: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@example.com', locale: 'en-US' }] },
+    userInvites: {
+      tenantId: 'acme',
+      userInvites: [{ createdByUserId: 'alice', email: 'ada@example.com', locale: 'en-US' }],
+    },
   })
   t.is(v1.success[0].status, 'pending')
   const v2 = await client.roqPlatform.sendUserInvites({
-    data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'grace@example.com' }, { createdByUserId: 'alice', email: 'bob@' }] },
+    data: {
+      tenantId: 'acme',
+      userInvites: [
+        { createdByUserId: 'alice', email: 'grace@example.com' },
+        { createdByUserId: 'alice', email: 'bob@' },
+      ],
+    },
   })
-  t.deepEqual(v2.success.map((s) => s.index), [0])
-  t.deepEqual(v2.errors.map((e) => [e.index, e.code]), [[1, 'INVALID_EMAIL']])
+  t.deepEqual(
+    v2.success.map((s) => s.index),
+    [0],
+  )
+  t.deepEqual(
+    v2.errors.map((e) => [e.index, e.code]),
+    [[1, 'INVALID_EMAIL']],
+  )
   t.is((await emulator.outbox()).length, 2)
 })
 

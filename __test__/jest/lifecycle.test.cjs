@@ -17,7 +17,11 @@ test('accepts an invite by the token from its mail, once', async () => {
 })
 
 test('errors from the platform are RoqErrors of this realm', async () => {
-  const wrongKey = new RoqClient({ host: running.emulator.url, environmentId: running.emulator.environmentId, apiKey: 'wrong-key-0000' })
+  const wrongKey = new RoqClient({
+    host: running.emulator.url,
+    environmentId: running.emulator.environmentId,
+    apiKey: 'wrong-key-0000',
+  })
   const error = await wrongKey.roqPlatform.userInvites().catch((e) => e)
   expect(error).toBeInstanceOf(Error)
   expect(error).toBeInstanceOf(RoqError)

@@ -19,7 +19,11 @@ test('a rejection is an Error of this realm, and a RoqError', async () => {
   const call = running.client.roqPlatform.sendUserInvites({ data: { userInvites: [] } })
   await expect(call).rejects.toBeInstanceOf(Error)
   await expect(call).rejects.toBeInstanceOf(RoqError)
-  await expect(call).rejects.toMatchObject({ name: 'RoqError', code: 'INVALID_ARGUMENT', message: 'data.tenantId: is required' })
+  await expect(call).rejects.toMatchObject({
+    name: 'RoqError',
+    code: 'INVALID_ARGUMENT',
+    message: 'data.tenantId: is required',
+  })
 })
 
 test('a thrown error is an Error of this realm too, and a RoqError', () => {

@@ -37,7 +37,11 @@ export default defineConfig({
         '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
       ],
       // Chromium's crash reports and caches stay out of $HOME.
-      env: { ...process.env, XDG_CONFIG_HOME: join(tmpdir(), 'roq-e2e-chromium'), XDG_CACHE_HOME: join(tmpdir(), 'roq-e2e-chromium') },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: join(tmpdir(), 'roq-e2e-chromium'),
+        XDG_CACHE_HOME: join(tmpdir(), 'roq-e2e-chromium'),
+      },
     },
   },
   webServer: {

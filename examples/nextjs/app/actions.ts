@@ -25,12 +25,18 @@ export async function inviteAction(_previous: InviteFormState | null, form: Form
   const user = await signedIn()
   if (!user) redirect('/sign-in')
   const firstNames = form.getAll('firstName')
-  const entries = form.getAll('email').map((email, row) => ({ email: String(email).trim(), firstName: String(firstNames[row] ?? '').trim() }))
+  const entries = form
+    .getAll('email')
+    .map((email, row) => ({ email: String(email).trim(), firstName: String(firstNames[row] ?? '').trim() }))
   const rows = entries.flatMap((entry, row) => (entry.email ? [{ row, ...entry }] : []))
   const state: InviteFormState = { entries, results: entries.map(() => null), sentAt: Date.now() }
-  if (rows.length === 0) return { ...state, failure: { code: 'NOTHING_TO_SEND', message: 'Enter at least one email address.' } }
+  if (rows.length === 0)
+    return { ...state, failure: { code: 'NOTHING_TO_SEND', message: 'Enter at least one email address.' } }
   try {
-    const results = await invite(user, rows.map(({ email, firstName }) => ({ email, firstName: firstName || undefined })))
+    const results = await invite(
+      user,
+      rows.map(({ email, firstName }) => ({ email, firstName: firstName || undefined })),
+    )
     rows.forEach(({ row }, i) => (state.results[row] = results[i] ?? null))
     return state
   } catch (error) {

@@ -10,7 +10,8 @@ export const INVITES_CHANGED = 'invites-changed'
 
 /** What a row's result says, in the words of the page; the platform's own text is its title. */
 function said(result: InviteResult): string {
-  if (result.ok) return { created: 'Invited', resent: 'Invite mailed again', skipped: 'Already invited' }[result.outcome]
+  if (result.ok)
+    return { created: 'Invited', resent: 'Invite mailed again', skipped: 'Already invited' }[result.outcome]
   const reasons: Record<string, string> = {
     INVALID_EMAIL: 'Not an email address',
     ALREADY_INVITED: 'Already invited to this tenant',
@@ -34,8 +35,19 @@ export function InviteForm() {
         // Keyed by the answer: the rows show what was sent beside what became of it.
         return (
           <div className="row" key={`${state?.sentAt ?? 0}-${row}`} data-testid="invite-row">
-            <input name="email" type="email" placeholder="Email address" aria-label={`Email ${row + 1}`} defaultValue={entry?.email} />
-            <input name="firstName" placeholder="First name (optional)" aria-label={`First name ${row + 1}`} defaultValue={entry?.firstName} />
+            <input
+              name="email"
+              type="email"
+              placeholder="Email address"
+              aria-label={`Email ${row + 1}`}
+              defaultValue={entry?.email}
+            />
+            <input
+              name="firstName"
+              placeholder="First name (optional)"
+              aria-label={`First name ${row + 1}`}
+              defaultValue={entry?.firstName}
+            />
             <span
               className={`result ${result ? (result.ok ? 'ok' : 'bad') : ''}`}
               data-testid="row-result"

@@ -102,7 +102,12 @@ export function InvitesList({ tenantId }: { tenantId: string }) {
     )
   }
   if (invites === null) return <p className="muted">Loading…</p>
-  if (invites.length === 0) return <p data-testid="no-invites" className="muted">No invites yet.</p>
+  if (invites.length === 0)
+    return (
+      <p data-testid="no-invites" className="muted">
+        No invites yet.
+      </p>
+    )
   return (
     <>
       <table data-testid="invites">
@@ -128,10 +133,20 @@ export function InvitesList({ tenantId }: { tenantId: string }) {
               <td>
                 {invite.status === 'pending' && (
                   <span className="actions" style={{ marginTop: 0 }}>
-                    <button className="quiet" disabled={busy === invite.id} onClick={() => change(invite, 'resend')} data-testid="resend">
+                    <button
+                      className="quiet"
+                      disabled={busy === invite.id}
+                      onClick={() => change(invite, 'resend')}
+                      data-testid="resend"
+                    >
                       Resend
                     </button>
-                    <button className="quiet" disabled={busy === invite.id} onClick={() => change(invite, 'cancel')} data-testid="cancel">
+                    <button
+                      className="quiet"
+                      disabled={busy === invite.id}
+                      onClick={() => change(invite, 'cancel')}
+                      data-testid="cancel"
+                    >
                       Cancel
                     </button>
                   </span>

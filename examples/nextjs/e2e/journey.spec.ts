@@ -11,7 +11,8 @@ import { connectEmulator } from '../../../index.js'
 import { appUrl, emulator } from './settings'
 
 const platform = connectEmulator(emulator)
-const shot = (page: Page, name: string) => page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`), fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: join(__dirname, 'screenshots', `${name}.png`), fullPage: true })
 
 async function signIn(page: Page, email: string, firstName: string, tenantId: string) {
   await page.goto('/')
@@ -25,9 +26,16 @@ async function signIn(page: Page, email: string, firstName: string, tenantId: st
 
 /** The invites the page lists, as "email: status". */
 const listed = (page: Page) =>
-  page.getByTestId('invite').evaluateAll((rows) => rows.map((row) => `${(row as HTMLElement).dataset.email}: ${(row as HTMLElement).dataset.status}`))
+  page
+    .getByTestId('invite')
+    .evaluateAll((rows) =>
+      rows.map((row) => `${(row as HTMLElement).dataset.email}: ${(row as HTMLElement).dataset.status}`),
+    )
 
-test('the invite journey: sign in, invite, list, resend, accept, tenant isolation, the emulator pages', async ({ page, browser }) => {
+test('the invite journey: sign in, invite, list, resend, accept, tenant isolation, the emulator pages', async ({
+  page,
+  browser,
+}) => {
   const pageErrors: string[] = []
   page.on('pageerror', (error) => pageErrors.push(error.message))
 
@@ -40,13 +48,25 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
 
   await test.step('invite two people and one bad address in one go', async () => {
     const rows = page.getByTestId('invite-row')
-    const entries = [['ada@example.com', 'Ada'], ['grace@example.com', 'Grace'], ['bob@', '']]
+    const entries = [
+      ['ada@example.com', 'Ada'],
+      ['grace@example.com', 'Grace'],
+      ['bob@', ''],
+    ]
     for (const [i, [email, firstName]] of entries.entries()) {
-      await rows.nth(i).getByLabel(`Email ${i + 1}`).fill(email!)
-      await rows.nth(i).getByLabel(`First name ${i + 1}`).fill(firstName!)
+      await rows
+        .nth(i)
+        .getByLabel(`Email ${i + 1}`)
+        .fill(email!)
+      await rows
+        .nth(i)
+        .getByLabel(`First name ${i + 1}`)
+        .fill(firstName!)
     }
     // The list is read by the browser-side client, straight from the platform's browser endpoint.
-    const listedByBrowser = page.waitForResponse((r) => r.url() === `${emulator.url}/v01/graphql` && r.request().method() === 'POST')
+    const listedByBrowser = page.waitForResponse(
+      (r) => r.url() === `${emulator.url}/v01/graphql` && r.request().method() === 'POST',
+    )
     await page.getByTestId('invite-submit').click()
     const results = rows.getByTestId('row-result')
     await expect(results.nth(0)).toHaveAttribute('data-ok', 'true')
@@ -67,7 +87,9 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     ;[{ acceptUrl: firstLink }] = await platform.outbox({ to: 'ada@example.com' })
     expect(firstLink.startsWith(`${appUrl}/invites/accept?token=`)).toBe(true)
     await page.locator('[data-testid=invite][data-email="ada@example.com"]').getByTestId('resend').click()
-    await expect(page.getByTestId('invites-notice')).toHaveText('Sent ada@example.com a new link; the old one no longer works.')
+    await expect(page.getByTestId('invites-notice')).toHaveText(
+      'Sent ada@example.com a new link; the old one no longer works.',
+    )
     const mails = await platform.outbox({ to: 'ada@example.com' })
     expect(mails).toHaveLength(2)
     newestLink = mails[1]!.acceptUrl
@@ -89,7 +111,10 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     await expect(invitee.getByTestId('accept-page')).toContainText('ada@example.com')
     await shot(invitee, '04-accept-pending')
     // Opening it (as a mail scanner would) changed nothing.
-    expect((await platform.invites({ status: 'pending' })).data.map((i) => i.email).sort()).toEqual(['ada@example.com', 'grace@example.com'])
+    expect((await platform.invites({ status: 'pending' })).data.map((i) => i.email).sort()).toEqual([
+      'ada@example.com',
+      'grace@example.com',
+    ])
     await invitee.getByTestId('accept').click()
     await expect(invitee.getByTestId('accept-page')).toHaveAttribute('data-state', 'accepted')
     await expect(invitee.getByTestId('accept-page')).toContainText('ada@example.com is now a member of acme')
@@ -99,7 +124,9 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
   await test.step("the platform's webhook tells the app, and the inviter's page shows it without a reload", async () => {
     await page.bringToFront()
     await expect.poll(() => listed(page)).toContain('ada@example.com: accepted')
-    await expect(page.getByTestId('activity').locator('li[data-change=accepted]')).toContainText('ada@example.com accepted')
+    await expect(page.getByTestId('activity').locator('li[data-change=accepted]')).toContainText(
+      'ada@example.com accepted',
+    )
     const [delivery] = (await platform.webhooks()).filter((d) => d.change === 'accepted')
     expect([delivery?.state, delivery?.attempts.at(-1)?.status]).toEqual(['delivered', 200])
   })
@@ -108,11 +135,29 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     // A well-formed event that would cancel Ada's invite on the page, were it believed.
     const [ada] = (await platform.invites({ tenantId: 'acme', status: 'accepted' })).data
     const current = {
-      ...{ acceptedByUserId: ada!.acceptedByUserId, createdAt: ada!.createdAt, createdByUserId: ada!.createdByUserId, data: null },
-      ...{ email: ada!.email, firstName: ada!.firstName, id: ada!.id, locale: null, lastName: ada!.lastName, roleKeys: null },
-      ...{ status: 'canceled', statusUpdatedAt: ada!.createdAt, tenantId: 'acme', updatedAt: ada!.createdAt, userTokenId: 'x' },
+      acceptedByUserId: ada!.acceptedByUserId,
+      createdAt: ada!.createdAt,
+      createdByUserId: ada!.createdByUserId,
+      data: null,
+      email: ada!.email,
+      firstName: ada!.firstName,
+      id: ada!.id,
+      locale: null,
+      lastName: ada!.lastName,
+      roleKeys: null,
+      status: 'canceled',
+      statusUpdatedAt: ada!.createdAt,
+      tenantId: 'acme',
+      updatedAt: ada!.createdAt,
+      userTokenId: 'x',
     }
-    const forged = { name: 'ROQ_USER_INVITE_UPDATE', id: 'forged-event', object: 'UserInvite', change: 'canceled', data: { current, previous: null } }
+    const forged = {
+      name: 'ROQ_USER_INVITE_UPDATE',
+      id: 'forged-event',
+      object: 'UserInvite',
+      change: 'canceled',
+      data: { current, previous: null },
+    }
     for (const key of ['whk_not-the-key', undefined]) {
       const response = await page.request.post('/api/roq/webhook', {
         data: forged,
@@ -120,7 +165,10 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
       })
       expect(response.status()).toBe(401)
     }
-    const garbled = await page.request.post('/api/roq/webhook', { data: '{"name":', headers: { 'roq-platform-webhook-key': emulator.webhookKey!, 'content-type': 'application/json' } })
+    const garbled = await page.request.post('/api/roq/webhook', {
+      data: '{"name":',
+      headers: { 'roq-platform-webhook-key': emulator.webhookKey!, 'content-type': 'application/json' },
+    })
     expect(garbled.status()).toBe(400)
     expect(await listed(page)).toContain('ada@example.com: accepted')
   })
@@ -143,7 +191,9 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     await expect(page.getByTestId('invites-notice')).toHaveText('Canceled the invite to grace@example.com.')
     await expect.poll(() => listed(page)).toEqual(['grace@example.com: canceled', 'ada@example.com: accepted'])
     // Events arrive in order: the cancel's came after the forged one would have, and only it did.
-    await expect(page.getByTestId('activity').locator('li[data-change=canceled]')).toContainText('grace@example.com canceled')
+    await expect(page.getByTestId('activity').locator('li[data-change=canceled]')).toContainText(
+      'grace@example.com canceled',
+    )
     await expect(page.getByTestId('activity').locator('li[data-event=forged-event]')).toHaveCount(0)
     const [mail] = await platform.outbox({ to: 'grace@example.com' })
     const canceled = await (await browser.newContext()).newPage()
@@ -157,10 +207,14 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     const created = await page.request.post('/api/invites', { data: { email: 'alan@example.com', firstName: 'Alan' } })
     expect(created.status()).toBe(201)
     expect(await created.json()).toMatchObject({ ok: true, email: 'alan@example.com', outcome: 'created' })
-    const anonymous = await (await browser.newContext()).request.post(`${appUrl}/api/invites`, { data: { email: 'x@example.com' } })
+    const anonymous = await (
+      await browser.newContext()
+    ).request.post(`${appUrl}/api/invites`, { data: { email: 'x@example.com' } })
     expect(anonymous.status()).toBe(401)
     const invites = (await platform.invites({ tenantId: 'acme' })).data
-    expect(invites.find((i) => i.email === 'alan@example.com')?.createdByUserId).toBe(invites.find((i) => i.email === 'ada@example.com')?.createdByUserId)
+    expect(invites.find((i) => i.email === 'alan@example.com')?.createdByUserId).toBe(
+      invites.find((i) => i.email === 'ada@example.com')?.createdByUserId,
+    )
   })
 
   await test.step('a user of tenant globex sees none of acme’s invites', async () => {

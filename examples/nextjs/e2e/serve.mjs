@@ -14,7 +14,9 @@ const app = join(work, 'app')
 
 // `npm run` exports its own settings; an inner npm must not take the repository as its project.
 const env = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/i.test(key)),
+  Object.entries(process.env).filter(
+    ([key]) => !/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/i.test(key),
+  ),
 )
 
 let current
@@ -29,7 +31,9 @@ function run(command, args, cwd) {
       process.stdout.write(chunk)
     })
     current.once('error', failed)
-    current.once('exit', (code, signal) => (code === 0 ? done(output) : failed(new Error(`${args.join(' ')} exited with ${code ?? signal}`))))
+    current.once('exit', (code, signal) =>
+      code === 0 ? done(output) : failed(new Error(`${args.join(' ')} exited with ${code ?? signal}`)),
+    )
   })
 }
 
@@ -53,10 +57,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 try {
-  const packed = JSON.parse((await run(process.execPath, ['scripts/pack.mjs', join(work, 'pack')], root)).trim().split('\n').at(-1))
+  const packed = JSON.parse(
+    (await run(process.execPath, ['scripts/pack.mjs', join(work, 'pack')], root)).trim().split('\n').at(-1),
+  )
   cpSync(example, app, {
     recursive: true,
-    filter: (source) => !['node_modules', '.next', 'next-env.d.ts', 'e2e', 'playwright.config.ts'].includes(basename(source)),
+    filter: (source) =>
+      !['node_modules', '.next', 'next-env.d.ts', 'e2e', 'playwright.config.ts'].includes(basename(source)),
   })
   await run('npm', ['install', '--no-audit', '--no-fund'], app)
   await run('npm', ['install', '--no-audit', '--no-fund', packed.main, packed.platform], app)

@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 
 /** A port the system has just handed out and that nothing listens on now. */
 function freePort(): string {
-  const script = "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"
+  const script =
+    "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"
   return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim()
 }
 

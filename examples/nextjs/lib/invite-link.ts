@@ -34,7 +34,12 @@ export async function linkState(token: string | undefined): Promise<LinkState> {
 export async function accept(token: string): Promise<LinkState> {
   try {
     const invite = await roqServerClient().roqPlatform.acceptUserInvite({ data: { token } })
-    return { state: 'accepted', email: invite.email, tenantId: invite.tenantId ?? '', userId: invite.acceptedByUserId ?? '' }
+    return {
+      state: 'accepted',
+      email: invite.email,
+      tenantId: invite.tenantId ?? '',
+      userId: invite.acceptedByUserId ?? '',
+    }
   } catch (error) {
     // Accepted meanwhile (a second click), canceled, expired, or not a token: say which.
     if (error instanceof RoqError && (error.code === 'CONFLICT' || error.code === 'NOT_FOUND')) return linkState(token)

@@ -43,6 +43,7 @@ const statusOf: Record<string, number> = {
 
 /** A failure of the whole call, as `{ status, code, message }`. */
 export function failure(error: unknown): { status: number; code: string; message: string } {
-  if (error instanceof RoqError) return { status: statusOf[error.code] ?? 502, code: error.code, message: error.message }
+  if (error instanceof RoqError)
+    return { status: statusOf[error.code] ?? 502, code: error.code, message: error.message }
   return { status: 500, code: 'INTERNAL_ERROR', message: error instanceof Error ? error.message : String(error) }
 }

@@ -8,7 +8,6 @@ import { SESSION_COOKIE } from './session-cookie'
 
 export { OrderEnum, UserInviteOrderSortEnum } from '@roq/client/build/src/generated/sdk.js'
 
-
 /** The access token of the signed-in user: the `roqAccessToken` claim of the session cookie. */
 function accessToken(): string {
   const cookie = document.cookie

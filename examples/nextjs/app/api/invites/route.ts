@@ -12,7 +12,10 @@ export const dynamic = 'force-dynamic'
 export async function POST(request: Request) {
   const user = await signedIn()
   if (!user) {
-    return Response.json({ error: { code: 'UNAUTHORIZED', message: 'Sign in first: no roq-session-token cookie' } }, { status: 401 })
+    return Response.json(
+      { error: { code: 'UNAUTHORIZED', message: 'Sign in first: no roq-session-token cookie' } },
+      { status: 401 },
+    )
   }
   const body: unknown = await request.json().catch(() => undefined)
   const { email, firstName } = (body ?? {}) as Record<string, unknown>

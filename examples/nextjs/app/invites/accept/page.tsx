@@ -14,7 +14,11 @@ export default async function AcceptInvite({ searchParams }: { searchParams: Pro
   const state = await linkState(token)
   return (
     <main className="narrow">
-      {state.state === 'pending' && token ? <AcceptForm token={token} email={state.email} /> : <LinkView state={state} />}
+      {state.state === 'pending' && token ? (
+        <AcceptForm token={token} email={state.email} />
+      ) : (
+        <LinkView state={state} />
+      )}
     </main>
   )
 }

@@ -14,10 +14,16 @@ export const dynamic = 'force-dynamic'
 export async function POST(request: Request) {
   const key = process.env.ROQ_WEBHOOK_KEY
   if (!key) {
-    return Response.json({ error: { code: 'MISCONFIGURED', message: 'Set ROQ_WEBHOOK_KEY (the emulator prints it)' } }, { status: 500 })
+    return Response.json(
+      { error: { code: 'MISCONFIGURED', message: 'Set ROQ_WEBHOOK_KEY (the emulator prints it)' } },
+      { status: 500 },
+    )
   }
   if (!verifyWebhook(request.headers, key)) {
-    return Response.json({ error: { code: 'UNAUTHORIZED', message: 'The roq-platform-webhook-key is missing or wrong' } }, { status: 401 })
+    return Response.json(
+      { error: { code: 'UNAUTHORIZED', message: 'The roq-platform-webhook-key is missing or wrong' } },
+      { status: 401 },
+    )
   }
   let event
   try {
