@@ -1,19 +1,21 @@
-//! The addon's allocator, and memory that a large send used going back to the system.
+//! Memory that a large send used goes back to the system when it ends.
 //!
-//! mimalloc, as rolldown and oxc use: against glibc's malloc it cut the native threads' CPU per
-//! invite by about a quarter (12.7 to 9.3 µs in a pinned 10,000-invite send, profiling build) and
-//! keeps the RSS flat over repeated 100,000-invite sends (native memory grew 0.5-3 MB over three,
-//! against 8-10 MB with glibc and `malloc_trim`). It holds about 20 MB more between sends. See
-//! README, "Benchmarks".
+//! glibc keeps freed memory in per-thread arenas for reuse. After a 100,000-invite send, the
+//! tokio threads' arenas held tens of MB more after each repeat (`npm run bench`, memory
+//! scenario: RSS grew 60 to 160 MB over three repeats), although nothing was leaked: the V8 heap
+//! and our live allocations were flat. `malloc_trim` returns those free pages at once; it takes
+//! well under a millisecond, so it runs only after sends of many entries.
+//!
+//! mimalloc as the global allocator measured better (a quarter less CPU on the native threads,
+//! RSS flat), but once in CI a process whose worker threads had loaded the addon died of SIGSEGV
+//! at exit (Node 24), which 90 runs here could not reproduce. The system allocator stays until
+//! mimalloc in a `dlopen`ed addon (initial-exec TLS, its collection at exit) is shown safe there.
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// Returns the free memory this thread's heap holds to the system, where mimalloc would keep it
-/// until the thread next allocates (an idle runtime never does).
+/// Returns free heap memory to the system, where the allocator keeps it otherwise.
 pub(crate) fn give_back() {
-  // SAFETY: mi_collect only releases memory that is free; it is safe on any thread.
+  #[cfg(all(target_os = "linux", target_env = "gnu"))]
+  // SAFETY: malloc_trim only releases memory that is free; it takes the allocator's own locks.
   unsafe {
-    libmimalloc_sys::mi_collect(true);
+    libc::malloc_trim(0);
   }
 }
