@@ -95,7 +95,7 @@ test('sessions: a bad option is INVALID_ARGUMENT, and a user keeps one tenant', 
 test('readSessionToken names what a token lacks, and never throws anything but a RoqError', () => {
   const cases = [
     [undefined, /^sessionToken: expected the roq-session-token cookie's value \(a string\), got undefined$/],
-    [42, /got number$/],
+    [42, /got a number$/],
     ['not-a-jwt', /^sessionToken: is not a JWT \(three base64url parts\)/],
     [jwt({ user: { tenantId: 'acme' } }), /^sessionToken: has no roqUserId claim/],
     [jwt({ roqUserId: 'u1' }), /^sessionToken: has no user\.tenantId claim/],

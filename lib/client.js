@@ -4,7 +4,7 @@
 // here patches native exports, and loading this module again, as Jest does per file, is
 // harmless). Arguments cross as JSON text (lib/to-json.js), one native method per operation.
 
-const { RoqError, invalidArgument, toRoqError } = require('./errors.js')
+const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, isFailure, settle } = require('./native.js')
 const { toJson } = require('./to-json.js')
 
@@ -80,8 +80,6 @@ class RoqClient {
 }
 
 /** The kind of a value, in words for a message. */
-const describe = (value) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value)
-
 /** The invite operations of a RoqClient: `client.roqPlatform`. */
 class RoqPlatform {
   #native
@@ -171,9 +169,7 @@ class RoqPlatform {
       throw invalidArgument(`${operation} options.onProgress: only sendUserInvites takes one`)
     }
     if (onProgress !== undefined && typeof onProgress !== 'function') {
-      throw invalidArgument(
-        `${operation} options.onProgress: must be a function, got ${typeof onProgress === 'string' ? `the string ${JSON.stringify(onProgress)}` : onProgress === null ? 'null' : typeof onProgress === 'object' ? 'an object' : `a ${typeof onProgress}`}`,
-      )
+      throw invalidArgument(`${operation} options.onProgress: must be a function, got ${describe(onProgress)}`)
     }
     if (signal?.aborted) throw aborted(signal)
     const argsJson = toJson(args, `${operation} argument`)

@@ -46,4 +46,12 @@ function invalidArgument(message) {
   return new RoqError(message, { code: 'INVALID_ARGUMENT' })
 }
 
-module.exports = { RoqError, toRoqError, invalidArgument }
+/** What kind of value `value` is, in words for a message; never the value itself, which may be a secret. */
+function describe(value) {
+  if (value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return 'an array'
+  const kind = typeof value
+  return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`
+}
+
+module.exports = { RoqError, toRoqError, invalidArgument, describe }

@@ -1,6 +1,6 @@
 'use strict'
 
-const { invalidArgument } = require('./errors.js')
+const { describe, invalidArgument } = require('./errors.js')
 const { binding, call } = require('./native.js')
 
 /**
@@ -11,7 +11,7 @@ const { binding, call } = require('./native.js')
 function readSessionToken(token) {
   if (typeof token !== 'string') {
     throw invalidArgument(
-      `sessionToken: expected the roq-session-token cookie's value (a string), got ${token === null ? 'null' : typeof token}`,
+      `sessionToken: expected the roq-session-token cookie's value (a string), got ${describe(token)}`,
     )
   }
   return JSON.parse(call(() => binding.readSessionToken(token)))

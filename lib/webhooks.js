@@ -2,7 +2,7 @@
 
 // Webhooks from the platform, in a route handler: no client needed.
 
-const { invalidArgument } = require('./errors.js')
+const { describe, invalidArgument } = require('./errors.js')
 const { binding, call } = require('./native.js')
 const { toJson } = require('./to-json.js')
 
@@ -21,7 +21,7 @@ function webhookKeyOf(headers) {
     return typeof value === 'string' ? value : undefined
   }
   throw invalidArgument(
-    `headers: expected the request's headers (request.headers) or the ${WEBHOOK_KEY_HEADER} value, got ${typeof headers}`,
+    `headers: expected the request's headers (request.headers) or the ${WEBHOOK_KEY_HEADER} value, got ${describe(headers)}`,
   )
 }
 
@@ -33,7 +33,7 @@ function webhookKeyOf(headers) {
 function verifyWebhook(headers, key) {
   if (typeof key !== 'string') {
     throw invalidArgument(
-      `key: expected the webhook key (a string), got ${key === null ? 'null' : typeof key}; set it from the ROQ Console, or the emulator's ROQ_WEBHOOK_KEY`,
+      `key: expected the webhook key (a string), got ${describe(key)}; set it from the ROQ Console, or the emulator's ROQ_WEBHOOK_KEY`,
     )
   }
   const header = webhookKeyOf(headers)
@@ -47,10 +47,7 @@ function parseWebhookEvent(body) {
   else if (body instanceof Uint8Array)
     text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')
   else if (body !== null && typeof body === 'object') text = toJson(body, 'body')
-  else
-    throw invalidArgument(
-      `body: expected the request's body (await request.text()), got ${body === null ? 'null' : typeof body}`,
-    )
+  else throw invalidArgument(`body: expected the request's body (await request.text()), got ${describe(body)}`)
   return JSON.parse(call(() => binding.parseWebhookEvent(text)))
 }
 
