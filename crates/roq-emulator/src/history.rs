@@ -164,7 +164,7 @@ pub(crate) fn histories(
         row.get::<_, String>(0)?,
         HistoryEntry {
           event: InviteEvent::parse(&row.get::<_, String>(1)?),
-          status: Status::parse(&status).map_or("pending", Status::as_str),
+          status: status.parse().map_or("pending", Status::as_str),
           at: iso(row.get(3)?),
         },
       ))

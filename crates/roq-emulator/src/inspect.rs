@@ -60,7 +60,7 @@ impl Platform {
       filters.push((Field::TenantId, equal(tenant)));
     }
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
-      Status::parse(status).map_err(|_| {
+      status.parse::<Status>().map_err(|_| {
         Problem::BadRequest(format!(
           "status {status:?} is not one of pending, accepted, canceled or expired"
         ))

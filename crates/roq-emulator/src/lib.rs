@@ -51,9 +51,9 @@ use url::Url;
 pub use faults::{Fault, FaultAnswer, FaultTarget};
 pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
-pub use invites::is_email;
 pub use mail::{Mail, OutboxFilter};
-pub use platform::{MAX_INVITES_PER_CALL, Problem, Stats};
+pub use platform::{Problem, Stats};
+pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 

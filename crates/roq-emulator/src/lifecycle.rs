@@ -12,7 +12,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
 use crate::history::{Change, InviteEvent};
-use crate::invites::{Invite, Status, check_details, email_key, find_visible, new_id, random_token, token_hash};
+use roq_rules::email_key;
+
+use crate::invites::{Invite, Status, check_details, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
 

@@ -12,9 +12,9 @@ use crate::invites::{INVITE_COLUMNS, Invite, read_invite};
 use crate::platform::{Platform, Principal, Problem};
 use crate::users::user_tenant;
 
-/// The default page size when `limit` is absent, and the largest page.
-pub const DEFAULT_LIMIT: i64 = 100;
-pub const MAX_LIMIT: i64 = 1000;
+/// The default page size when `limit` is absent, and the largest page: the rulebook's.
+const DEFAULT_LIMIT: i64 = roq_rules::DEFAULT_PAGE_SIZE as i64;
+const MAX_LIMIT: i64 = roq_rules::MAX_PAGE_SIZE as i64;
 
 /// The operators of `IdFilterArgType` and `StringFilterArgType` (ids have no `like`/`iLike`).
 #[derive(Clone, Debug, Default)]

@@ -164,9 +164,6 @@ pub struct Platform {
   pub webhooks: Webhooks,
 }
 
-/// At most this many invites in one send: larger lists are split by the client.
-pub const MAX_INVITES_PER_CALL: usize = 1000;
-
 /// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).
 pub fn iso(ms: i64) -> String {
   chrono::DateTime::from_timestamp_millis(ms)

@@ -11,7 +11,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::invites::{check_details, email_key, is_email, new_id};
+use roq_rules::{MAX_ID, MAX_ROLES, email_key, is_email};
+
+use crate::invites::{check_details, new_id};
 use crate::platform::{Platform, Problem};
 use crate::users::user_tenant;
 
@@ -76,9 +78,6 @@ struct SessionUser {
   roles: Vec<String>,
   tenant_id: String,
 }
-
-const MAX_ROLES: usize = 50;
-const MAX_ID: usize = 255;
 
 fn bad(message: impl Into<String>) -> Problem {
   Problem::BadRequest(message.into())

@@ -25,7 +25,9 @@ use crate::types::{
   SendUserInvitesResult, SentInvite, StringFilter, UserInvite, UserInviteError, UserInviteFilter, UserInviteIdArgs,
   UserInviteStatus, UserInvitesArgs,
 };
-use crate::validate::{check_send, is_email};
+use roq_rules::{MAX_INVITES_PER_REQUEST, email_key, is_email};
+
+use crate::validate::check_send;
 
 /// How a bulk send is split and what it does with emails that already have a pending invite.
 #[derive(Clone)]
@@ -56,7 +58,7 @@ impl Default for SendOptions {
   }
 }
 
-pub const MAX_BATCH_SIZE: usize = 1000;
+/// The most requests one send keeps in flight.
 pub const MAX_CONCURRENCY: usize = 16;
 
 /// What to do with an email that already has a pending invite in the tenant.
@@ -99,9 +101,9 @@ pub type ResultsSink = Arc<dyn Fn(Vec<(usize, EntryResult)>) + Send + Sync>;
 
 impl SendOptions {
   fn check(&self) -> Result<()> {
-    if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {
+    if !(1..=MAX_INVITES_PER_REQUEST).contains(&self.batch_size) {
       return Err(Error::invalid_argument(format!(
-        "batchSize: must be between 1 and {MAX_BATCH_SIZE}; it is {}",
+        "batchSize: must be between 1 and {MAX_INVITES_PER_REQUEST}; it is {}",
         self.batch_size
       )));
     }
@@ -599,10 +601,6 @@ fn attribute_results(
     );
   }
   Ok(results)
-}
-
-fn email_key(email: &str) -> String {
-  email.trim().to_lowercase()
 }
 
 fn created_at(invite: &UserInvite) -> Option<SystemTime> {

@@ -43,15 +43,16 @@ mod webhook;
 
 pub mod types;
 
-pub use bulk::{EntryResult, MAX_BATCH_SIZE, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
+pub use bulk::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
 pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
 pub use retry::RetryPolicy;
+pub use roq_rules as rules;
+pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
 pub use session::{Session, SessionUser, read_session};
 pub use types::*;
-pub use validate::{MAX_INVITES_PER_CALL, is_email};
 pub use webhook::{
   EventData, INVITE_INSERT, INVITE_REMOVE, INVITE_UPDATE, WEBHOOK_KEY_HEADER, WebhookEvent, parse_webhook_event,
   verify_webhook,

@@ -5,19 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::json_object::JsonObject;
+pub use roq_rules::{SortOrder, UserInviteSearchKey, UserInviteSortField, UserInviteStatus};
 
-/// An invite's status (`UserInviteStatusEnum`): lower case on the wire, and "canceled" has
-/// one `l`. A pending invite past its validity reads as `expired`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(rename_all = "lowercase")]
-pub enum UserInviteStatus {
-  Pending,
-  Accepted,
-  Canceled,
-  Expired,
-}
+pub use crate::json_object::JsonObject;
 
 /// One invite to send, in the docs' (V1) shape (`UserInviteCreateDto`): what ROQ's docs and the
 /// browser SDK up to 0.0.6 send.
@@ -458,30 +448,6 @@ pub struct UserInviteFilter {
   pub user_token_id: Option<IdFilter>,
 }
 
-/// `OrderEnum`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(rename_all = "UPPERCASE")]
-pub enum SortOrder {
-  Asc,
-  Desc,
-}
-
-/// `UserInviteOrderSortEnum`: the fields invites can be sorted by.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum UserInviteSortField {
-  CreatedAt,
-  Data,
-  Email,
-  FirstName,
-  LastName,
-  Locale,
-  Status,
-  UpdatedAt,
-}
-
 /// `UserInviteOrderArgType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -489,16 +455,6 @@ pub enum UserInviteSortField {
 pub struct UserInviteOrder {
   pub order: SortOrder,
   pub sort: UserInviteSortField,
-}
-
-/// `UserInviteSearchKeyEnum`: the fields `search` looks in (not email: filter on it instead).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum UserInviteSearchKey {
-  FirstName,
-  LastName,
-  Locale,
 }
 
 /// `UserInviteSearchArgType`: invites whose `key` field contains `value`, ignoring case.

@@ -1,0 +1,31 @@
+//! The limits of what the platform keeps and takes. One name, one meaning: a "call" is one
+//! `sendUserInvites` of the client, which it splits into "requests" to the platform.
+
+/// The most invites one `sendUserInvites` call of the client takes; split larger lists.
+pub const MAX_INVITES_PER_CALL: usize = 100_000;
+
+/// The most invites one request to the platform carries: the client's largest batch, and what
+/// the emulator takes in one `sendUserInvites` mutation.
+pub const MAX_INVITES_PER_REQUEST: usize = 1000;
+
+/// Ids, tokens and role keys: at most this many characters.
+pub const MAX_ID: usize = 255;
+
+/// `firstName` and `lastName`: at most this many characters.
+pub const MAX_NAME: usize = 255;
+
+/// A locale (a BCP 47 language tag such as `en-US`): at most this many characters.
+pub const MAX_LOCALE: usize = 35;
+
+/// Role keys of one invite or one user.
+pub const MAX_ROLES: usize = 50;
+
+/// An invite's `data` (or `injectableVariables`), as JSON text: at most this many bytes.
+pub const MAX_DATA_BYTES: usize = 64 * 1024;
+
+/// How deeply `data` may nest objects and arrays.
+pub const MAX_DATA_DEPTH: usize = 32;
+
+/// The page size of `userInvites` when `limit` is absent, and the largest one.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+pub const MAX_PAGE_SIZE: usize = 1000;
