@@ -39,10 +39,10 @@ test('a signal that has already fired rejects with ABORTED and sends nothing', a
 test('aborting mid-send rejects at once, stops further batches, and err.partial is exactly who was invited', async (t) => {
   const emulator = await emulatorFor(t)
   // The first request to reach the emulator (batch 0 or batch 1: both go out at once) is held back
-  // three seconds; the other finishes first, and the caller aborts.
-  emulator.faults([{ delayMs: 3000 }])
+  // ten minutes; the other finishes first, and the caller aborts. That the call settles at all
+  // shows it did not wait for the held-back batch; no clock is read.
+  emulator.faults([{ delayMs: 600_000 }])
   const controller = new AbortController()
-  const started = performance.now()
   const error = await rejection(
     clientFor(emulator).roqPlatform.sendUserInvites(invites(1000), {
       batchSize: 100,
@@ -52,7 +52,6 @@ test('aborting mid-send rejects at once, stops further batches, and err.partial 
     }),
   )
   assert.equal(error.code, 'ABORTED')
-  assert.ok(performance.now() - started < 3000, 'it did not wait for the held-back batch')
   assert.ok(error instanceof Error && error.partial, 'the rejection carries what was done')
   // Progress reaches JavaScript a moment after each batch, so a few more batches may finish before
   // the abort lands; the held-back batch never does, and the send stops well short of 1000.

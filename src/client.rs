@@ -154,7 +154,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: UserInviteIdArgs| async move { client.resend_user_invite(&args).await },
+      |client, args: UserInviteIdArgs| async move { client.roq_platform().resend_user_invite(&args).await },
     )
   }
 
@@ -172,7 +172,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: UserInviteIdArgs| async move { client.cancel_user_invite(&args).await },
+      |client, args: UserInviteIdArgs| async move { client.roq_platform().cancel_user_invite(&args).await },
     )
   }
 
@@ -190,7 +190,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: IdArgs| async move { client.user_invite(&args).await },
+      |client, args: IdArgs| async move { client.roq_platform().user_invite(&args).await },
     )
   }
 
@@ -208,7 +208,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: UserInvitesArgs| async move { client.user_invites(&args).await },
+      |client, args: UserInvitesArgs| async move { client.roq_platform().user_invites(&args).await },
     )
   }
 
@@ -226,7 +226,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: AcceptUserInvite| async move { client.accept_user_invite(&args).await },
+      |client, args: AcceptUserInvite| async move { client.roq_platform().accept_user_invite(&args).await },
     )
   }
 
@@ -244,7 +244,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: TokenArgs| async move { client.check_user_invite_token(&args).await },
+      |client, args: TokenArgs| async move { client.roq_platform().check_user_invite_token(&args).await },
     )
   }
 
@@ -262,7 +262,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: UpdateUserInviteArgs| async move { client.update_user_invite(&args).await },
+      |client, args: UpdateUserInviteArgs| async move { client.roq_platform().update_user_invite(&args).await },
     )
   }
 
@@ -281,7 +281,7 @@ impl NativeClient {
       args,
       options,
       abort,
-      |client, args: GraphqlRequest| async move { client.graphql_request(&args).await },
+      |client, args: GraphqlRequest| async move { client.roq_platform().graphql_request(&args).await },
     )
   }
 }

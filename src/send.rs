@@ -110,7 +110,7 @@ impl NativeClient {
         on_progress,
         on_results: Some(on_results),
       };
-      let outcome = client.send_user_invites_with(&request, &send).await;
+      let outcome = client.roq_platform().send_user_invites_with(&request, &send).await;
       if request.len() >= LARGE_SEND {
         drop((request, send));
         memory::give_back();

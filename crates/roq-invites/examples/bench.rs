@@ -59,9 +59,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
           ..first(&request)
         }],
       });
-      client.send_user_invites(&warmup).await?;
+      client.roq_platform().send_user_invites(&warmup).await?;
       let started = Instant::now();
-      let result = client.send_user_invites_with(&request, &SendOptions::default()).await?;
+      let result = client
+        .roq_platform()
+        .send_user_invites_with(&request, &SendOptions::default())
+        .await?;
       assert_eq!(result.success.len(), INVITES, "{:?}", result.errors.first());
       started.elapsed()
     }

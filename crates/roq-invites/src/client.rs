@@ -1,8 +1,10 @@
 //! The client: a configuration, one HTTP connection pool, one token cache, one retry budget,
-//! and an identity. Every operation goes through [`Client::execute`], which owns retries,
-//! deadlines and cancellation.
+//! and an identity. Its operations hang off [`Client::roq_platform`]; each goes through
+//! [`Client::execute`] (or, for a batch of a send, [`Client::attempt`]) and the one attempt loop,
+//! [`Client::retrying`], which owns backoff, the budget and the deadline.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,7 +22,7 @@ use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
-use crate::retry::{RetryBudget, is_transient};
+use crate::retry::{Attempt, Attempts, RetryBudget};
 use crate::transport::{Call, Transport};
 
 /// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,
@@ -139,9 +141,9 @@ impl Client {
     &self.call
   }
 
-  /// Takes the cost of a retry after `error` from the family's budget; false if it is spent.
-  pub(crate) fn spend_retry(&self, error: &Error) -> bool {
-    self.shared.budget.try_spend(error)
+  /// The retry budget this client's family shares.
+  pub(crate) fn budget(&self) -> &RetryBudget {
+    &self.shared.budget
   }
 
   /// When a call starting now must be done.
@@ -149,34 +151,23 @@ impl Client {
     Instant::now() + self.call.timeout.unwrap_or(self.shared.config.timeout())
   }
 
-  /// Runs one GraphQL operation and reads `data.<root field>` as `T`.
-  ///
-  /// A token the platform rejects is dropped and fetched again, once. Transient failures are
-  /// retried with backoff while the retry budget and the deadline allow; after an attempt whose
-  /// outcome is unknown, only a [`Replay::Safe`] operation is repeated.
-  pub(crate) async fn execute<V: Serialize, T: DeserializeOwned>(
+  /// Runs one GraphQL operation and reads `data.<root field>` as `T`, retrying through the one
+  /// attempt loop ([`Client::retrying`]); after an attempt whose outcome is unknown, only a
+  /// [`Replay::Safe`] operation is repeated.
+  pub(crate) async fn execute<V: Serialize, T: DeserializeOwned + Send>(
     &self,
     operation: &Operation<'_>,
     variables: &V,
     replay: Replay,
-  ) -> Result<T> {
-    self.execute_until(operation, variables, replay, self.deadline()).await
-  }
-
-  pub(crate) async fn execute_until<V: Serialize, T: DeserializeOwned>(
-    &self,
-    operation: &Operation<'_>,
-    variables: &V,
-    replay: Replay,
-    deadline: Instant,
   ) -> Result<T> {
     self
-      .execute_with(operation, variables, replay, deadline, &HeaderMap::new())
+      .execute_with(operation, variables, replay, self.deadline(), &HeaderMap::new())
       .await
   }
 
-  /// [`Client::execute_until`], with the caller's `headers` sent as well (ours win over them).
-  pub(crate) async fn execute_with<V: Serialize, T: DeserializeOwned>(
+  /// [`Client::execute`] until `deadline`, with the caller's `headers` sent as well (ours win
+  /// over them).
+  pub(crate) async fn execute_with<V: Serialize, T: DeserializeOwned + Send>(
     &self,
     operation: &Operation<'_>,
     variables: &V,
@@ -184,60 +175,68 @@ impl Client {
     deadline: Instant,
     headers: &HeaderMap,
   ) -> Result<T> {
-    let body = Bytes::from(graphql::request_body(operation, variables)?);
+    let mut call = SingleCall {
+      client: self,
+      operation,
+      body: Bytes::from(graphql::request_body(operation, variables)?),
+      replay,
+      deadline,
+      headers,
+      output: PhantomData,
+    };
+    self.retrying(deadline, &mut call).await
+  }
+
+  /// One attempt at a GraphQL operation: a token (fetched again, once, if the platform rejects
+  /// it), then the request. Its failure says whether it may be repeated under `replay`.
+  pub(crate) async fn attempt<T: DeserializeOwned>(
+    &self,
+    operation: &Operation<'_>,
+    body: Bytes,
+    replay: Replay,
+    deadline: Instant,
+    headers: &HeaderMap,
+  ) -> Attempt<T> {
     let call = Call {
       config: &self.shared.config,
       transport: &self.shared.transport,
       deadline,
     };
-    let policy = self.shared.config.retry_policy();
-    let max_retries = self.call.max_retries.unwrap_or(policy.max_retries);
     let mut may_refresh = TokenCache::can_refresh(&self.identity);
-    let mut retries = 0;
     loop {
       // Token requests are always safe to repeat: nothing has been sent to GraphQL yet.
-      let (error, bearer) = match self
+      let bearer = match self
         .guard(deadline, self.shared.tokens.bearer(&self.identity, &call))
         .await
       {
-        Err(error) => (error, None),
-        Ok(bearer) => match self
-          .guard(
-            deadline,
-            self.post_graphql(&call, operation, &bearer, body.clone(), headers),
-          )
-          .await
-        {
-          Ok(value) => {
-            self.shared.budget.refund();
-            return Ok(value);
-          }
-          Err(error) if error.code() == ErrorCode::Unauthorized && may_refresh => {
-            self.shared.tokens.forget(&self.identity, &bearer).await;
-            may_refresh = false;
-            continue;
-          }
-          Err(error) => (error, Some(bearer)),
-        },
+        Ok(bearer) => bearer,
+        Err(error) => {
+          return Attempt::Failed {
+            error: self.redact(error, None),
+            replayable: true,
+          };
+        }
       };
-      let repeatable = bearer.is_none() || replay == Replay::Safe || !error.outcome_unknown();
-      let wait = policy.backoff(retries, &error);
-      let retry = retries < max_retries
-        && is_transient(&error)
-        && repeatable
-        && Instant::now() + wait < deadline
-        && self.shared.budget.try_spend(&error);
-      if !retry {
-        return Err(self.redact(error, bearer.as_ref()));
-      }
-      self
-        .guard(deadline, async {
-          tokio::time::sleep(wait).await;
-          Ok(())
-        })
+      let error = match self
+        .guard(
+          deadline,
+          self.post_graphql(&call, operation, &bearer, body.clone(), headers),
+        )
         .await
-        .map_err(|e| self.redact(e, bearer.as_ref()))?;
-      retries += 1;
+      {
+        Ok(value) => return Attempt::Done(value),
+        Err(error) if error.code() == ErrorCode::Unauthorized && may_refresh => {
+          self.shared.tokens.forget(&self.identity, &bearer).await;
+          may_refresh = false;
+          continue;
+        }
+        Err(error) => error,
+      };
+      let replayable = replay == Replay::Safe || !error.outcome_unknown();
+      return Attempt::Failed {
+        error: self.redact(error, Some(&bearer)),
+        replayable,
+      };
     }
   }
 
@@ -315,6 +314,28 @@ impl Client {
     secrets.extend(bearer.map(|b| b.expose_secret()));
     secrets.extend(cached.iter().map(|t| t.expose_secret()));
     work(&secrets)
+  }
+}
+
+/// One GraphQL operation, as the attempt loop runs it.
+struct SingleCall<'a, T> {
+  client: &'a Client,
+  operation: &'a Operation<'a>,
+  body: Bytes,
+  replay: Replay,
+  deadline: Instant,
+  headers: &'a HeaderMap,
+  output: PhantomData<fn() -> T>,
+}
+
+impl<T: DeserializeOwned + Send> Attempts for SingleCall<'_, T> {
+  type Output = T;
+
+  fn attempt(&mut self) -> impl Future<Output = Attempt<T>> + Send {
+    let body = self.body.clone();
+    self
+      .client
+      .attempt(self.operation, body, self.replay, self.deadline, self.headers)
   }
 }
 

@@ -97,7 +97,6 @@ impl Config {
     Self::new(&host, &environment_id, &api_key).map_err(|e| e.context("from the environment"))
   }
 
-  /// Sets how long one HTTP request may take (at least 1 ms).
   /// Sets how long a call may take, retries included (at least 1 ms).
   pub fn with_timeout(mut self, timeout: Duration) -> Result<Self> {
     self.timeout = check_timeout(timeout)?;

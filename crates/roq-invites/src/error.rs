@@ -1,6 +1,7 @@
 //! One error type for every failure, with a stable machine-readable [`ErrorCode`].
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::types::SendUserInvitesResult;
@@ -77,11 +78,15 @@ impl fmt::Display for ErrorCode {
 /// the platform said (`status_code`, `error_code`) when it said anything.
 ///
 /// Messages never contain the API key or a token: nothing that builds one has access to them.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+/// A failure of the connection keeps its cause ([`std::error::Error::source`]): reqwest's error
+/// without the URL, which holds no secret either.
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{message}")]
 pub struct Error {
   code: ErrorCode,
   message: String,
+  #[source]
+  source: Option<Arc<dyn std::error::Error + Send + Sync>>,
   status_code: Option<u16>,
   error_code: Option<String>,
   retry_after: Option<Duration>,
@@ -98,6 +103,7 @@ impl Error {
     Self {
       code,
       message: message.into(),
+      source: None,
       status_code: None,
       error_code: None,
       retry_after: None,
@@ -157,6 +163,12 @@ impl Error {
   /// For a bulk send that was aborted or ran out of time: what was done before it stopped.
   pub fn partial(&self) -> Option<&SendUserInvitesResult> {
     self.partial.as_deref()
+  }
+
+  /// The same error, caused by `source`.
+  pub(crate) fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+    self.source = Some(Arc::new(source));
+    self
   }
 
   pub(crate) fn with_status(mut self, status_code: u16) -> Self {

@@ -10,9 +10,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::client::{Client, Replay};
+use crate::client::Replay;
 use crate::documents::Operation;
 use crate::error::{Error, Result};
+use crate::roq_platform::RoqPlatform;
 
 /// What `graphqlRequest(query, variables?, options?)` sends.
 #[derive(Debug, Default, Deserialize)]
@@ -91,7 +92,7 @@ impl GraphqlRequest {
   }
 }
 
-impl Client {
+impl RoqPlatform<'_> {
   /// Runs any GraphQL document on the server endpoint as this client's identity and resolves
   /// to its `data`, as the platform sent it.
   pub async fn graphql_request(&self, request: &GraphqlRequest) -> Result<Box<RawValue>> {
@@ -109,12 +110,13 @@ impl Client {
       root_field: None,
       document: &request.query,
     };
-    self
+    let client = self.client;
+    client
       .execute_with(
         &operation,
         &request.variables,
         replay,
-        self.deadline(),
+        client.deadline(),
         &request.header_map()?,
       )
       .await

@@ -18,14 +18,13 @@
 //!   injectable_variables: None,
 //! };
 //! let request = SendUserInvites::V2(UserInvitesCreateV2 { tenant_id: "tenant-id".into(), user_invites: vec![invite] });
-//! let result = client.send_user_invites(&request).await?;
+//! let result = client.roq_platform().send_user_invites(&request).await?;
 //! println!("{} sent, {} refused", result.success.len(), result.errors.len());
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
 
 mod auth;
-mod bulk;
 mod client;
 mod config;
 mod documents;
@@ -33,7 +32,11 @@ mod error;
 mod graphql;
 mod graphql_request;
 pub mod input;
-mod invites;
+mod lifecycle;
+mod listing;
+mod roq_platform;
+mod send;
+
 mod json_object;
 mod retry;
 mod session;
@@ -43,14 +46,15 @@ mod webhook;
 
 pub mod types;
 
-pub use bulk::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
 pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
 pub use retry::RetryPolicy;
+pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
+pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
 pub use session::{Session, SessionUser, read_session};
 pub use types::*;
 pub use webhook::{

@@ -1,17 +1,78 @@
-//! Retries: which failures another attempt can fix, how long to wait before it, and a budget
-//! shared by a client family so that a failing platform is not stormed.
+//! Retries: the one attempt loop that single calls and the batches of a send go through, which
+//! failures another attempt can fix, how long to wait before it, and a budget shared by a client
+//! family so that a failing platform is not stormed.
 //!
-//! Backoff is exponential with full jitter (a random wait between 0 and `min(cap, base * 2^n)`),
-//! and a `Retry-After` from the platform wins, capped. The budget is a token bucket as in
+//! What may be sent again after a lost answer is the attempt's to say (`Attempt::Failed`'s
+//! `replayable`): a read may, a mutation may not, and a batch of a send may once the platform has
+//! been asked which of its invites it created. Backoff is exponential with full jitter (a random
+//! wait between 0 and `min(cap, base * 2^n)`), and a `Retry-After` from the platform wins, up to
+//! a minute. The budget is a token bucket as in
 //! aws-sdk-rust: 500 tokens, a retry costs 5 (10 after a timeout or a broken connection), and
 //! every success puts one back. When it runs dry, failures are returned at once.
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rand::Rng as _;
 
-use crate::error::{Error, ErrorCode};
+use crate::client::Client;
+use crate::error::{Error, ErrorCode, Result};
+
+/// What one attempt came to.
+pub(crate) enum Attempt<T> {
+  Done(T),
+  /// It failed; `replayable` says whether another attempt cannot do anything twice.
+  Failed {
+    error: Error,
+    replayable: bool,
+  },
+}
+
+/// Something the attempt loop runs: a single call ([`crate::client`]), or one batch of a send,
+/// which reconciles before it says a lost answer may be replayed (`send::batching`).
+pub(crate) trait Attempts {
+  type Output;
+
+  /// Makes one attempt. (A method returning a `Send` future, rather than an async closure, so
+  /// that the compiler can see the future of a whole call is `Send`.)
+  fn attempt(&mut self) -> impl Future<Output = Attempt<Self::Output>> + Send;
+}
+
+impl Client {
+  /// The one attempt loop: runs `work` until an attempt is done, or its failure is for good: not
+  /// replayable, not transient, out of retries, past the deadline (the wait included), or out of
+  /// the family's budget. Waits are cut short by an abort or the deadline.
+  pub(crate) async fn retrying<A: Attempts + Send>(&self, deadline: Instant, work: &mut A) -> Result<A::Output> {
+    let policy = self.config().retry_policy();
+    let max_retries = self.call_options().max_retries.unwrap_or(policy.max_retries);
+    let mut retries = 0;
+    loop {
+      let (error, replayable) = match work.attempt().await {
+        Attempt::Done(value) => {
+          self.budget().refund();
+          return Ok(value);
+        }
+        Attempt::Failed { error, replayable } => (error, replayable),
+      };
+      let wait = policy.backoff(retries, &error);
+      let retry = replayable
+        && retries < max_retries
+        && is_transient(&error)
+        && Instant::now() + wait < deadline
+        && self.budget().try_spend(&error);
+      if !retry {
+        return Err(error);
+      }
+      self
+        .guard(deadline, async {
+          tokio::time::sleep(wait).await;
+          Ok(())
+        })
+        .await?;
+      retries += 1;
+    }
+  }
+}
 
 /// How many times a call is retried, and how long to wait between attempts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,7 +81,7 @@ pub struct RetryPolicy {
   pub max_retries: u32,
   /// The first backoff's upper bound; each retry doubles it.
   pub base: Duration,
-  /// The largest backoff, and the largest `Retry-After` honoured.
+  /// The largest backoff of our own (a `Retry-After` may ask for longer, up to a minute).
   pub cap: Duration,
 }
 
@@ -34,7 +95,8 @@ impl Default for RetryPolicy {
   }
 }
 
-/// The longest `Retry-After` we wait for; a longer one fails the call instead.
+/// The longest `Retry-After` we wait for; a longer one is waited for this long (and the
+/// deadline may end the call first).
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 impl RetryPolicy {

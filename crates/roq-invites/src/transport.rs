@@ -64,7 +64,7 @@ impl Transport {
   /// POSTs a JSON body and reads the whole answer, within `timeout`.
   pub async fn post_json(&self, url: Url, mut headers: HeaderMap, body: Bytes, timeout: Duration) -> Result<Reply> {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let failed = |e: reqwest::Error| transport_error(&url, &e, timeout);
+    let failed = |e: reqwest::Error| transport_error(&url, e, timeout);
     let mut response = self
       .http
       .post(url.clone())
@@ -103,15 +103,16 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A failure to connect means the request never left; anything later (a timeout, a reset) means
 /// the platform may have carried it out.
-fn transport_error(url: &Url, error: &reqwest::Error, timeout: Duration) -> Error {
-  let cause = root_cause(error);
+fn transport_error(url: &Url, error: reqwest::Error, timeout: Duration) -> Error {
+  let cause = root_cause(&error);
   if error.is_connect() {
     return Error::new(
       ErrorCode::NetworkError,
       format!("could not connect to {url} ({cause}); is the platform running, and is host right?"),
-    );
+    )
+    .with_source(error.without_url());
   }
-  let error = if error.is_timeout() {
+  let failure = if error.is_timeout() {
     Error::new(
       ErrorCode::Timeout,
       format!(
@@ -125,7 +126,7 @@ fn transport_error(url: &Url, error: &reqwest::Error, timeout: Duration) -> Erro
       format!("the connection to {url} failed ({cause})"),
     )
   };
-  error.with_outcome_unknown()
+  failure.with_outcome_unknown().with_source(error.without_url())
 }
 
 /// The innermost cause of a transport error, e.g. "Connection refused (os error 111)".

@@ -1,6 +1,10 @@
 //! The client against a real emulator, in process: HTTP on loopback, SQLite in memory.
 
-use roq_emulator::{Emulator, EmulatorOptions, OutboxFilter};
+mod common;
+
+use common::{client, emulator};
+
+use roq_emulator::OutboxFilter;
 use roq_invites::{
   Client, Config, ErrorCode, InviteErrorCode, SendUserInvites, UserInviteCreate, UserInviteCreateV2, UserInviteStatus,
   UserInvitesCreate, UserInvitesCreateV2,
@@ -8,16 +12,6 @@ use roq_invites::{
 
 const TENANT: &str = "tenant-1";
 const INVITER: &str = "inviter-1";
-
-async fn emulator() -> Emulator {
-  Emulator::start(EmulatorOptions::default())
-    .await
-    .expect("the emulator starts")
-}
-
-fn client(emulator: &Emulator) -> Client {
-  Client::new(Config::new(emulator.url(), emulator.environment_id(), emulator.api_key()).unwrap()).unwrap()
-}
 
 fn v2(emails: &[&str]) -> SendUserInvites {
   SendUserInvites::V2(UserInvitesCreateV2 {
@@ -41,6 +35,7 @@ fn v2(emails: &[&str]) -> SendUserInvites {
 async fn sends_invites_and_writes_their_mails() {
   let emulator = emulator().await;
   let result = client(&emulator)
+    .roq_platform()
     .send_user_invites(&v2(&["ada@example.com", "grace@example.com"]))
     .await
     .unwrap();
@@ -84,7 +79,11 @@ async fn sends_the_docs_v1_shape_without_a_tenant_on_the_entries() {
       tenant_id: None,
     }],
   });
-  let result = client(&emulator).send_user_invites(&request).await.unwrap();
+  let result = client(&emulator)
+    .roq_platform()
+    .send_user_invites(&request)
+    .await
+    .unwrap();
   assert_eq!(result.success.len(), 1);
   assert_eq!(result.success[0].tenant_id.as_deref(), Some(TENANT));
   assert_eq!(
@@ -97,7 +96,11 @@ async fn sends_the_docs_v1_shape_without_a_tenant_on_the_entries() {
 async fn refuses_each_bad_entry_on_its_own_and_sends_the_rest() {
   let emulator = emulator().await;
   let client = client(&emulator);
-  client.send_user_invites(&v2(&["pending@example.com"])).await.unwrap();
+  client
+    .roq_platform()
+    .send_user_invites(&v2(&["pending@example.com"]))
+    .await
+    .unwrap();
 
   let emails = [
     "ok@example.com",
@@ -106,7 +109,7 @@ async fn refuses_each_bad_entry_on_its_own_and_sends_the_rest() {
     "OK@example.com",
     "also-ok@example.com",
   ];
-  let result = client.send_user_invites(&v2(&emails)).await.unwrap();
+  let result = client.roq_platform().send_user_invites(&v2(&emails)).await.unwrap();
 
   let created: Vec<_> = result.success.iter().map(|i| i.email.as_str()).collect();
   assert_eq!(created, ["ok@example.com", "also-ok@example.com"]);
@@ -141,7 +144,11 @@ async fn a_wrong_api_key_is_unauthorized_and_the_key_is_not_in_the_message() {
   let emulator = emulator().await;
   let config = Config::new(emulator.url(), emulator.environment_id(), "wrong-key-123456").unwrap();
   let client = Client::new(config).unwrap();
-  let err = client.send_user_invites(&v2(&["a@example.com"])).await.unwrap_err();
+  let err = client
+    .roq_platform()
+    .send_user_invites(&v2(&["a@example.com"]))
+    .await
+    .unwrap_err();
   let user = client.as_user("alice", None).unwrap();
   for debug in [
     format!("{client:?}"),
@@ -161,10 +168,18 @@ async fn a_wrong_api_key_is_unauthorized_and_the_key_is_not_in_the_message() {
 async fn a_token_the_platform_rejects_is_fetched_again_once() {
   let emulator = emulator().await;
   let client = client(&emulator);
-  client.send_user_invites(&v2(&["one@example.com"])).await.unwrap();
+  client
+    .roq_platform()
+    .send_user_invites(&v2(&["one@example.com"]))
+    .await
+    .unwrap();
   // Two hours later by the platform's clock, the cached token has expired there.
   emulator.advance_clock(2 * 3600 * 1000);
-  client.send_user_invites(&v2(&["two@example.com"])).await.unwrap();
+  client
+    .roq_platform()
+    .send_user_invites(&v2(&["two@example.com"]))
+    .await
+    .unwrap();
   assert_eq!(emulator.stats().service_account_tokens, 2);
   assert_eq!(emulator.stats().graphql, 3, "the rejected call, then its one retry");
 }
@@ -176,8 +191,16 @@ async fn a_token_past_its_exp_is_refreshed_before_it_is_used() {
   // already past for the client, which must fetch a new one before every call.
   emulator.advance_clock(-2 * 3600 * 1000);
   let client = client(&emulator);
-  client.send_user_invites(&v2(&["one@example.com"])).await.unwrap();
-  client.send_user_invites(&v2(&["two@example.com"])).await.unwrap();
+  client
+    .roq_platform()
+    .send_user_invites(&v2(&["one@example.com"]))
+    .await
+    .unwrap();
+  client
+    .roq_platform()
+    .send_user_invites(&v2(&["two@example.com"]))
+    .await
+    .unwrap();
   let stats = emulator.stats();
   assert_eq!(
     (stats.service_account_tokens, stats.graphql),
@@ -192,7 +215,12 @@ async fn concurrent_first_calls_fetch_one_token() {
   let client = client(&emulator);
   let calls = (0..20).map(|i| {
     let client = client.clone();
-    tokio::spawn(async move { client.send_user_invites(&v2(&[&format!("user{i}@example.com")])).await })
+    tokio::spawn(async move {
+      client
+        .roq_platform()
+        .send_user_invites(&v2(&[&format!("user{i}@example.com")]))
+        .await
+    })
   });
   for call in calls {
     call.await.unwrap().unwrap();
@@ -206,7 +234,23 @@ async fn a_platform_that_is_down_is_a_network_error() {
   let emulator = emulator().await;
   let client = client(&emulator);
   emulator.stop().await;
-  let err = client.send_user_invites(&v2(&["a@example.com"])).await.unwrap_err();
+  let err = client
+    .roq_platform()
+    .send_user_invites(&v2(&["a@example.com"]))
+    .await
+    .unwrap_err();
   assert_eq!(err.code(), ErrorCode::NetworkError, "{err}");
   assert!(err.message().contains("could not connect"), "{err}");
+  // The cause is kept, for a caller that walks the chain, and it holds no secret either.
+  let mut chain = Vec::new();
+  let mut cause = std::error::Error::source(&err);
+  while let Some(next) = cause {
+    chain.push(next.to_string());
+    cause = next.source();
+  }
+  assert!(
+    chain.iter().any(|text| text.contains("Connection refused")),
+    "{chain:?}"
+  );
+  assert!(!format!("{chain:?} {err:?}").contains(emulator.api_key()));
 }

@@ -1,10 +1,14 @@
 //! The whole life of an invite and every auth mode, client against a real emulator.
 
+mod common;
+
+use common::{client, emulator};
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use roq_emulator::{Emulator, EmulatorOptions, OutboxFilter};
+use roq_emulator::{Emulator, OutboxFilter};
 use roq_invites::{
-  AcceptUserInvite, Client, Config, ErrorCode, IdArgs, IdFilter, JsonObject, SendUserInvites, SortOrder, StringFilter,
+  AcceptUserInvite, Client, ErrorCode, IdArgs, IdFilter, JsonObject, SendUserInvites, SortOrder, StringFilter,
   TokenArgs, UpdateUserInviteArgs, UserInvite, UserInviteCreateV2, UserInviteFilter, UserInviteIdArgs, UserInviteOrder,
   UserInviteSearch, UserInviteSearchKey, UserInviteSortField, UserInviteStatus, UserInviteUpdate, UserInvitesArgs,
   UserInvitesCreateV2,
@@ -12,16 +16,6 @@ use roq_invites::{
 use serde_json::json;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
-
-async fn emulator() -> Emulator {
-  Emulator::start(EmulatorOptions::default())
-    .await
-    .expect("the emulator starts")
-}
-
-fn client(emulator: &Emulator) -> Client {
-  Client::new(Config::new(emulator.url(), emulator.environment_id(), emulator.api_key()).unwrap()).unwrap()
-}
 
 struct Entry<'a> {
   email: &'a str,
@@ -55,7 +49,7 @@ async fn send(client: &Client, tenant: &str, inviter: &str, entries: &[Entry<'_>
       })
       .collect(),
   });
-  let result = client.send_user_invites(&request).await.unwrap();
+  let result = client.roq_platform().send_user_invites(&request).await.unwrap();
   assert!(result.errors.is_empty(), "{:?}", result.errors);
   result.success.into_iter().map(|sent| sent.invite).collect()
 }
@@ -94,7 +88,11 @@ async fn resend_writes_a_new_mail_with_a_new_token_and_keeps_the_invite() {
     .unwrap();
   let old_token = token_of(&emulator, &invite).await;
 
-  let resent = client.resend_user_invite(&by_id(&invite.id)).await.unwrap();
+  let resent = client
+    .roq_platform()
+    .resend_user_invite(&by_id(&invite.id))
+    .await
+    .unwrap();
 
   assert_eq!(
     (resent.id.as_str(), resent.user_token_id.as_str()),
@@ -109,11 +107,13 @@ async fn resend_writes_a_new_mail_with_a_new_token_and_keeps_the_invite() {
   assert_ne!(new_token, old_token);
   assert_eq!(emulator.outbox(&OutboxFilter::default()).unwrap().len(), 2);
   let old = client
+    .roq_platform()
     .check_user_invite_token(&TokenArgs { token: old_token })
     .await
     .unwrap();
   assert!(!old.is_valid, "the old link stops working");
   let new = client
+    .roq_platform()
     .check_user_invite_token(&TokenArgs { token: new_token })
     .await
     .unwrap();
@@ -129,14 +129,27 @@ async fn cancel_only_a_pending_invite() {
     .try_into()
     .unwrap();
 
-  let canceled = client.cancel_user_invite(&by_id(&invite.id)).await.unwrap();
+  let canceled = client
+    .roq_platform()
+    .cancel_user_invite(&by_id(&invite.id))
+    .await
+    .unwrap();
   assert_eq!(canceled.status, UserInviteStatus::Canceled);
   assert_ne!(canceled.status_updated_at, None);
 
   for err in [
-    client.cancel_user_invite(&by_id(&invite.id)).await.unwrap_err(),
-    client.resend_user_invite(&by_id(&invite.id)).await.unwrap_err(),
     client
+      .roq_platform()
+      .cancel_user_invite(&by_id(&invite.id))
+      .await
+      .unwrap_err(),
+    client
+      .roq_platform()
+      .resend_user_invite(&by_id(&invite.id))
+      .await
+      .unwrap_err(),
+    client
+      .roq_platform()
       .accept_user_invite(&accept(&token_of(&emulator, &invite).await))
       .await
       .unwrap_err(),
@@ -162,17 +175,22 @@ async fn accept_once_by_the_token_from_the_mail_and_record_the_user() {
     .unwrap();
   let token = token_of(&emulator, &invite).await;
 
-  let accepted = client.accept_user_invite(&accept(&token)).await.unwrap();
+  let accepted = client.roq_platform().accept_user_invite(&accept(&token)).await.unwrap();
   assert_eq!(accepted.status, UserInviteStatus::Accepted);
   let user = accepted.accepted_by_user_id.clone().expect("acceptedByUserId is set");
   assert_ne!(accepted.status_updated_at, invite.status_updated_at);
 
   let again = client
+    .roq_platform()
     .accept_user_invite(&AcceptUserInvite::V1(TokenArgs { token: token.clone() }))
     .await
     .unwrap_err();
   assert_eq!(again.code(), ErrorCode::Conflict, "{again}");
-  let check = client.check_user_invite_token(&TokenArgs { token }).await.unwrap();
+  let check = client
+    .roq_platform()
+    .check_user_invite_token(&TokenArgs { token })
+    .await
+    .unwrap();
   assert_eq!((check.is_valid, check.is_expired), (false, Some(false)));
 
   // A second invite for the same email and tenant, accepted through the V1 field, finds the same user.
@@ -182,6 +200,7 @@ async fn accept_once_by_the_token_from_the_mail_and_record_the_user() {
     .unwrap();
   let token = token_of(&emulator, &second).await;
   let accepted = client
+    .roq_platform()
     .accept_user_invite(&AcceptUserInvite::V1(TokenArgs { token }))
     .await
     .unwrap();
@@ -199,20 +218,33 @@ async fn an_invite_past_its_validity_reads_as_expired_and_cannot_be_accepted() {
   let token = token_of(&emulator, &invite).await;
   emulator.advance_clock(7 * DAY_MS + 1);
 
-  let read = client.user_invite(&IdArgs { id: invite.id.clone() }).await.unwrap();
+  let read = client
+    .roq_platform()
+    .user_invite(&IdArgs { id: invite.id.clone() })
+    .await
+    .unwrap();
   assert_eq!(read.status, UserInviteStatus::Expired);
   assert_ne!(
     read.status_updated_at, invite.status_updated_at,
     "expiry is a status change"
   );
   let check = client
+    .roq_platform()
     .check_user_invite_token(&TokenArgs { token: token.clone() })
     .await
     .unwrap();
   assert_eq!((check.is_valid, check.is_expired), (false, Some(true)));
   for err in [
-    client.accept_user_invite(&accept(&token)).await.unwrap_err(),
-    client.resend_user_invite(&by_id(&invite.id)).await.unwrap_err(),
+    client
+      .roq_platform()
+      .accept_user_invite(&accept(&token))
+      .await
+      .unwrap_err(),
+    client
+      .roq_platform()
+      .resend_user_invite(&by_id(&invite.id))
+      .await
+      .unwrap_err(),
   ] {
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert!(err.message().contains("expired"), "{err}");
@@ -228,14 +260,19 @@ async fn unknown_ids_and_tokens_are_not_found() {
   let missing = by_id("00000000-0000-4000-8000-000000000000");
   for err in [
     client
+      .roq_platform()
       .user_invite(&IdArgs {
         id: missing.user_invite_id.clone(),
       })
       .await
       .unwrap_err(),
-    client.resend_user_invite(&missing).await.unwrap_err(),
-    client.cancel_user_invite(&missing).await.unwrap_err(),
-    client.accept_user_invite(&accept("no-such-token")).await.unwrap_err(),
+    client.roq_platform().resend_user_invite(&missing).await.unwrap_err(),
+    client.roq_platform().cancel_user_invite(&missing).await.unwrap_err(),
+    client
+      .roq_platform()
+      .accept_user_invite(&accept("no-such-token"))
+      .await
+      .unwrap_err(),
   ] {
     assert_eq!(
       (err.code(), err.status_code()),
@@ -244,6 +281,7 @@ async fn unknown_ids_and_tokens_are_not_found() {
     );
   }
   let check = client
+    .roq_platform()
     .check_user_invite_token(&TokenArgs {
       token: "no-such-token".into(),
     })
@@ -275,6 +313,7 @@ async fn update_changes_the_given_fields_and_keeps_the_others() {
     ..Default::default()
   };
   let updated = client
+    .roq_platform()
     .update_user_invite(&UpdateUserInviteArgs {
       id: invite.id.clone(),
       user_invite: update,
@@ -336,14 +375,20 @@ async fn listing_fixture(emulator: &Emulator, client: &Client) -> Vec<UserInvite
   );
   // Each step a moment later, so that updatedAt orders them.
   emulator.advance_clock(10);
-  client.cancel_user_invite(&by_id(&invites[1].id)).await.unwrap();
+  client
+    .roq_platform()
+    .cancel_user_invite(&by_id(&invites[1].id))
+    .await
+    .unwrap();
   emulator.advance_clock(10);
   client
+    .roq_platform()
     .accept_user_invite(&accept(&token_of(emulator, &invites[2]).await))
     .await
     .unwrap();
   emulator.advance_clock(10);
   client
+    .roq_platform()
     .update_user_invite(&UpdateUserInviteArgs {
       id: invites[0].id.clone(),
       user_invite: UserInviteUpdate {
@@ -357,7 +402,7 @@ async fn listing_fixture(emulator: &Emulator, client: &Client) -> Vec<UserInvite
 }
 
 async fn emails(client: &Client, args: UserInvitesArgs) -> (Vec<String>, u64) {
-  let page = client.user_invites(&args).await.unwrap();
+  let page = client.roq_platform().user_invites(&args).await.unwrap();
   (page.data.into_iter().map(|i| i.email).collect(), page.total_count)
 }
 
@@ -606,7 +651,7 @@ async fn list_in_every_order_with_search_and_a_total_that_ignores_paging() {
   ];
   for (sort, expected) in cases {
     for order in [SortOrder::Asc, SortOrder::Desc] {
-      let page = client.user_invites(&ordered(sort, order)).await.unwrap();
+      let page = client.roq_platform().user_invites(&ordered(sort, order)).await.unwrap();
       let field = |i: &UserInvite| match sort {
         FirstName => i.first_name.clone().unwrap_or_default(),
         LastName => i.last_name.clone().unwrap_or_default(),
@@ -657,7 +702,7 @@ async fn list_in_every_order_with_search_and_a_total_that_ignores_paging() {
     (vec!["hank@globex.io".to_owned(), "kate@globex.io".to_owned()], 6)
   );
   assert_eq!(emails(&client, page(5, 10)).await, (vec![], 6));
-  let too_many = client.user_invites(&page(5000, 0)).await.unwrap_err();
+  let too_many = client.roq_platform().user_invites(&page(5000, 0)).await.unwrap_err();
   assert_eq!(too_many.code(), ErrorCode::InvalidArgument, "{too_many}");
 }
 
@@ -676,6 +721,7 @@ async fn a_user_sees_and_acts_on_its_own_tenant_only_and_the_service_account_see
   assert_eq!(emails(&admin, UserInvitesArgs::default()).await.1, 2);
   assert_eq!(
     alice
+      .roq_platform()
       .user_invite(&IdArgs { id: acme[0].id.clone() })
       .await
       .unwrap()
@@ -684,13 +730,22 @@ async fn a_user_sees_and_acts_on_its_own_tenant_only_and_the_service_account_see
   );
   for err in [
     alice
+      .roq_platform()
       .user_invite(&IdArgs {
         id: globex[0].id.clone(),
       })
       .await
       .unwrap_err(),
-    alice.cancel_user_invite(&by_id(&globex[0].id)).await.unwrap_err(),
-    alice.resend_user_invite(&by_id(&globex[0].id)).await.unwrap_err(),
+    alice
+      .roq_platform()
+      .cancel_user_invite(&by_id(&globex[0].id))
+      .await
+      .unwrap_err(),
+    alice
+      .roq_platform()
+      .resend_user_invite(&by_id(&globex[0].id))
+      .await
+      .unwrap_err(),
   ] {
     assert_eq!(err.code(), ErrorCode::NotFound, "{err}");
   }
@@ -710,7 +765,7 @@ async fn a_user_sees_and_acts_on_its_own_tenant_only_and_the_service_account_see
       injectable_variables: None,
     }],
   });
-  let err = alice.send_user_invites(&request).await.unwrap_err();
+  let err = alice.roq_platform().send_user_invites(&request).await.unwrap_err();
   assert_eq!(
     (err.code(), err.status_code()),
     (ErrorCode::Forbidden, Some(403)),
@@ -727,7 +782,7 @@ async fn concurrent_first_calls_as_a_user_fetch_each_token_once() {
   let calls: Vec<_> = (0..10)
     .map(|_| {
       let alice = alice.clone();
-      tokio::spawn(async move { alice.user_invites(&UserInvitesArgs::default()).await })
+      tokio::spawn(async move { alice.roq_platform().user_invites(&UserInvitesArgs::default()).await })
     })
     .collect();
   for call in calls {
@@ -750,6 +805,7 @@ async fn a_rejected_service_token_is_fetched_again_before_a_user_token() {
   let alice = admin.as_user("alice", None).unwrap();
   assert_eq!(
     alice
+      .roq_platform()
       .user_invites(&UserInvitesArgs::default())
       .await
       .unwrap()

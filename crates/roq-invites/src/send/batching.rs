@@ -1,0 +1,193 @@
+//! Batching: one batch of a send, through the one attempt loop. A batch whose answer is lost
+//! is reconciled, and only what the platform did not create is sent again; an abort lets the
+//! batches in flight finish for a moment, so that what they did is known rather than guessed.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use tokio_util::sync::{CancellationToken, DropGuard};
+
+use super::attribution::{attribute_results, refusal, unknown_text};
+use super::reconciliation::{apply_on_existing, reconcile};
+use super::{EntryResult, OnExisting, SendOptions};
+use crate::client::{CallOptions, Client, Replay};
+use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
+use crate::error::{Error, Result};
+use crate::graphql;
+use crate::retry::{Attempt, Attempts};
+use crate::types::{CreateUserInvitesModel, InviteErrorCode, SendUserInvites, UserInviteError};
+
+/// How long batches already sent may still finish after an abort; one stuck longer is cancelled
+/// and reconciled.
+const ABORT_GRACE: Duration = Duration::from_millis(500);
+
+/// The outcome of one batch: the results it established, and the error that stopped it.
+pub(super) struct BatchOutcome {
+  pub results: Vec<(usize, EntryResult)>,
+  pub error: Option<Error>,
+}
+
+/// This client with a cancellation that follows the caller's after [`ABORT_GRACE`], and a
+/// guard that ends the follower when dropped.
+pub(super) fn with_abort_grace(client: &Client) -> Result<(Client, Option<DropGuard>)> {
+  let Some(caller) = client.call_options().cancel.clone() else {
+    return Ok((client.clone(), None));
+  };
+  let (follower, done) = (CancellationToken::new(), CancellationToken::new());
+  let follow = follower.clone();
+  let finished = done.clone();
+  tokio::spawn(async move {
+    tokio::select! {
+      () = async {
+        caller.cancelled().await;
+        tokio::time::sleep(ABORT_GRACE).await;
+      } => follow.cancel(),
+      () = finished.cancelled() => {}
+    }
+  });
+  let options = CallOptions {
+    cancel: Some(follower),
+    ..client.call_options().clone()
+  };
+  Ok((client.with_call_options(options)?, Some(done.drop_guard())))
+}
+
+pub(super) fn is_cancelled(client: &Client) -> bool {
+  client
+    .call_options()
+    .cancel
+    .as_ref()
+    .is_some_and(|token| token.is_cancelled())
+}
+
+/// Sends one batch: the entries at `indices`, until each has a result or the batch fails for good.
+pub(super) async fn send_batch(
+  client: &Client,
+  request: &SendUserInvites,
+  indices: Vec<usize>,
+  options: &SendOptions,
+  call_deadline: Option<Instant>,
+) -> BatchOutcome {
+  let deadline = call_deadline.unwrap_or_else(|| client.deadline());
+  let operation = if matches!(request, SendUserInvites::V1(_)) {
+    &SEND_USER_INVITES_V1
+  } else {
+    &SEND_USER_INVITES_V2
+  };
+  let mut batch = Batch {
+    client,
+    request,
+    operation,
+    deadline,
+    remaining: indices,
+    results: Vec::new(),
+  };
+  let sent = client.retrying(deadline, &mut batch).await;
+  let mut results = batch.results;
+  if let Err(error) = sent {
+    return BatchOutcome {
+      results,
+      error: Some(error),
+    };
+  }
+  if options.on_existing != OnExisting::Error {
+    apply_on_existing(client, request, &mut results, options.on_existing).await;
+  }
+  BatchOutcome { results, error: None }
+}
+
+/// One batch, as the attempt loop runs it: the entries still without a result, and the results.
+struct Batch<'a> {
+  client: &'a Client,
+  request: &'a SendUserInvites,
+  operation: &'a Operation<'a>,
+  deadline: Instant,
+  remaining: Vec<usize>,
+  results: Vec<(usize, EntryResult)>,
+}
+
+impl Attempts for Batch<'_> {
+  type Output = ();
+
+  async fn attempt(&mut self) -> Attempt<()> {
+    let (client, request) = (self.client, self.request);
+    let started = SystemTime::now();
+    let body = match graphql::request_body(self.operation, &request.batch(&self.remaining)) {
+      Ok(body) => Bytes::from(body),
+      Err(error) => {
+        return Attempt::Failed {
+          error,
+          replayable: false,
+        };
+      }
+    };
+    let attempt = client
+      .attempt::<CreateUserInvitesModel>(self.operation, body, Replay::Never, self.deadline, &HeaderMap::new())
+      .await;
+    let error = match attempt {
+      Attempt::Done(model) => match attribute_results(request, &self.remaining, model) {
+        Ok(answered) => {
+          let redacted = answered
+            .into_iter()
+            .map(|(index, result)| (index, redact_refusal(client, result)));
+          self.results.extend(redacted);
+          return Attempt::Done(());
+        }
+        Err(unaccounted) => unaccounted,
+      },
+      // The platform did nothing: the whole batch may go again.
+      Attempt::Failed {
+        error,
+        replayable: true,
+      } => {
+        return Attempt::Failed {
+          error,
+          replayable: true,
+        };
+      }
+      Attempt::Failed {
+        error,
+        replayable: false,
+      } => error,
+    };
+    // The answer was lost: what the platform created counts as sent, and only the rest may go
+    // again. If it cannot be asked, the rest is reported as of unknown outcome.
+    match reconcile(client, request, &self.remaining, started).await {
+      Ok(created) => {
+        self.remaining.retain(|i| !created.iter().any(|(index, _)| index == i));
+        self.results.extend(created);
+        if self.remaining.is_empty() {
+          Attempt::Done(())
+        } else {
+          Attempt::Failed {
+            error,
+            replayable: true,
+          }
+        }
+      }
+      Err(_) => {
+        let text = unknown_text(&error);
+        let unknown = self.remaining.iter().map(|&i| {
+          (
+            i,
+            Err(refusal(request, i, InviteErrorCode::OutcomeUnknown, text.clone())),
+          )
+        });
+        self.results.extend(unknown);
+        Attempt::Failed {
+          error,
+          replayable: false,
+        }
+      }
+    }
+  }
+}
+
+/// A refusal's text from the platform, without our secrets in it.
+fn redact_refusal(client: &Client, result: EntryResult) -> EntryResult {
+  result.map_err(|refusal| UserInviteError {
+    error: client.redact_text(&refusal.error),
+    ..refusal
+  })
+}
