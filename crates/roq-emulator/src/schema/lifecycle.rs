@@ -1,0 +1,57 @@
+//! The mutation root for what happens to an invite after it is sent: resend, cancel, accept
+//! (both versions) and update.
+
+use async_graphql::{Context, ID, Object};
+
+use crate::lifecycle::InvitePatch;
+
+use super::context::invite_model;
+use super::inputs::{AcceptUserInviteDto, AcceptUserInviteV2Dto, UserInviteUpdateDto};
+use super::models::UserInviteModel;
+
+#[derive(Default)]
+pub struct LifecycleMutation;
+
+#[Object]
+impl LifecycleMutation {
+  async fn resend_user_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, principal| platform.resend_invite(principal, &id))
+  }
+
+  async fn cancel_user_invite(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, principal| platform.cancel_invite(principal, &id))
+  }
+
+  async fn accept_user_invite(
+    &self,
+    ctx: &Context<'_>,
+    accept_user_invite: AcceptUserInviteDto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, _| platform.accept_invite(&accept_user_invite.token))
+  }
+
+  #[graphql(name = "acceptUserInviteV2")]
+  async fn accept_user_invite_v2(
+    &self,
+    ctx: &Context<'_>,
+    data: AcceptUserInviteV2Dto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    invite_model(ctx, |platform, _| platform.accept_invite(&data.token))
+  }
+
+  async fn update_user_invite(
+    &self,
+    ctx: &Context<'_>,
+    id: ID,
+    user_invite: UserInviteUpdateDto,
+  ) -> async_graphql::Result<UserInviteModel> {
+    let patch = InvitePatch {
+      accepted_by_user_id: user_invite.accepted_by_user_id.map(|id| id.0),
+      data: user_invite.data.map(|d| d.0),
+      first_name: user_invite.first_name,
+      last_name: user_invite.last_name,
+      locale: user_invite.locale,
+    };
+    invite_model(ctx, |platform, principal| platform.update_invite(principal, &id, patch))
+  }
+}

@@ -1,0 +1,113 @@
+//! The GraphQL schema: the invite part of the platform's schema, with the exact type, field and
+//! argument names of reference/roq-golden/invites-schema.graphql, so that the documents of the
+//! official SDK validate against it. Requests are parsed and routed by root field, never by
+//! `operationName`.
+//!
+//! One concept per file: scalars, enums, inputs and models (the types), the query root and the
+//! two mutation roots (merged here), and the context helpers they share. The schema only maps
+//! GraphQL to the data layer (`platform.rs` and the modules it uses), which knows nothing of it.
+
+mod context;
+mod enums;
+mod inputs;
+mod lifecycle;
+mod models;
+mod query;
+mod scalars;
+mod send;
+
+use std::sync::Arc;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+
+use crate::platform::Platform;
+
+use self::lifecycle::LifecycleMutation;
+pub use self::query::Query;
+use self::send::SendMutation;
+
+pub type RoqSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// The mutations: sending, and what happens to an invite afterwards.
+#[derive(MergedObject, Default)]
+pub struct Mutation(SendMutation, LifecycleMutation);
+
+pub fn build(platform: Arc<Platform>) -> RoqSchema {
+  Schema::build(Query, Mutation::default(), EmptySubscription)
+    .data(platform)
+    .finish()
+}
+
+#[cfg(test)]
+mod tests {
+  use std::collections::BTreeMap;
+
+  use async_graphql::parser::parse_schema;
+  use async_graphql::parser::types::{TypeKind, TypeSystemDefinition};
+
+  /// Every type of a schema, as `kind name` and its members (`field(args): Type`, enum values).
+  fn shape(sdl: &str) -> BTreeMap<String, Vec<String>> {
+    let document = parse_schema(sdl).expect("valid SDL");
+    let mut types = BTreeMap::new();
+    for definition in document.definitions {
+      let TypeSystemDefinition::Type(ty) = definition else {
+        continue;
+      };
+      let ty = ty.node;
+      let (kind, mut members): (&str, Vec<String>) = match ty.kind {
+        TypeKind::Object(object) => (
+          "type",
+          object
+            .fields
+            .iter()
+            .map(|f| {
+              let mut args: Vec<String> = f
+                .node
+                .arguments
+                .iter()
+                .map(|a| format!("{}: {}", a.node.name.node, a.node.ty.node))
+                .collect();
+              args.sort();
+              format!("{}({}): {}", f.node.name.node, args.join(", "), f.node.ty.node)
+            })
+            .collect(),
+        ),
+        TypeKind::InputObject(input) => (
+          "input",
+          input
+            .fields
+            .iter()
+            .map(|f| format!("{}: {}", f.node.name.node, f.node.ty.node))
+            .collect(),
+        ),
+        TypeKind::Enum(e) => ("enum", e.values.iter().map(|v| v.node.value.node.to_string()).collect()),
+        TypeKind::Scalar => ("scalar", Vec::new()),
+        _ => continue,
+      };
+      members.sort();
+      types.insert(format!("{kind} {}", ty.name.node), members);
+    }
+    types
+  }
+
+  #[test]
+  fn the_schema_has_every_type_field_and_argument_of_the_reference_sdl() {
+    let reference = shape(include_str!("../../../../reference/roq-golden/invites-schema.graphql"));
+    let ours = shape(
+      &super::Schema::build(super::Query, super::Mutation::default(), super::EmptySubscription)
+        .finish()
+        .sdl(),
+    );
+    for (name, members) in &reference {
+      let Some(our_members) = ours.get(name) else {
+        panic!("{name} is missing")
+      };
+      for member in members {
+        assert!(
+          our_members.contains(member),
+          "{name}: {member} is missing or differs; ours: {our_members:?}"
+        );
+      }
+    }
+  }
+}
