@@ -15,7 +15,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::invites::{Invite, Status};
+use crate::invite::{Invite, Status};
 use crate::lifecycle::Link;
 use crate::mail::human_time;
 use crate::page::{html_response, page, state};

@@ -10,7 +10,7 @@ use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::invites::{Invite, Status};
+use crate::invite::{Invite, Status};
 use crate::platform::{Platform, iso};
 
 /// What happened to an invite.

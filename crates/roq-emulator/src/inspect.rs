@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::history::{HistoryEntry, histories};
-use crate::invites::Status;
+use crate::invite::Status;
 use crate::listing::{Field, FieldFilter, ListQuery};
 use crate::platform::{Platform, Principal, Problem, iso};
 

@@ -14,9 +14,10 @@ use serde_json::{Map, Value};
 use crate::history::{Change, InviteEvent};
 use roq_rules::email_key;
 
-use crate::invites::{Invite, Status, check_details, find_visible, new_id, random_token, token_hash};
+use crate::invite::{Invite, Status, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
+use crate::send::check_details;
 
 /// What `checkUserInviteToken` answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

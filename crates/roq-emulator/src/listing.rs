@@ -8,7 +8,7 @@
 
 use rusqlite::types::Value as SqlValue;
 
-use crate::invites::{INVITE_COLUMNS, Invite, read_invite};
+use crate::invite::{INVITE_COLUMNS, Invite, read_invite};
 use crate::platform::{Platform, Principal, Problem};
 use crate::users::user_tenant;
 

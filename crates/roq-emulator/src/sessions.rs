@@ -13,8 +13,9 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ID, MAX_ROLES, email_key, is_email};
 
-use crate::invites::{check_details, new_id};
+use crate::invite::new_id;
 use crate::platform::{Platform, Problem};
+use crate::send::check_details;
 use crate::users::user_tenant;
 
 /// What `emulator.session(...)` and `POST /__emulator/sessions` take.

@@ -3,8 +3,9 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
-use crate::invites::{Invite, Refusal, SendOutcome};
+use crate::invite::Invite;
 use crate::platform::Problem;
+use crate::send::{Refusal, SendOutcome};
 use crate::users::User;
 
 use super::context::{graphql_error, platform};

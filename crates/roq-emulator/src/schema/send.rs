@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Object};
 
-use crate::invites::NewInvite;
 use crate::platform::Problem;
+use crate::send::NewInvite;
 
 use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;

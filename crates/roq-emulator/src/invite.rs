@@ -1,0 +1,153 @@
+//! The invite as stored: its row, how it reads at a moment (a pending invite past its validity
+//! reads as expired), who may see it, and its ids and tokens.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::Rng as _;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::history::{Change, InviteEvent};
+use crate::platform::{Platform, Principal, Problem};
+use crate::users::user_tenant;
+
+/// `UserInviteStatusEnum`, as stored and as sent: the rulebook's.
+pub use roq_rules::UserInviteStatus as Status;
+
+/// A status read from the store.
+pub(crate) fn status_column(text: &str) -> rusqlite::Result<Status> {
+  text
+    .parse()
+    .map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_owned(), rusqlite::types::Type::Text))
+}
+
+/// An invite as stored. Times are milliseconds since the Unix epoch.
+#[derive(Clone, Debug)]
+pub struct Invite {
+  pub id: String,
+  pub tenant_id: String,
+  pub email: String,
+  pub first_name: Option<String>,
+  pub last_name: Option<String>,
+  pub locale: Option<String>,
+  pub data: Option<Map<String, Value>>,
+  pub role_keys: Option<Vec<String>>,
+  pub(crate) status: Status,
+  pub status_updated_at: i64,
+  pub created_by_user_id: String,
+  pub accepted_by_user_id: Option<String>,
+  pub user_token_id: String,
+  pub valid_till: i64,
+  pub created_at: i64,
+  pub updated_at: i64,
+}
+
+impl Invite {
+  /// The status at `now`: a pending invite past its validity reads as expired.
+  pub fn status(&self, now: i64) -> Status {
+    if self.status == Status::Pending && self.valid_till <= now {
+      Status::Expired
+    } else {
+      self.status
+    }
+  }
+
+  /// When the status last changed: for an invite that expired by time, when it expired.
+  pub fn status_updated_at(&self, now: i64) -> i64 {
+    if self.status(now) != self.status {
+      self.valid_till
+    } else {
+      self.status_updated_at
+    }
+  }
+}
+
+pub(crate) const INVITE_COLUMNS: &str = "id, tenant_id, email, first_name, last_name, locale, data, role_keys, status, \
+  status_updated_at, created_by_user_id, accepted_by_user_id, user_token_id, valid_till, created_at, updated_at";
+
+pub(crate) fn read_invite(row: &Row) -> rusqlite::Result<Invite> {
+  let json = |i: usize| -> rusqlite::Result<Option<String>> { row.get(i) };
+  Ok(Invite {
+    id: row.get(0)?,
+    tenant_id: row.get(1)?,
+    email: row.get(2)?,
+    first_name: row.get(3)?,
+    last_name: row.get(4)?,
+    locale: row.get(5)?,
+    data: json(6)?.and_then(|text| serde_json::from_str(&text).ok()),
+    role_keys: json(7)?.and_then(|text| serde_json::from_str(&text).ok()),
+    status: status_column(&row.get::<_, String>(8)?)?,
+    status_updated_at: row.get(9)?,
+    created_by_user_id: row.get(10)?,
+    accepted_by_user_id: row.get(11)?,
+    user_token_id: row.get(12)?,
+    valid_till: row.get(13)?,
+    created_at: row.get(14)?,
+    updated_at: row.get(15)?,
+  })
+}
+
+impl Platform {
+  /// One invite, if the caller may see it.
+  pub fn invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+    find_visible(&self.store.lock(), principal, id)
+  }
+
+  /// Marks a pending invite whose validity has run out as expired, and records it.
+  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
+      .execute(params![invite.id, invite.valid_till])?;
+    let change = Change {
+      event: InviteEvent::Expired,
+      previous: Some(invite),
+      current: &expired(invite),
+      at: invite.valid_till,
+    };
+    self.record(tx, change)
+  }
+}
+
+/// An invite by id, if `principal` may see it: the service account sees all, a user its own
+/// tenant's. Otherwise `NOT_FOUND`, so that ids of other tenants cannot be probed.
+pub(crate) fn find_visible(connection: &Connection, principal: &Principal, id: &str) -> Result<Invite, Problem> {
+  let invite = connection
+    .prepare_cached(&format!("SELECT {INVITE_COLUMNS} FROM user_invites WHERE id = ?1"))?
+    .query_row([id], read_invite)
+    .optional()?;
+  let visible = match (&invite, principal) {
+    (Some(_), Principal::ServiceAccount) => true,
+    (Some(invite), Principal::User { user_id }) => {
+      user_tenant(connection, user_id)?.flatten().as_deref() == Some(invite.tenant_id.as_str())
+    }
+    (None, _) => false,
+  };
+  match invite {
+    Some(invite) if visible => Ok(invite),
+    _ => Err(Problem::NotFound(format!("No user invite with id {id}"))),
+  }
+}
+
+/// `invite`, expired at the end of its validity: how it reads once its time has run out.
+pub(crate) fn expired(invite: &Invite) -> Invite {
+  Invite {
+    status: Status::Expired,
+    status_updated_at: invite.valid_till,
+    ..invite.clone()
+  }
+}
+
+/// A new id: a UUIDv7, so that ids made one after another sort (and are indexed) together.
+pub(crate) fn new_id() -> String {
+  uuid::Uuid::now_v7().to_string()
+}
+
+/// A one-time accept token: 256 random bits.
+pub(crate) fn random_token() -> String {
+  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+}
+
+/// Tokens are stored as digests; only the mail carries the token itself.
+pub(crate) fn token_hash(token: &str) -> String {
+  format!("{:x}", Sha256::digest(token.as_bytes()))
+}
