@@ -1,0 +1,104 @@
+//! The emulator's own endpoints under `/__emulator/`, guarded by the environment's credentials:
+//! the outbox, the invites with their histories, the fault switch, webhook deliveries, sessions.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::faults::Fault;
+use crate::inspect::InviteQuery;
+use crate::mail::OutboxFilter;
+use crate::platform::Problem;
+use crate::sessions::SessionRequest;
+
+use super::{AppState, json_response, parse_body, problem_response};
+
+/// `GET /__emulator/outbox?to=&userInviteId=`: the mails written so far.
+pub(super) async fn outbox(
+  State(state): State<AppState>,
+  headers: HeaderMap,
+  Query(filter): Query<OutboxFilter>,
+) -> Response {
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.outbox(&filter))
+  {
+    Ok(mails) => json_response(StatusCode::OK, &mails),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/invites?tenantId=&status=&limit=`: every invite, newest first, with its history.
+pub(super) async fn invites(
+  State(state): State<AppState>,
+  headers: HeaderMap,
+  Query(query): Query<InviteQuery>,
+) -> Response {
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.invite_records(&query))
+  {
+    Ok(records) => json_response(StatusCode::OK, &records),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/faults`: the faults still waiting, in order.
+pub(super) async fn queued_faults(State(state): State<AppState>, headers: HeaderMap) -> Response {
+  match state.platform.check_emulator_access(&headers) {
+    Ok(()) => json_response(StatusCode::OK, &state.platform.faults.queued()),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/faults`: replaces the fault queue with the JSON list in the body (a single
+/// fault is a list of one; `[]` clears it).
+pub(super) async fn set_faults(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let faults = state.platform.check_emulator_access(&headers).and_then(|()| {
+    let value: Value = parse_body(&body)?;
+    let list = if value.is_array() {
+      value
+    } else {
+      Value::Array(vec![value])
+    };
+    serde_json::from_value::<Vec<Fault>>(list)
+      .map_err(|e| Problem::BadRequest(format!("The faults are not valid: {e}")))
+  });
+  match faults {
+    Ok(faults) => {
+      let count = faults.len();
+      state.platform.faults.set(faults);
+      json_response(StatusCode::OK, &json!({ "queued": count }))
+    }
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/webhooks`: every webhook delivery, newest first, with its attempts.
+pub(super) async fn webhook_deliveries(State(state): State<AppState>, headers: HeaderMap) -> Response {
+  match state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.webhook_deliveries(usize::MAX >> 1))
+  {
+    Ok(deliveries) => json_response(StatusCode::OK, &deliveries),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/sessions`: signs a development user in (see [`crate::sessions`]).
+pub(super) async fn create_session(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let session = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| parse_body::<SessionRequest>(&body))
+    .and_then(|request| state.platform.session(&request));
+  match session {
+    Ok(session) => json_response(StatusCode::CREATED, &session),
+    Err(problem) => problem_response(&problem),
+  }
+}

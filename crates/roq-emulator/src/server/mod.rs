@@ -1,0 +1,189 @@
+//! The HTTP endpoints: the platform's (reference/roq-protocol.md §1), the accept page, and the
+//! emulator's own (`/__emulator/...`, guarded by the environment's credentials).
+//!
+//! Every JSON answer is `application/json; charset=utf-8`, as the platform's are: ROQ's browser
+//! SDK (graphql-request 5) reads no other type. Only the browser endpoint, `/v01/graphql`, answers
+//! browser origins (CORS); the server and token endpoints take the API key, which a page must
+//! never hold, so they send no CORS headers at all.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::faults::{self};
+use crate::platform::{Platform, Problem};
+use crate::schema::{self, RoqSchema};
+use crate::{accept_page, dashboard};
+
+mod emulator_api;
+mod graphql;
+mod tokens;
+
+use emulator_api::{create_session, invites, outbox, queued_faults, set_faults, webhook_deliveries};
+use graphql::{browser_graphql, server_graphql};
+use tokens::{service_account_token, user_token};
+
+#[derive(Clone)]
+struct AppState {
+  platform: Arc<Platform>,
+  schema: RoqSchema,
+}
+
+impl FromRef<AppState> for Arc<Platform> {
+  fn from_ref(state: &AppState) -> Self {
+    Arc::clone(&state.platform)
+  }
+}
+
+/// The origins besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*` whose pages may call the
+/// browser endpoint, each as `scheme://host[:port]`.
+#[derive(Clone, Debug, Default)]
+pub struct BrowserOrigins(pub Vec<String>);
+
+impl BrowserOrigins {
+  fn allows(&self, origin: &HeaderValue) -> bool {
+    let Ok(origin) = origin.to_str() else {
+      return false;
+    };
+    let local = [
+      "http://localhost",
+      "http://127.0.0.1",
+      "https://localhost",
+      "https://127.0.0.1",
+    ]
+    .iter()
+    .any(|host| {
+      origin.strip_prefix(host).is_some_and(|rest| {
+        rest.is_empty()
+          || rest
+            .strip_prefix(':')
+            .is_some_and(|port| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+      })
+    });
+    local || self.0.iter().any(|allowed| allowed == origin)
+  }
+}
+
+pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
+  let schema = schema::build(Arc::clone(&platform));
+  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), faults::inject);
+  let cors = CorsLayer::new()
+    .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
+    .allow_methods([Method::POST])
+    .allow_headers([
+      header::CONTENT_TYPE,
+      HeaderName::from_static("roq-platform-authorization"),
+    ])
+    .max_age(Duration::from_secs(600));
+  // CORS outside the faults, so that a faulty answer still reaches the page that asked.
+  let browser = Router::new()
+    .route("/v01/graphql", post(browser_graphql))
+    .layer(faults())
+    .layer(cors);
+  let server = Router::new()
+    .route("/v01/authorize/serviceAccount", post(service_account_token))
+    .route("/v01/authorize", post(user_token))
+    .route("/v01/server/graphql", post(server_graphql))
+    .layer(faults());
+  let own = Router::new()
+    .route("/accept-invite", get(accept_page::show).post(accept_page::accept))
+    .route("/__emulator", get(|| async { Redirect::permanent("/__emulator/") }))
+    .route("/__emulator/", get(dashboard::show))
+    .route("/__emulator/outbox", get(outbox))
+    .route("/__emulator/invites", get(invites))
+    .route("/__emulator/faults", get(queued_faults).post(set_faults))
+    .route("/__emulator/webhooks", get(webhook_deliveries))
+    .route("/__emulator/sessions", post(create_session));
+  Router::new()
+    .merge(browser)
+    .merge(server)
+    .merge(own)
+    .with_state(AppState { platform, schema })
+}
+
+/// A JSON answer, typed as the platform types its answers.
+fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
+  match serde_json::to_vec(body) {
+    Ok(bytes) => (
+      status,
+      [(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+      )],
+      bytes,
+    )
+      .into_response(),
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+  }
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+  headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// A REST error, in the body shape of the platform's (NestJS) exceptions.
+fn problem_response(problem: &Problem) -> Response {
+  let status = StatusCode::from_u16(problem.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+  let body = json!({
+    "statusCode": problem.status_code(),
+    "errorCode": problem.error_code(),
+    "message": problem.message(),
+  });
+  json_response(status, &body)
+}
+
+/// A GraphQL error in the platform's shape, `extensions.response {statusCode, errorCode,
+/// message}`, which the official SDK turns into its `HttpException`.
+fn graphql_problem(status: StatusCode, problem: &Problem) -> Response {
+  let (code, message) = (problem.error_code(), problem.message());
+  let body = json!({
+    "errors": [{
+      "message": message,
+      "extensions": { "code": code, "response": { "statusCode": problem.status_code(), "errorCode": code, "message": message } },
+    }],
+    "data": null,
+  });
+  json_response(status, &body)
+}
+
+fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
+  serde_json::from_slice(body).map_err(|e| Problem::BadRequest(format!("The request body is not valid: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn browser_origins_are_local_pages_and_the_ones_given() {
+    let origins = BrowserOrigins(vec!["https://app.example.dev".into()]);
+    for allowed in [
+      "http://localhost:3000",
+      "http://localhost",
+      "http://127.0.0.1:5173",
+      "https://app.example.dev",
+      "https://localhost:3000",
+    ] {
+      assert!(origins.allows(&HeaderValue::from_static(allowed)), "{allowed}");
+    }
+    for refused in [
+      "http://localhost.evil.io",
+      "http://localhost:",
+      "http://localhost:3000/path",
+      "http://127.0.0.1.nip.io",
+      "https://app.example.dev:8443",
+      "null",
+    ] {
+      assert!(!origins.allows(&HeaderValue::from_static(refused)), "{refused}");
+    }
+  }
+}
