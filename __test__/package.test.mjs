@@ -53,11 +53,15 @@ test('the tarball holds what a user needs and nothing else', () => {
     'package.json',
     'bin/roq-invites.mjs',
     'lib/client.js',
+    'lib/client.d.ts',
     'lib/native.js',
   ]
   for (const path of needed) assert.ok(paths.includes(path), `missing ${path}`)
   for (const path of paths) {
-    assert.ok(needed.includes(path) || /^(bin|lib)\/[\w.-]+\.m?js$/.test(path), `should not ship ${path}`)
+    assert.ok(
+      needed.includes(path) || /^(bin|lib)\/([\w-]+\/)*[\w.-]+\.(m?js|d\.ts)$/.test(path),
+      `should not ship ${path}`,
+    )
   }
 })
 

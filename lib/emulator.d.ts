@@ -1,0 +1,278 @@
+// The emulator: in this process (`startEmulator`) or another (`connectEmulator`), and what it shows.
+
+import type { UserInviteStatus } from '../types'
+import type { InviteChange } from './webhooks'
+
+export interface EmulatorOptions {
+  /** The port; 0 (the default) picks a free one. The emulator listens on 127.0.0.1 unless `host` says otherwise. */
+  port?: number
+  host?: string
+  /** A SQLite file that keeps invites, mails and credentials across restarts; in memory if absent. */
+  dbPath?: string
+  /** The environment id; made up (and kept in `dbPath`) if absent. */
+  environmentId?: string
+  /** The API key; made up (and kept in `dbPath`) if absent. */
+  apiKey?: string
+  /** The page the accept link in each mail points to (`?token=` is added); the emulator's `/accept-invite` if absent. */
+  acceptUrl?: string
+  /** How long an invite can be accepted, in milliseconds. Default 7 days. */
+  inviteValidityMs?: number
+  /** How long an access token is valid, in milliseconds. Default 1 hour. */
+  tokenLifetimeMs?: number
+  /** Refuse user ids the emulator has not seen, instead of registering them on first use. */
+  strict?: boolean
+  /**
+   * Origins whose pages may call the browser endpoint (`/v01/graphql`, which ROQ's browser SDK
+   * uses), besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*`: e.g.
+   * `['https://app.example.dev']`. The endpoints that take the API key never answer a page.
+   */
+  corsOrigins?: string[]
+  /** What the invitation mail invites to ("you are invited to join {appName}"); the tenant's id if absent. */
+  appName?: string
+  /**
+   * URLs that receive a POST of each change of an invite (created, resent, canceled, accepted,
+   * updated, expired) after it is committed, with `roq-platform-webhook-key`: `key`, or
+   * `webhookKey`.
+   */
+  webhooks?: { url: string; key?: string }[]
+  /** The webhook key of the URLs without their own; made up (and kept in `dbPath`) if absent. */
+  webhookKey?: string
+  /** How deliveries are retried. Default: 5 attempts, 1 s doubling to at most 60 s, a 3 s timeout each. */
+  webhookRetry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number }
+}
+
+/** One attempt to deliver a webhook event. */
+export interface WebhookAttempt {
+  at: string
+  durationMs: number
+  /** The receiver's HTTP status, if it answered. */
+  status: number | null
+  /** Why it failed without an answer: a timeout, a refused or broken connection. */
+  error: string | null
+}
+
+/** An event's delivery to one URL, with every attempt. */
+export interface WebhookDelivery {
+  id: number
+  eventId: string
+  name: string
+  change: InviteChange
+  userInviteId: string
+  email: string
+  url: string
+  /** `pending` (more attempts to come), `delivered`, or `failed` (given up). */
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: WebhookAttempt[]
+  createdAt: string
+  settledAt: string | null
+  nextAttemptAt: string | null
+}
+
+/** A mail the emulator wrote instead of sending it. */
+export interface Mail {
+  /** Position in the outbox, from 1. */
+  id: number
+  to: string
+  locale: string
+  subject: string
+  text: string
+  /** The same mail as HTML, as a mail client shows it. */
+  html: string
+  /** The link the invitee clicks: `acceptUrl?token=<token>`. */
+  acceptUrl: string
+  /** The one-time accept token the link carries. */
+  token: string
+  userInviteId: string
+  tenantId: string
+  createdAt: string
+}
+
+export interface OutboxFilter {
+  /** Only mails to this address (ignoring case). */
+  to?: string
+  /** Only mails about this invite. */
+  userInviteId?: string
+}
+
+/** How many requests each endpoint of the emulator has answered. */
+export interface EmulatorStats {
+  serviceAccountTokens: number
+  userTokens: number
+  graphql: number
+  /** Requests a fault slowed down or spoiled. */
+  faults: number
+}
+
+/**
+ * A fault for the emulator's next requests. A request takes the first fault that targets it; a
+ * fault applies to `times` requests. With `commit`, the request is carried out (and stored)
+ * before its answer is spoiled.
+ */
+export interface Fault {
+  /** Which requests: GraphQL (the default), the token endpoints, or any. */
+  on?: 'graphql' | 'token' | 'any'
+  /**
+   * The answer: the real one (`normal`, for a delay), an HTTP error `status`, a dropped
+   * connection, an HTML page, JSON cut in half, or `{"data":null}`.
+   */
+  answer?: 'normal' | 'status' | 'drop' | 'nonJson' | 'truncated' | 'dataNull'
+  /** How many requests it applies to. Default 1. */
+  times?: number
+  /** Wait this long before answering. */
+  delayMs?: number
+  /** The status of `answer: 'status'`. Default 503. */
+  status?: number
+  /** A `Retry-After` to send with it: seconds, or an HTTP date. */
+  retryAfter?: string
+  /** Carry the request out (and store it) before spoiling the answer. */
+  commit?: boolean
+}
+
+/** Who to sign in with `emulator.session(...)`: a development user of a tenant. */
+export interface SessionOptions {
+  /** The user's tenant. */
+  tenantId: string
+  /** The user's id; without one, the tenant's user with `email`, or a new user. */
+  userId?: string
+  email?: string
+  firstName?: string
+  lastName?: string
+  /** Role keys, e.g. `['owner']`; kept from an earlier session if absent. */
+  roles?: string[]
+  locale?: string
+  /** How long the session (and its access token) lasts, in seconds; the emulator's token lifetime if absent. */
+  expiresIn?: number
+}
+
+/** A development session: what a ROQ app's sign-in leaves in its `roq-session-token` cookie. */
+export interface DevSession {
+  /**
+   * The `roq-session-token` cookie's value: a JWT whose payload is ROQ's `{ id, roqAccessToken,
+   * roqUserId, user: { firstName, lastName, email, timezone, locale, roles, tenantId }, iat, exp }`.
+   * `client.withBaasToken(token)` and ROQ's browser SDK act as its user.
+   */
+  token: string
+  roqUserId: string
+  tenantId: string
+  /** The user's access token (the session's `roqAccessToken`): the bearer of ROQ's browser SDK. */
+  accessToken: string
+}
+
+/** What happened to an invite, and when. */
+export interface InviteHistoryEntry {
+  event: 'created' | 'resent' | 'canceled' | 'accepted' | 'updated' | 'expired'
+  /** The invite's status after it. */
+  status: UserInviteStatus
+  at: string
+}
+
+/** An invite as the emulator shows it to its developer: with its history. */
+export interface InviteRecord {
+  id: string
+  email: string
+  firstName: string | null
+  lastName: string | null
+  tenantId: string
+  status: UserInviteStatus
+  createdByUserId: string
+  acceptedByUserId: string | null
+  roleKeys: string[] | null
+  validTill: string
+  createdAt: string
+  /** Oldest first. */
+  history: InviteHistoryEntry[]
+}
+
+export interface InviteRecordQuery {
+  tenantId?: string
+  status?: UserInviteStatus
+  /** At most this many, newest first. Default 500, at most 1000. */
+  limit?: number
+}
+
+/** A fault waiting in the emulator's queue; `times` is how many requests it still applies to. */
+export interface QueuedFault {
+  on: NonNullable<Fault['on']>
+  answer: NonNullable<Fault['answer']>
+  times: number
+  delayMs: number
+  status: number | null
+  retryAfter: string | null
+  commit: boolean
+}
+
+/** A ROQ platform emulator running in this process. */
+export declare class Emulator {
+  private constructor()
+  /** The base URL, e.g. `http://127.0.0.1:41234`: a client's `host`. */
+  readonly url: string
+  readonly environmentId: string
+  readonly apiKey: string
+  /** The settings under the names `RoqClient.fromEnv()` reads: `Object.assign(process.env, emulator.env)`. */
+  readonly env: { ROQ_PLATFORM_URL: string; ROQ_ENVIRONMENT_ID: string; ROQ_API_KEY: string }
+  /** The dashboard, `{url}/__emulator/`: invites, mails and faults in a browser (user: `environmentId`, password: `apiKey`). */
+  readonly dashboardUrl: string
+  /** The mails written so far, oldest first. */
+  outbox(filter?: OutboxFilter): Promise<Mail[]>
+  /**
+   * Signs a development user of a tenant in, registering the user first. Also
+   * `POST /__emulator/sessions` and `npx roq-invites session`.
+   * @throws {RoqError} `INVALID_ARGUMENT` for a bad option, `CONFLICT` for a user of another tenant.
+   */
+  session(options: SessionOptions): Promise<DevSession>
+  /** Every invite (newest first), with its history. Also `GET /__emulator/invites`. */
+  invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
+  /** The key sent as `roq-platform-webhook-key` to webhooks without their own. */
+  readonly webhookKey: string
+  /** Every webhook delivery, newest first, with its attempts. Also `GET /__emulator/webhooks`. */
+  webhooks(): Promise<WebhookDelivery[]>
+  /** How many requests each endpoint has answered. */
+  stats(): EmulatorStats
+  /** Moves the emulator's clock by `ms` milliseconds (negative to go back): tokens and invites expire by it. */
+  advanceClock(ms: number): void
+  /** Makes the next requests fail or slow down, in order; `[]` clears the queue. Also `POST /__emulator/faults`. */
+  faults(faults: Fault | Fault[]): void
+  /** The faults still waiting, in order, each with the requests it still applies to. */
+  faults(): QueuedFault[]
+  /** Keeps Node running while the emulator runs (as `net.Server#ref()` does), e.g. in a script that serves it. */
+  ref(): this
+  /** Lets Node exit while the emulator runs: the default. */
+  unref(): this
+  /** Stops the emulator (and lets Node exit). Calling it again does nothing. */
+  stop(): Promise<void>
+}
+
+/**
+ * An emulator running in another process (`npx roq-invites emulator`, a Jest global set-up),
+ * through its `/__emulator/...` endpoints.
+ */
+export declare class RemoteEmulator {
+  private constructor()
+  readonly url: string
+  readonly environmentId: string
+  readonly apiKey: string
+  readonly env: { ROQ_PLATFORM_URL: string; ROQ_ENVIRONMENT_ID: string; ROQ_API_KEY: string }
+  readonly dashboardUrl: string
+  outbox(filter?: OutboxFilter): Promise<Mail[]>
+  session(options: SessionOptions): Promise<DevSession>
+  invites(query?: InviteRecordQuery): Promise<{ data: InviteRecord[]; totalCount: number }>
+  webhooks(): Promise<WebhookDelivery[]>
+  faults(faults: Fault | Fault[]): Promise<void>
+  faults(): Promise<QueuedFault[]>
+}
+
+/**
+ * Reaches an emulator in another process with the environment's credentials: `{ url,
+ * environmentId, apiKey }`, or the `ROQ_*` variables (`process.env` when nothing is given).
+ * @throws {RoqError} `INVALID_ARGUMENT` when a setting is missing, or the URL is not https:// or local.
+ */
+export declare function connectEmulator(
+  settings?: { url: string; environmentId: string; apiKey: string } | Record<string, string | undefined>,
+): RemoteEmulator
+
+/**
+ * Starts a ROQ platform emulator in this process: the platform's endpoints on 127.0.0.1, a
+ * SQLite store, and an outbox instead of real mail. It does not keep Node running by itself.
+ * @throws {RoqError} `INVALID_ARGUMENT` for wrong options, `NETWORK_ERROR` when the port is taken.
+ */
+export declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>
