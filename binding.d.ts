@@ -75,6 +75,19 @@ export declare class NativeEmulator {
   stop(): Promise<undefined>
 }
 
+/**
+ * JSON of the emulator's command line, `{ about, flags: [{ name, valueName, help, default, kind }] }`:
+ * the table `roq-emulator` builds its flags from, for `roq-invites emulator` to build its own.
+ */
+export declare function emulatorCommandLine(): string
+
+/**
+ * `values`: JSON of the flags given, by name, as `util.parseArgs` gives them (`"4077"`,
+ * `["a", "b"]`, `true`); the JSON of the emulator's options, or the message `roq-emulator`
+ * prints for the same mistake (`INVALID_ARGUMENT`).
+ */
+export declare function emulatorOptionsFromFlags(values: string): Outcome<string>
+
 /** A failure, as data: lib/errors.js makes the `RoqError` of it. */
 export interface Failure {
   /** The stable code: `INVALID_ARGUMENT`, `UNAUTHORIZED`, …. */

@@ -56,7 +56,12 @@ test('the tarball holds what a user needs and nothing else', () => {
     'lib/client.d.ts',
     'lib/native.js',
   ]
-  for (const path of needed) assert.ok(paths.includes(path), `missing ${path}`)
+  // The command line: every file of lib/cli/ (the commands and what they share).
+  const cli = readdirSync(join(root, 'lib/cli'), { recursive: true })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => `lib/cli/${file.split('\\').join('/')}`)
+  assert.ok(cli.includes('lib/cli/commands/send.js'), cli.join(', '))
+  for (const path of [...needed, ...cli]) assert.ok(paths.includes(path), `missing ${path}`)
   for (const path of paths) {
     assert.ok(
       needed.includes(path) || /^(bin|lib)\/([\w-]+\/)*[\w.-]+\.(m?js|d\.ts)$/.test(path),
@@ -90,6 +95,11 @@ await emulator.stop()
   const run = node(dir, ['docs-call.mjs'])
   assert.equal(run.status, 0, run.output)
   assert.deepEqual(JSON.parse(run.stdout), { status: 'pending', mail: 'ada@example.com' })
+
+  // The command line, as package.json's bin names it: its files and the addon's flag table resolve.
+  const help = node(dir, [join('node_modules/roq-invites', manifest.bin['roq-invites']), 'emulator', '--help'])
+  assert.equal(help.status, 0, help.output)
+  assert.match(help.stdout, /^Usage: roq-invites emulator \[options\]\n[^]*\n {2}--invite-validity-days N /)
 
   // The Edge runtime, workers and browser bundles resolve to a stub that says what to do.
   for (const condition of ['edge-light', 'worker', 'browser']) {

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
+use roq_emulator::command_line::{COMMAND_LINE, FlagValues, options_from_flags};
 use roq_emulator::{Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, SessionRequest, StartError};
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
-use crate::outcome::{Outcome, outcome, spawn_json};
+use crate::outcome::{Outcome, outcome, spawn_json, to_json};
 
 #[napi]
 pub struct NativeEmulator {
@@ -32,6 +33,25 @@ pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRa
       emulator: Arc::new(emulator),
     })))
   })
+}
+
+/// JSON of the emulator's command line, `{ about, flags: [{ name, valueName, help, default, kind }] }`:
+/// the table `roq-emulator` builds its flags from, for `roq-invites emulator` to build its own.
+#[napi]
+pub fn emulator_command_line() -> String {
+  serde_json::to_string(&COMMAND_LINE).unwrap_or_default()
+}
+
+/// `values`: JSON of the flags given, by name, as `util.parseArgs` gives them (`"4077"`,
+/// `["a", "b"]`, `true`); the JSON of the emulator's options, or the message `roq-emulator`
+/// prints for the same mistake (`INVALID_ARGUMENT`).
+#[napi]
+pub fn emulator_options_from_flags(values: String) -> Outcome<String> {
+  outcome(
+    from_json::<FlagValues>(&values, "flags")
+      .and_then(|values| options_from_flags(&values).map_err(Error::invalid_argument))
+      .and_then(to_json),
+  )
 }
 
 /// The emulator's refusal as the client's error: the same status means the same code.

@@ -16,6 +16,7 @@
 
 mod accept_page;
 mod auth;
+pub mod command_line;
 mod dashboard;
 mod expiry;
 mod faults;
@@ -43,7 +44,7 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng as _;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -66,8 +67,8 @@ use crate::store::Store;
 use crate::webhooks::Webhooks;
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
-/// `startEmulator(options)`.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `startEmulator(options)`. Serialize: `roq-invites emulator` gets it from the flags this way.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmulatorOptions {
   /// The address to listen on; 127.0.0.1 unless given.

@@ -5,82 +5,63 @@
   reason = "a command-line program talks on stdout and stderr"
 )]
 
-use std::net::IpAddr;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
-use roq_emulator::{Emulator, EmulatorOptions};
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use roq_emulator::command_line::{COMMAND_LINE, FlagKind, FlagValue, FlagValues, options_from_flags};
+use roq_emulator::{Emulator, StartError};
 
-/// A local ROQ platform for user invites: the platform's endpoints, a SQLite store, and an
-/// outbox instead of real mail. Point a client at the URL it prints.
-#[derive(Parser)]
-#[command(name = "roq-emulator", version)]
-struct Args {
-  /// The port to listen on; 0 picks a free one.
-  #[arg(long, default_value_t = 4077)]
-  port: u16,
-  /// The address to listen on.
-  #[arg(long, default_value = "127.0.0.1")]
-  host: IpAddr,
-  /// A SQLite file that keeps invites, mails and credentials across restarts (in memory if absent).
-  #[arg(long)]
-  db: Option<PathBuf>,
-  /// The environment id (made up, and kept in --db, if absent).
-  #[arg(long)]
-  environment_id: Option<String>,
-  /// The API key (made up, and kept in --db, if absent).
-  #[arg(long)]
-  api_key: Option<String>,
-  /// The page the accept links point to; `?token=` is added.
-  #[arg(long)]
-  accept_url: Option<String>,
-  /// How long an invite can be accepted, in days.
-  #[arg(long, default_value_t = 7.0)]
-  invite_validity_days: f64,
-  /// Refuse user ids the emulator has not seen instead of registering them on first use.
-  #[arg(long)]
-  strict: bool,
-  /// An origin (besides localhost) whose pages may call the browser endpoint; repeatable.
-  #[arg(long, value_name = "ORIGIN")]
-  cors_origin: Vec<String>,
-  /// What the invitation mail invites to ("you are invited to join NAME"); the tenant's id if absent.
-  #[arg(long, value_name = "NAME")]
-  app_name: Option<String>,
-  /// A URL that receives a POST of each change of an invite; repeatable.
-  #[arg(long, value_name = "URL")]
-  webhook: Vec<String>,
-  /// The roq-platform-webhook-key sent with each webhook (made up, and kept in --db, if absent).
-  #[arg(long, value_name = "KEY")]
-  webhook_key: Option<String>,
+/// The clap command of the flag table that `roq-invites emulator` reads too.
+fn command() -> Command {
+  let flags = COMMAND_LINE.flags.iter().map(|flag| {
+    let arg = Arg::new(flag.name).long(flag.name).help(flag.help);
+    let arg = match flag.kind {
+      FlagKind::Value => arg.action(ArgAction::Set),
+      FlagKind::List => arg.action(ArgAction::Append),
+      FlagKind::Switch => arg.action(ArgAction::SetTrue),
+    };
+    let arg = match flag.value_name {
+      Some(name) => arg.value_name(name),
+      None => arg,
+    };
+    match flag.default {
+      Some(default) => arg.default_value(default),
+      None => arg,
+    }
+  });
+  Command::new("roq-emulator")
+    .version(env!("CARGO_PKG_VERSION"))
+    .max_term_width(100)
+    .about(COMMAND_LINE.about)
+    .args(flags)
+}
+
+/// The values clap read, as the table's conversion takes them: text, untouched, so that it
+/// checks them as it does for `roq-invites emulator`.
+fn flag_values(matches: &ArgMatches) -> FlagValues {
+  let given = |flag: &roq_emulator::command_line::Flag| match flag.kind {
+    FlagKind::Value => matches.get_one::<String>(flag.name).cloned().map(FlagValue::Text),
+    FlagKind::List => matches
+      .get_many::<String>(flag.name)
+      .map(|values| FlagValue::List(values.cloned().collect())),
+    FlagKind::Switch => Some(FlagValue::Switch(matches.get_flag(flag.name))),
+  };
+  COMMAND_LINE
+    .flags
+    .iter()
+    .filter_map(|flag| Some((flag.name.to_owned(), given(flag)?)))
+    .collect()
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-  let args = Args::parse();
-  if !(args.invite_validity_days.is_finite() && args.invite_validity_days > 0.0) {
-    eprintln!("roq-emulator: --invite-validity-days must be a positive number of days");
-    return ExitCode::from(2);
-  }
-  let options = EmulatorOptions {
-    host: Some(args.host),
-    port: args.port,
-    db_path: args.db,
-    environment_id: args.environment_id,
-    api_key: args.api_key,
-    accept_url: args.accept_url,
-    invite_validity_ms: Some((args.invite_validity_days * 86_400_000.0) as u64),
-    token_lifetime_ms: None,
-    strict: args.strict,
-    cors_origins: args.cors_origin,
-    app_name: args.app_name,
-    webhooks: args
-      .webhook
-      .into_iter()
-      .map(|url| roq_emulator::WebhookTarget { url, key: None })
-      .collect(),
-    webhook_key: args.webhook_key,
-    webhook_retry: None,
+  let mut command = command();
+  let matches = command.get_matches_mut();
+  let options = match options_from_flags(&flag_values(&matches)) {
+    Ok(options) => options,
+    // As clap reports its own usage errors: the message, the usage line, exit code 2.
+    Err(message) => command.error(ErrorKind::ValueValidation, message).exit(),
   };
   let webhooks = !options.webhooks.is_empty();
   let stopped = stop_signal();
@@ -88,7 +69,11 @@ async fn main() -> ExitCode {
     Ok(emulator) => emulator,
     Err(error) => {
       eprintln!("roq-emulator: {error}");
-      return ExitCode::FAILURE;
+      // A value it refused (a webhook or an origin that is no URL) is a usage error too.
+      return match error {
+        StartError::Options(_) => ExitCode::from(2),
+        StartError::Listen { .. } | StartError::Store { .. } => ExitCode::FAILURE,
+      };
     }
   };
   println!("roq-emulator listening on {}", emulator.url());

@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use crate::platform::{Platform, Problem, iso};
 
 /// A URL that receives the invite events.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebhookTarget {
   pub url: String,
@@ -31,7 +31,7 @@ pub struct WebhookTarget {
 }
 
 /// How deliveries are retried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct WebhookRetry {
   /// Attempts in all, the first included (1 to 20).

@@ -1,0 +1,66 @@
+'use strict'
+
+// roq-invites emulator: the roq-emulator binary's command line, in Node. Its flags, their
+// defaults and the checks of their values are one table and one conversion in Rust
+// (crates/roq-emulator/src/command_line.rs), read through the addon, so the two programs cannot
+// drift apart.
+
+const { startEmulator } = require('../../emulator.js')
+const { RoqError } = require('../../errors.js')
+const { binding, call } = require('../../native.js')
+const { UsageError } = require('../usage-error.js')
+
+const { about, flags } = JSON.parse(binding.emulatorCommandLine())
+
+/** The options the emulator's flags give, checked as roq-emulator checks them. */
+function optionsFrom(values) {
+  try {
+    return JSON.parse(call(() => binding.emulatorOptionsFromFlags(JSON.stringify(values))))
+  } catch (error) {
+    if (error instanceof RoqError && error.code === 'INVALID_ARGUMENT') throw new UsageError(error.message, 'emulator')
+    throw error
+  }
+}
+
+async function run(values) {
+  const options = optionsFrom(values)
+  const running = await startEmulator(options)
+  // The emulator runs on native threads and does not keep Node alive unless asked to.
+  running.ref()
+  const stopped = new Promise((resolve) => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+  console.log(`roq-invites emulator listening on ${running.url}`)
+  for (const [name, value] of Object.entries(running.env)) console.log(`${name}=${value}`)
+  if (options.webhooks.length > 0) console.log(`ROQ_WEBHOOK_KEY=${running.webhookKey}`)
+  console.log(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
+  console.error('Press Ctrl+C to stop.')
+  await stopped
+  await running.stop()
+  console.error('roq-invites emulator stopped')
+  return 0
+}
+
+module.exports = {
+  name: 'emulator',
+  summary: 'Run a local ROQ Platform emulator and print its ROQ_* settings',
+  description: about,
+  options: flags.map(({ name, valueName, help, default: value, kind }) => ({
+    name,
+    type: kind === 'switch' ? 'boolean' : 'string',
+    ...(kind === 'list' && { multiple: true }),
+    ...(valueName && { valueName }),
+    help,
+    ...(value !== null && { default: value }),
+  })),
+  notes: [
+    `Its flags are those of the roq-emulator binary. --host here is the address this emulator listens
+on, not the platform's URL that the other commands take.`,
+  ],
+  examples: [
+    'roq-invites emulator --port 4077 --db platform.db',
+    'roq-invites emulator --accept-url http://localhost:3000/invites/accept --webhook http://localhost:3000/api/roq/webhook',
+  ],
+  run,
+}
