@@ -15,7 +15,9 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::invite::{Invite, Status};
+use roq_rules::UserInviteStatus;
+
+use crate::invite::Invite;
 use crate::lifecycle::Link;
 use crate::mail::human_time;
 use crate::page::{html_response, page, state};
@@ -58,25 +60,25 @@ fn render(platform: &Platform, token: &str, accepted_now: Option<Invite>) -> Res
       accepted(platform, &invite),
     ),
     (None, Ok(Link::Current(invite))) => match invite.status(now) {
-      Status::Pending => (
+      UserInviteStatus::Pending => (
         StatusCode::OK,
         "pending",
         "You're invited",
         pending(platform, &invite, token),
       ),
-      Status::Accepted => (
+      UserInviteStatus::Accepted => (
         StatusCode::OK,
         "already-accepted",
         "Already accepted",
         already_accepted(platform, &invite),
       ),
-      Status::Canceled => (
+      UserInviteStatus::Canceled => (
         StatusCode::GONE,
         "canceled",
         "Invite canceled",
         canceled(platform, &invite),
       ),
-      Status::Expired => (
+      UserInviteStatus::Expired => (
         StatusCode::GONE,
         "expired",
         "Invite expired",
@@ -104,7 +106,7 @@ fn render(platform: &Platform, token: &str, accepted_now: Option<Invite>) -> Res
 
 fn facts(platform: &Platform, invite: &Invite) -> Markup {
   let roles = invite.role_keys.as_deref().filter(|r| !r.is_empty());
-  let (when, at) = if invite.status == Status::Accepted {
+  let (when, at) = if invite.status == UserInviteStatus::Accepted {
     ("Accepted", invite.status_updated_at)
   } else {
     ("Valid until", invite.valid_till)

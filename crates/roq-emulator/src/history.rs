@@ -10,7 +10,9 @@ use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::invite::{Invite, Status};
+use roq_rules::UserInviteStatus;
+
+use crate::invite::Invite;
 use crate::platform::{Platform, iso};
 
 /// What happened to an invite.
@@ -164,7 +166,7 @@ pub(crate) fn histories(
         row.get::<_, String>(0)?,
         HistoryEntry {
           event: InviteEvent::parse(&row.get::<_, String>(1)?),
-          status: status.parse().map_or("pending", Status::as_str),
+          status: status.parse().map_or("pending", UserInviteStatus::as_str),
           at: iso(row.get(3)?),
         },
       ))
@@ -182,15 +184,15 @@ pub(crate) fn histories(
         0,
         HistoryEntry {
           event: InviteEvent::Created,
-          status: Status::Pending.as_str(),
+          status: UserInviteStatus::Pending.as_str(),
           at: iso(invite.created_at),
         },
       );
     }
-    if invite.status(now) == Status::Expired && invite.status == Status::Pending {
+    if invite.status(now) == UserInviteStatus::Expired && invite.status == UserInviteStatus::Pending {
       history.push(HistoryEntry {
         event: InviteEvent::Expired,
-        status: Status::Expired.as_str(),
+        status: UserInviteStatus::Expired.as_str(),
         at: iso(invite.valid_till),
       });
     }

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use roq_rules::UserInviteStatus;
+
 use crate::history::{HistoryEntry, histories};
-use crate::invite::Status;
 use crate::listing::{Field, FieldFilter, ListQuery};
 use crate::platform::{Platform, Principal, Problem, iso};
 
@@ -60,7 +61,7 @@ impl Platform {
       filters.push((Field::TenantId, equal(tenant)));
     }
     if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
-      status.parse::<Status>().map_err(|_| {
+      status.parse::<UserInviteStatus>().map_err(|_| {
         Problem::BadRequest(format!(
           "status {status:?} is not one of pending, accepted, canceled or expired"
         ))

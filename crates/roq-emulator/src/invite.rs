@@ -8,15 +8,14 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use roq_rules::UserInviteStatus;
+
 use crate::history::{Change, InviteEvent};
 use crate::platform::{Platform, Principal, Problem};
 use crate::users::user_tenant;
 
-/// `UserInviteStatusEnum`, as stored and as sent: the rulebook's.
-pub use roq_rules::UserInviteStatus as Status;
-
 /// A status read from the store.
-pub(crate) fn status_column(text: &str) -> rusqlite::Result<Status> {
+pub(crate) fn status_column(text: &str) -> rusqlite::Result<UserInviteStatus> {
   text
     .parse()
     .map_err(|_| rusqlite::Error::InvalidColumnType(0, text.to_owned(), rusqlite::types::Type::Text))
@@ -33,7 +32,7 @@ pub struct Invite {
   pub locale: Option<String>,
   pub data: Option<Map<String, Value>>,
   pub role_keys: Option<Vec<String>>,
-  pub(crate) status: Status,
+  pub(crate) status: UserInviteStatus,
   pub status_updated_at: i64,
   pub created_by_user_id: String,
   pub accepted_by_user_id: Option<String>,
@@ -45,9 +44,9 @@ pub struct Invite {
 
 impl Invite {
   /// The status at `now`: a pending invite past its validity reads as expired.
-  pub fn status(&self, now: i64) -> Status {
-    if self.status == Status::Pending && self.valid_till <= now {
-      Status::Expired
+  pub fn status(&self, now: i64) -> UserInviteStatus {
+    if self.status == UserInviteStatus::Pending && self.valid_till <= now {
+      UserInviteStatus::Expired
     } else {
       self.status
     }
@@ -131,7 +130,7 @@ pub(crate) fn find_visible(connection: &Connection, principal: &Principal, id: &
 /// `invite`, expired at the end of its validity: how it reads once its time has run out.
 pub(crate) fn expired(invite: &Invite) -> Invite {
   Invite {
-    status: Status::Expired,
+    status: UserInviteStatus::Expired,
     status_updated_at: invite.valid_till,
     ..invite.clone()
   }

@@ -11,10 +11,11 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use crate::history::{Change, InviteEvent};
-use roq_rules::email_key;
+use roq_rules::{UserInviteStatus, email_key};
 
-use crate::invite::{Invite, Status, find_visible, new_id, random_token, token_hash};
+use crate::history::{Change, InviteEvent};
+
+use crate::invite::{Invite, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
 use crate::send::check_details;
@@ -51,8 +52,8 @@ pub enum Link {
 /// `CONFLICT` unless the invite is pending now.
 fn require_pending(invite: &Invite, now: i64, action: &str) -> Result<(), Problem> {
   match invite.status(now) {
-    Status::Pending => Ok(()),
-    Status::Expired => Err(Problem::Conflict(format!(
+    UserInviteStatus::Pending => Ok(()),
+    UserInviteStatus::Expired => Err(Problem::Conflict(format!(
       "Invite {} expired at {} and cannot be {action}; send a new invite to {}",
       invite.id,
       iso(invite.valid_till),
@@ -104,7 +105,7 @@ impl Platform {
     self.in_transaction(|tx, now| {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "cancelled")?;
-      set_status(tx, id, Status::Canceled, None, now)?;
+      set_status(tx, id, UserInviteStatus::Canceled, None, now)?;
       let canceled = find_visible(tx, principal, id)?;
       self.record(
         tx,
@@ -143,7 +144,7 @@ impl Platform {
       };
       require_pending(&invite, now, "accepted")?;
       let user_id = self.user_for_email(tx, &invite, now)?;
-      set_status(tx, &invite.id, Status::Accepted, Some(&user_id), now)?;
+      set_status(tx, &invite.id, UserInviteStatus::Accepted, Some(&user_id), now)?;
       tx.execute(
         "UPDATE user_invites SET token_used_at = ?2 WHERE id = ?1",
         params![invite.id, now],
@@ -171,8 +172,8 @@ impl Platform {
       Some(invite) => {
         let status = invite.status(now);
         TokenCheck {
-          is_valid: status == Status::Pending,
-          is_expired: Some(status == Status::Expired),
+          is_valid: status == UserInviteStatus::Pending,
+          is_expired: Some(status == UserInviteStatus::Expired),
           email: Some(invite.email),
         }
       }
@@ -274,7 +275,13 @@ impl Platform {
   }
 }
 
-fn set_status(tx: &Transaction, id: &str, status: Status, accepted_by: Option<&str>, now: i64) -> rusqlite::Result<()> {
+fn set_status(
+  tx: &Transaction,
+  id: &str,
+  status: UserInviteStatus,
+  accepted_by: Option<&str>,
+  now: i64,
+) -> rusqlite::Result<()> {
   tx.execute(
     "UPDATE user_invites SET status = ?2, status_updated_at = ?3, updated_at = ?3,
        accepted_by_user_id = coalesce(?4, accepted_by_user_id)

@@ -6,13 +6,14 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use crate::history::{Change, InviteEvent};
-use crate::mail;
 use roq_rules::{
-  MAX_DATA_BYTES, MAX_ID, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, email_key, is_email,
+  MAX_DATA_BYTES, MAX_ID, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key,
+  is_email,
 };
 
-use crate::invite::{INVITE_COLUMNS, Invite, Status, new_id, random_token, read_invite, token_hash};
+use crate::history::{Change, InviteEvent};
+use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
+use crate::mail;
 use crate::platform::{Platform, Principal, Problem};
 use crate::users::{save_user, user_tenant};
 
@@ -216,7 +217,7 @@ impl Platform {
       locale: entry.locale,
       data: entry.data,
       role_keys: entry.roles,
-      status: Status::Pending,
+      status: UserInviteStatus::Pending,
       status_updated_at: now,
       created_by_user_id: entry.created_by_user_id,
       accepted_by_user_id: None,
