@@ -19,8 +19,11 @@ export declare class AbortHandle {
 }
 
 export declare class NativeClient {
-  /** `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`. */
-  static create(options: string): Outcome<NativeClient>
+  /**
+   * `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`; `roots`:
+   * whom HTTPS trusts (Node's roots; none for a plain-HTTP host); `proxy`: the proxy Node would use.
+   */
+  static create(options: string, roots?: NativeRoots | undefined | null, proxy?: string | undefined | null): Outcome<NativeClient>
   asSuperAdmin(): NativeClient
   /** `args`: JSON of `{ userId, expiresIn? }`. */
   asUser(args: string): Outcome<NativeClient>
@@ -75,6 +78,12 @@ export declare class NativeEmulator {
   stop(): Promise<undefined>
 }
 
+/** Root certificates, parsed once and shared by every client made with them. */
+export declare class NativeRoots {
+  /** How many roots were taken (a certificate that cannot be a root is skipped, as Node skips it). */
+  get count(): number
+}
+
 /**
  * JSON of the emulator's command line, `{ about, flags: [{ name, valueName, help, default, kind }] }`:
  * the table `roq-emulator` builds its flags from, for `roq-invites emulator` to build its own.
@@ -112,8 +121,17 @@ export declare function parseWebhookEvent(body: string): Outcome<string>
 /** The JSON of the session's ids and user (never its access token); decoding only. */
 export declare function readSessionToken(token: string): Outcome<string>
 
-/** Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options. */
-export declare function startEmulator(options: string): Promise<Outcome<NativeEmulator>>
+/**
+ * Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options,
+ * `roots` whom deliveries to `https://` webhook receivers trust (Node's).
+ */
+export declare function startEmulator(options: string, roots?: NativeRoots | undefined | null): Promise<Outcome<NativeEmulator>>
+
+/**
+ * `certificates`: PEM text, as `tls.getCACertificates()` gives them; `machineStore`: also the
+ * machine's own store, for Node's `--use-openssl-ca`.
+ */
+export declare function trustedRoots(certificates: Array<string>, machineStore: boolean): Outcome<NativeRoots>
 
 /** Whether `header` (the `roq-platform-webhook-key` value, if any) is `key`, in constant time. */
 export declare function verifyWebhook(header: string | undefined | null, key: string): Outcome<boolean>

@@ -6,6 +6,7 @@
 
 const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, isFailure, settle } = require('./native.js')
+const { networkFor } = require('./network.js')
 const { toJson } = require('./to-json.js')
 
 // Lets RoqClient be made from a native client without a second public constructor.
@@ -21,7 +22,8 @@ class RoqClient {
       this.#native = options[fromNative]
       return
     }
-    this.#native = call(() => binding.NativeClient.create(toJson(options, 'options')))
+    const json = toJson(options, 'options')
+    this.#native = call(() => binding.NativeClient.create(json, ...networkFor(options?.host)))
   }
 
   /**

@@ -6,6 +6,7 @@
 
 const { RoqError, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, settle, unwrap } = require('./native.js')
+const { rootsFor } = require('./network.js')
 const { toJson } = require('./to-json.js')
 
 /** A ROQ platform emulator running in this process. */
@@ -249,7 +250,8 @@ async function startEmulator(options = {}) {
   const json = toJson(options, 'options')
   let answer
   try {
-    answer = await binding.startEmulator(json)
+    const receivers = Array.isArray(options?.webhooks) ? options.webhooks.map((target) => String(target?.url)) : []
+    answer = await binding.startEmulator(json, rootsFor(receivers))
   } catch (error) {
     throw toRoqError(error)
   }

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use crate::network::{self, NativeRoots};
 use crate::outcome::{Outcome, outcome, spawn_json};
 
 #[napi]
@@ -110,11 +111,13 @@ impl NativeClient {
 
 #[napi]
 impl NativeClient {
-  /// `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`.
+  /// `options`: JSON of `{ host, environmentId, apiKey, timeoutMs?, maxRetries? }`; `roots`:
+  /// whom HTTPS trusts (Node's roots; none for a plain-HTTP host); `proxy`: the proxy Node would use.
   #[napi]
-  pub fn create(options: String) -> Outcome<NativeClient> {
+  pub fn create(options: String, roots: Option<&NativeRoots>, proxy: Option<String>) -> Outcome<NativeClient> {
     let client = from_json::<ClientOptions>(&options, "options")
       .and_then(Config::from_options)
+      .and_then(|config| network::apply(config, roots, proxy))
       .and_then(Client::new);
     outcome(client.map(|client| Self { client }))
   }

@@ -10,6 +10,7 @@ use roq_emulator::{Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, 
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
+use crate::network::NativeRoots;
 use crate::outcome::{Outcome, outcome, spawn_json, to_json};
 
 #[napi]
@@ -17,11 +18,20 @@ pub struct NativeEmulator {
   emulator: Arc<Emulator>,
 }
 
-/// Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options.
+/// Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options,
+/// `roots` whom deliveries to `https://` webhook receivers trust (Node's).
 #[napi]
-pub fn start_emulator<'env>(env: &'env Env, options: String) -> Result<PromiseRaw<'env, Outcome<NativeEmulator>>> {
+pub fn start_emulator<'env>(
+  env: &'env Env,
+  options: String,
+  roots: Option<&NativeRoots>,
+) -> Result<PromiseRaw<'env, Outcome<NativeEmulator>>> {
+  let webhook_tls = roots.map(|native| native.roots().tls_config());
   let start = async move {
-    let options: EmulatorOptions = from_json(&options, "options")?;
+    let options = EmulatorOptions {
+      webhook_tls,
+      ..from_json(&options, "options")?
+    };
     Emulator::start(options).await.map_err(|e| match &e {
       StartError::Listen { .. } => Error::new(ErrorCode::NetworkError, e.to_string()),
       StartError::Store { .. } => Error::invalid_argument(format!("dbPath: {e}")),

@@ -10,6 +10,7 @@
 pub mod client;
 pub mod emulator;
 mod memory;
+pub mod network;
 pub mod outcome;
 pub mod send;
 pub mod session;

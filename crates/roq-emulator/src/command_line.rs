@@ -216,7 +216,7 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
       .map(|url| WebhookTarget { url, key: None })
       .collect(),
     webhook_key: text("webhook-key"),
-    webhook_retry: None,
+    ..EmulatorOptions::default()
   })
 }
 

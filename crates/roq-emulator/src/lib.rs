@@ -117,6 +117,10 @@ pub struct EmulatorOptions {
   /// How webhook deliveries are retried, and how long a receiver may take.
   #[serde(default)]
   pub webhook_retry: Option<WebhookRetry>,
+  /// Whom deliveries to `https://` receivers trust (the Node binding passes the roots Node
+  /// trusts); the machine's store if absent.
+  #[serde(skip)]
+  pub webhook_tls: Option<rustls::ClientConfig>,
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -348,7 +352,12 @@ fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, St
   }
   let retry = options.webhook_retry.unwrap_or_default();
   retry.check().map_err(StartError::Options)?;
-  Ok(Webhooks::new(options.webhooks.clone(), key, retry))
+  Ok(Webhooks::new(
+    options.webhooks.clone(),
+    key,
+    retry,
+    options.webhook_tls.clone(),
+  ))
 }
 
 /// The extra origins of the browser endpoint, each checked and written as `scheme://host[:port]`.

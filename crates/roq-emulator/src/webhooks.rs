@@ -17,6 +17,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
+use url::Url;
 
 use crate::platform::{Platform, Problem, iso};
 
@@ -90,6 +91,8 @@ pub struct Webhooks {
   /// The environment's webhook key, for targets without their own.
   pub key: String,
   pub retry: WebhookRetry,
+  /// Whom deliveries over HTTPS trust, if the caller said.
+  tls: Option<rustls::ClientConfig>,
   /// Wakes the sender.
   wake: Notify,
   /// Wakes the task that expires invites on time (see [`crate::expiry`]).
@@ -97,14 +100,35 @@ pub struct Webhooks {
 }
 
 impl Webhooks {
-  pub fn new(targets: Vec<WebhookTarget>, key: String, retry: WebhookRetry) -> Self {
+  pub fn new(targets: Vec<WebhookTarget>, key: String, retry: WebhookRetry, tls: Option<rustls::ClientConfig>) -> Self {
     Self {
       targets,
       key,
       retry,
+      tls,
       wake: Notify::new(),
       expiry: Arc::new(Notify::new()),
     }
+  }
+
+  /// Whom deliveries over HTTPS trust: the roots given; else, where a receiver is `https://`,
+  /// the machine's store (which may be empty: that receiver's attempts then say why); else none,
+  /// so that nothing is read from the machine.
+  fn tls_config(&self) -> Option<rustls::ClientConfig> {
+    if let Some(tls) = &self.tls {
+      return Some(tls.clone());
+    }
+    let mut roots = rustls::RootCertStore::empty();
+    if self
+      .targets
+      .iter()
+      .any(|t| Url::parse(&t.url).is_ok_and(|url| url.scheme() == "https"))
+    {
+      roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
+    Some(config.ok()?.with_root_certificates(roots).with_no_client_auth())
   }
 
   pub fn enabled(&self) -> bool {
@@ -282,12 +306,16 @@ impl Platform {
 pub(crate) async fn run(platform: Arc<Platform>, stop: CancellationToken) {
   let _ = rustls::crypto::ring::default_provider().install_default();
   let timeout = Duration::from_millis(platform.webhooks.retry.timeout_ms);
-  let Ok(http) = reqwest::Client::builder()
+  // Receivers are the developer's own servers: no proxy from the environment stands between.
+  let mut http = reqwest::Client::builder()
     .timeout(timeout)
     .redirect(reqwest::redirect::Policy::none())
     .user_agent(concat!("roq-emulator/", env!("CARGO_PKG_VERSION")))
-    .build()
-  else {
+    .no_proxy();
+  if let Some(tls) = platform.webhooks.tls_config() {
+    http = http.tls_backend_preconfigured(tls);
+  }
+  let Ok(http) = http.build() else {
     return;
   };
   let in_flight = Arc::new(Mutex::new(HashSet::new()));
@@ -349,6 +377,10 @@ async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt
       status: None,
       error: Some(if error.is_timeout() {
         format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
+      } else if let Some(problem) = certificate_problem(&error) {
+        format!(
+          "its certificate is not trusted ({problem:?}); if a test authority signed it, start Node with NODE_EXTRA_CA_CERTS naming that authority"
+        )
       } else if error.is_connect() {
         "the connection was refused".to_owned()
       } else {
@@ -356,6 +388,23 @@ async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt
       }),
     },
   }
+}
+
+/// Why the receiver's certificate was refused, if it was (the client's transport.rs has the same
+/// walk: the crates share no code but the rulebook). An io::Error's `source()` skips the error it
+/// wraps, so it is looked inside.
+fn certificate_problem(error: &reqwest::Error) -> Option<&rustls::CertificateError> {
+  let mut link: Option<&(dyn std::error::Error + 'static)> = Some(error);
+  while let Some(current) = link {
+    if let Some(rustls::Error::InvalidCertificate(problem)) = current.downcast_ref() {
+      return Some(problem);
+    }
+    link = match current.downcast_ref::<std::io::Error>() {
+      Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+      None => current.source(),
+    };
+  }
+  None
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ impl Client {
       .expect("base64 is always a valid header value");
     server_authorization.set_sensitive(true);
     let shared = Shared {
-      transport: Transport::new()?,
+      transport: Transport::new(&config)?,
       config,
       tokens: TokenCache::default(),
       budget: RetryBudget::default(),

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use url::{Host, Url};
 
 use crate::error::{Error, Result};
+use crate::proxy::Proxy;
 use crate::retry::RetryPolicy;
+use crate::trust::TrustedRoots;
 
 /// How long a call may take, retries included, before it fails with `TIMEOUT`.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,6 +59,9 @@ pub struct Config {
   api_key: SecretString,
   timeout: Duration,
   retry: RetryPolicy,
+  /// Whom HTTPS trusts; the operating system's verifier if absent.
+  trusted_roots: Option<TrustedRoots>,
+  proxy: Option<Proxy>,
 }
 
 impl Config {
@@ -69,6 +74,8 @@ impl Config {
       api_key: SecretString::from(required("apiKey", api_key)?.to_owned()),
       timeout: DEFAULT_TIMEOUT,
       retry: RetryPolicy::default(),
+      trusted_roots: None,
+      proxy: None,
     })
   }
 
@@ -114,6 +121,31 @@ impl Config {
     check_max_retries(retry.max_retries)?;
     self.retry = retry;
     Ok(self)
+  }
+
+  /// Trusts these roots for HTTPS instead of the operating system's store.
+  pub fn with_trusted_roots(mut self, roots: TrustedRoots) -> Self {
+    self.trusted_roots = Some(roots);
+    self
+  }
+
+  /// Reaches the platform through `proxy` (unless its `no_proxy` list names the host).
+  pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+    self.proxy = Some(proxy);
+    self
+  }
+
+  pub fn trusted_roots(&self) -> Option<&TrustedRoots> {
+    self.trusted_roots.as_ref()
+  }
+
+  pub fn proxy(&self) -> Option<&Proxy> {
+    self.proxy.as_ref()
+  }
+
+  /// Whether the platform is reached over plain HTTP (a local one, such as the emulator).
+  pub(crate) fn is_plain_http(&self) -> bool {
+    self.base.scheme() == "http"
   }
 
   pub fn retry_policy(&self) -> RetryPolicy {

@@ -91,6 +91,8 @@ pub struct Error {
   error_code: Option<String>,
   retry_after: Option<Duration>,
   outcome_unknown: bool,
+  /// Set when no retry can help although the code is one that usually passes (a refused certificate).
+  lasting: bool,
   partial: Option<Box<SendUserInvitesResult>>,
 }
 
@@ -108,6 +110,7 @@ impl Error {
       error_code: None,
       retry_after: None,
       outcome_unknown: false,
+      lasting: false,
       partial: None,
     }
   }
@@ -179,6 +182,16 @@ impl Error {
   pub(crate) fn with_retry_after(mut self, retry_after: Duration) -> Self {
     self.retry_after = Some(retry_after);
     self
+  }
+
+  /// The same error, marked as one that another attempt cannot fix.
+  pub(crate) fn lasting(mut self) -> Self {
+    self.lasting = true;
+    self
+  }
+
+  pub(crate) fn is_lasting(&self) -> bool {
+    self.lasting
   }
 
   pub(crate) fn with_outcome_unknown(mut self) -> Self {

@@ -34,6 +34,7 @@ mod graphql_request;
 pub mod input;
 mod lifecycle;
 mod listing;
+mod proxy;
 mod roq_platform;
 mod send;
 
@@ -41,6 +42,7 @@ mod json_object;
 mod retry;
 mod session;
 mod transport;
+mod trust;
 mod validate;
 mod webhook;
 
@@ -50,12 +52,14 @@ pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
+pub use proxy::Proxy;
 pub use retry::RetryPolicy;
 pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
 pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
 pub use session::{Session, SessionUser, read_session};
+pub use trust::TrustedRoots;
 pub use types::*;
 pub use webhook::{
   EventData, INVITE_INSERT, INVITE_REMOVE, INVITE_UPDATE, WEBHOOK_KEY_HEADER, WebhookEvent, parse_webhook_event,

@@ -111,8 +111,12 @@ impl RetryPolicy {
 }
 
 /// Whether another attempt can fix `error`: HTTP 408, 429, 502, 503, 504, a connection that
-/// failed, or a timeout. Never a refusal (400, 401, 403, 404, 409) or a bad argument.
+/// failed, or a timeout. Never a refusal (400, 401, 403, 404, 409), a bad argument, or a
+/// certificate that is not trusted.
 pub(crate) fn is_transient(error: &Error) -> bool {
+  if error.is_lasting() {
+    return false;
+  }
   match error.code() {
     ErrorCode::NetworkError | ErrorCode::Timeout => true,
     _ => matches!(error.status_code(), Some(408 | 429 | 502 | 503 | 504)),

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
 
 use crate::retry::parse_retry_after;
+use crate::trust::TrustedRoots;
 
 /// A body larger than this is not an answer we can use; it fails instead of filling memory.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -47,17 +48,35 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-  pub fn new() -> Result<Self> {
+  pub fn new(config: &Config) -> Result<Self> {
     // reqwest is built with `rustls-no-provider`: ring is smaller and faster to build than
     // aws-lc. Installing fails only when a provider is already installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     // HTTP/1.1 with a keep-alive pool (reqwest is built without `http2`): HTTP/2 measured within
     // the run-to-run spread for bulk sends and costs 0.5 MB of binary (README, "Benchmarks").
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder()
       .connect_timeout(CONNECT_TIMEOUT)
       .user_agent(concat!("roq-invites/", env!("CARGO_PKG_VERSION")))
-      .build()
-      .map_err(|e| Error::new(ErrorCode::NetworkError, format!("could not set up HTTP: {e}")))?;
+      .no_proxy();
+    // Whom to trust: the roots given; none for a local plain-HTTP platform, so that nothing is
+    // read from the machine; else the operating system's verifier.
+    let roots = match config.trusted_roots() {
+      Some(roots) => Some(roots.clone()),
+      None if config.is_plain_http() => Some(TrustedRoots::none()?),
+      None => None,
+    };
+    if let Some(roots) = roots {
+      http = http.tls_backend_preconfigured(roots.tls_config());
+    }
+    if let Some(proxy) = config.proxy() {
+      http = http.proxy(proxy.to_reqwest()?);
+    }
+    let http = http.build().map_err(|e| {
+      Error::new(
+        ErrorCode::NetworkError,
+        format!("could not set up HTTP: {}", root_cause(&e)),
+      )
+    })?;
     Ok(Self { http })
   }
 
@@ -105,6 +124,12 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// the platform may have carried it out.
 fn transport_error(url: &Url, error: reqwest::Error, timeout: Duration) -> Error {
   let cause = root_cause(&error);
+  if let Some(problem) = certificate_problem(&error) {
+    let message = untrusted_message(url, problem);
+    return Error::new(ErrorCode::NetworkError, message)
+      .lasting()
+      .with_source(error.without_url());
+  }
   if error.is_connect() {
     return Error::new(
       ErrorCode::NetworkError,
@@ -127,6 +152,43 @@ fn transport_error(url: &Url, error: reqwest::Error, timeout: Duration) -> Error
     )
   };
   failure.with_outcome_unknown().with_source(error.without_url())
+}
+
+/// Why the platform's certificate was refused, if it was.
+fn certificate_problem(error: &reqwest::Error) -> Option<&rustls::CertificateError> {
+  let mut link: Option<&(dyn std::error::Error + 'static)> = Some(error);
+  while let Some(current) = link {
+    if let Some(rustls::Error::InvalidCertificate(problem)) = current.downcast_ref() {
+      return Some(problem);
+    }
+    // An io::Error's `source()` skips the error it wraps (rustls's is inside two): look inside.
+    link = match current.downcast_ref::<std::io::Error>() {
+      Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+      None => current.source(),
+    };
+  }
+  None
+}
+
+/// What to do about a refused certificate: most often a proxy or a company network that re-signs
+/// TLS with its own authority, which Node (and so this client) trusts once NODE_EXTRA_CA_CERTS
+/// names it.
+fn untrusted_message(url: &Url, problem: &rustls::CertificateError) -> String {
+  use rustls::CertificateError::{Expired, ExpiredContext, NotValidForName, NotValidForNameContext};
+  let origin = url.origin().ascii_serialization();
+  match problem {
+    NotValidForName | NotValidForNameContext { .. } => {
+      format!("could not connect to {origin}: its certificate is not for that host name ({problem:?}); check host")
+    }
+    Expired | ExpiredContext { .. } => format!(
+      "could not connect to {origin}: its certificate has expired ({problem:?}), or this machine's clock is wrong"
+    ),
+    _ => format!(
+      "could not connect to {origin}: its certificate is not signed by a certificate authority Node trusts \
+       ({problem:?}). If a proxy or your company's network re-signs TLS, start Node with \
+       NODE_EXTRA_CA_CERTS set to that authority's certificate (a PEM file)"
+    ),
+  }
 }
 
 /// The innermost cause of a transport error, e.g. "Connection refused (os error 111)".
