@@ -130,3 +130,20 @@ test('without the binary for this platform, loading names the package to install
   )
   assert.ok(run.stderr.includes(`npm install ${platformPackage}@${version}`), run.stderr)
 })
+
+test('a binary that is installed but does not load says why, not "install it"', (t) => {
+  const packed = JSON.parse(
+    execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }),
+  )
+  const dir = installed(t, [packed.main, packed.platform])
+  // As a C library too old for it, or a damaged download, would make it.
+  writeFileSync(join(dir, 'node_modules', platformPackage, `roq-invites.${builtTarget}.node`), 'not an addon')
+  const run = node(dir, ['-e', "require('roq-invites')"])
+  assert.notEqual(run.status, 0)
+  assert.ok(
+    run.stderr.includes(`The package ${platformPackage} is installed, but its addon did not load: `),
+    run.stderr,
+  )
+  assert.match(run.stderr, /did not load: .*(invalid ELF header|file too short)/)
+  assert.doesNotMatch(run.stderr, /Install it:/)
+})

@@ -14,15 +14,37 @@ function loadBinding() {
   } catch (cause) {
     const { version } = require('../package.json')
     const name = platformPackage()
-    const fix = name
-      ? `It ships in the package ${name}, an optional dependency of roq-invites that npm skips when ` +
-        'package-lock.json was made on another platform (npm/cli#4828) or optional dependencies were ' +
-        `omitted. Install it: npm install ${name}@${version}`
-      : `roq-invites has no build for ${process.platform}-${process.arch}; it runs on Linux, macOS and Windows, x64 and arm64.`
+    const fix = !name
+      ? `roq-invites has no build for ${process.platform}-${process.arch}; it runs on Linux, macOS and Windows, x64 and arm64.`
+      : installed(name)
+        ? `The package ${name} is installed, but its addon did not load: ${loadFailure(cause)}`
+        : `It ships in the package ${name}, an optional dependency of roq-invites that npm skips when ` +
+          'package-lock.json was made on another platform (npm/cli#4828) or optional dependencies were ' +
+          `omitted. Install it: npm install ${name}@${version}`
     throw new Error(`roq-invites could not load its native core for ${process.platform}-${process.arch}. ${fix}`, {
       cause,
     })
   }
+}
+
+function installed(name) {
+  try {
+    require.resolve(`${name}/package.json`)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Why the dynamic loader refused the addon (an old C library, a damaged file): the first cause in
+ * napi-rs's chain that is not a file it merely looked for. */
+function loadFailure(error) {
+  for (let cause = error; cause; cause = cause.cause) {
+    if (cause.code !== 'MODULE_NOT_FOUND' && !/^Cannot find (module|native binding)/.test(cause.message)) {
+      return cause.message
+    }
+  }
+  return error.message
 }
 
 /** The per-platform package that holds the native core here, as napi-rs names them. */
