@@ -101,9 +101,10 @@ await emulator.stop()
   assert.equal(help.status, 0, help.output)
   assert.match(help.stdout, /^Usage: roq-invites emulator \[options\]\n[^]*\n {2}--invite-validity-days N /)
 
-  // The Edge runtime, workers and browser bundles resolve to a stub that says what to do.
+  // The Edge runtime, workers and browser bundles get a stand-in that imports, and says what to do
+  // where it is used.
   for (const condition of ['edge-light', 'worker', 'browser']) {
-    const edge = node(dir, ['--conditions', condition, '-e', "require('roq-invites')"])
+    const edge = node(dir, ['--conditions', condition, '-e', "new (require('roq-invites').RoqClient)()"])
     assert.notEqual(edge.status, 0, condition)
     assert.match(edge.stderr, /roq-invites needs the Node\.js runtime: it is a native addon/, condition)
   }
