@@ -47,6 +47,7 @@ test('the tarball holds what a user needs and nothing else', () => {
     'binding.d.ts',
     'binding.js',
     'edge.js',
+    'browser.js',
     'index.d.ts',
     'index.js',
     'types.d.ts',
@@ -101,12 +102,16 @@ await emulator.stop()
   assert.equal(help.status, 0, help.output)
   assert.match(help.stdout, /^Usage: roq-invites emulator \[options\]\n[^]*\n {2}--invite-validity-days N /)
 
-  // The Edge runtime, workers and browser bundles resolve to a stub that says what to do.
-  for (const condition of ['edge-light', 'worker', 'browser']) {
-    const edge = node(dir, ['--conditions', condition, '-e', "require('roq-invites')"])
+  // The Edge runtime and workers get a stand-in that imports, and says what to do where it is used.
+  for (const condition of ['edge-light', 'worker']) {
+    const edge = node(dir, ['--conditions', condition, '-e', "new (require('roq-invites').RoqClient)()"])
     assert.notEqual(edge.status, 0, condition)
     assert.match(edge.stderr, /roq-invites needs the Node\.js runtime: it is a native addon/, condition)
   }
+  // Browser bundles get server-only, installed with the package, which Next.js makes a build error.
+  const browser = node(dir, ['--conditions', 'browser', '-e', "require('roq-invites')"])
+  assert.notEqual(browser.status, 0)
+  assert.match(browser.stderr, /This module cannot be imported from a Client Component module/)
 })
 
 test('without the binary for this platform, loading names the package to install and why', (t) => {

@@ -39,6 +39,15 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
   const pageErrors: string[] = []
   page.on('pageerror', (error) => pageErrors.push(error.message))
 
+  await test.step('the app runs from its standalone folder, with its .next/static and public', async () => {
+    await page.goto('/sign-in')
+    // The page's stylesheet, from .next/static, applies.
+    await expect(page.locator('body')).toHaveCSS('background-color', 'rgb(245, 247, 250)')
+    const robots = await page.request.get('/robots.txt')
+    expect(robots.status()).toBe(200)
+    expect(await robots.text()).toContain('Disallow: /')
+  })
+
   await test.step('sign in as a user of tenant acme', async () => {
     await page.goto('/sign-in')
     await shot(page, '01-sign-in')

@@ -1,6 +1,9 @@
-// The app as a user would run it, for Playwright's webServer: pack roq-invites (its tarball and
-// the native package built here), install both into a fresh copy of this app, `next build`, then
-// `next start` on E2E_APP_PORT until Playwright stops it. E2E_KEEP=1 keeps the copy afterwards.
+// The app as a user would deploy it, for Playwright's webServer: pack roq-invites (its tarball
+// and the native package built here), install both into a fresh copy of this app, `next build`
+// (output: 'standalone'), copy the standalone folder with `.next/static` and `public` into a bare
+// folder, as the Dockerfile's last stage gets it, remove the copy of the app, and serve the
+// folder's `node server.js` on E2E_APP_PORT until Playwright stops it. E2E_KEEP=1 keeps the
+// served folder afterwards.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,6 +14,7 @@ const example = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const root = resolve(example, '../..')
 const work = mkdtempSync(join(tmpdir(), 'roq-nextjs-e2e-'))
 const app = join(work, 'app')
+const server = join(work, 'server')
 
 // `npm run` exports its own settings; an inner npm must not take the repository as its project.
 const env = Object.fromEntries(
@@ -21,11 +25,11 @@ const env = Object.fromEntries(
 
 let current
 /** Runs a command to its end, its errors to ours; resolves to what it printed. */
-function run(command, args, cwd) {
+function run(command, args, cwd, extraEnv = {}) {
   return new Promise((done, failed) => {
     console.log(`e2e serve: ${basename(command)} ${args.join(' ')}`)
     let output = ''
-    current = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'inherit'] })
+    current = spawn(command, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] })
     current.stdout.on('data', (chunk) => {
       output += chunk
       process.stdout.write(chunk)
@@ -67,9 +71,15 @@ try {
   })
   await run('npm', ['install', '--no-audit', '--no-fund'], app)
   await run('npm', ['install', '--no-audit', '--no-fund', packed.main, packed.platform], app)
-  const next = join(app, 'node_modules/next/dist/bin/next')
-  await run(process.execPath, [next, 'build'], app)
-  await run(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', process.env.E2E_APP_PORT], app)
+  await run(process.execPath, [join(app, 'node_modules/next/dist/bin/next'), 'build'], app)
+  // What Next's docs and the Dockerfile copy; symlinks as they are (Turbopack links the addon's
+  // package inside .next), not resolved to paths in the copy of the app, which goes.
+  const copy = (from, to) => cpSync(join(app, from), join(server, to), { recursive: true, verbatimSymlinks: true })
+  copy('.next/standalone', '.')
+  copy('.next/static', '.next/static')
+  copy('public', 'public')
+  rmSync(app, { recursive: true, force: true })
+  await run(process.execPath, ['server.js'], server, { PORT: process.env.E2E_APP_PORT, HOSTNAME: '127.0.0.1' })
   cleanUp()
 } catch (error) {
   console.error(`e2e serve: ${error.message}`)
