@@ -10,13 +10,15 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqClient, readSessionToken } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { NO_SIGNALS, clientFor, emulatorFor } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TIMEOUT_MS = 20_000
 // A debug build of the roq-emulator binary, when cargo finds it stale, on a slow machine.
 const BUILD_TIMEOUT_MS = 15 * 60_000
+// The release workflow tests the built addon where there is no Rust (in node:*-alpine, say).
+const NO_CARGO = spawnSync('cargo', ['--version']).error && 'needs cargo, to build the roq-emulator binary from source'
 
 /** This process's environment without any ROQ_* setting, plus `extra`. */
 function envWith(extra = {}) {
@@ -219,7 +221,7 @@ test('send --on-existing refuses, skips or resends an email that already has a p
   assert.equal((await emulator.outbox({ to: 'ada@acme.io' })).length, 2)
 })
 
-test('Ctrl+C during a send stops it and reports who was invited', async (t) => {
+test('Ctrl+C during a send stops it and reports who was invited', { skip: NO_SIGNALS }, async (t) => {
   const emulator = await emulatorFor(t)
   // The first request is held back, so the send is still running when the first progress line comes.
   emulator.faults([{ delayMs: 3000 }])
@@ -461,66 +463,78 @@ function flagsIn(help) {
   return flags.filter(({ name }) => name !== 'help' && name !== 'version')
 }
 
-test('roq-invites emulator --help and roq-emulator --help list the same flags, from one table', async () => {
-  const binary = roqEmulatorBinary()
-  const ours = await cli(['emulator', '--help'])
-  const theirs = spawnSync(binary, ['--help'], { encoding: 'utf8', timeout: TIMEOUT_MS })
-  assert.deepEqual([ours.code, theirs.status], [0, 0], theirs.stderr)
+test(
+  'roq-invites emulator --help and roq-emulator --help list the same flags, from one table',
+  { skip: NO_CARGO },
+  async () => {
+    const binary = roqEmulatorBinary()
+    const ours = await cli(['emulator', '--help'])
+    const theirs = spawnSync(binary, ['--help'], { encoding: 'utf8', timeout: TIMEOUT_MS })
+    assert.deepEqual([ours.code, theirs.status], [0, 0], theirs.stderr)
 
-  const flags = flagsIn(ours.stdout)
-  assert.deepEqual(flagsIn(theirs.stdout), flags)
-  // What both say, so that two empty lists cannot agree.
-  assert.deepEqual(
-    flags.map(({ name, valueName }) => (valueName ? `--${name} ${valueName}` : `--${name}`)),
-    [
-      '--port N',
-      '--host ADDRESS',
-      '--db FILE',
-      '--environment-id ID',
-      '--api-key KEY',
-      '--accept-url URL',
-      '--invite-validity-days N',
-      '--strict',
-      '--cors-origin ORIGIN',
-      '--app-name NAME',
-      '--webhook URL',
-      '--webhook-key KEY',
-    ],
-  )
-  assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')
-  assert.match(flags[1].help, /^The IP address to listen on; .*\[default: 127\.0\.0\.1\]$/)
-  // Here --host is the address to listen on; the note says so, as the other commands' is a URL.
-  assert.match(ours.stdout, /--host here is the address this emulator listens\s+on,\s+not\s+the\s+platform's\s+URL/)
-})
+    const flags = flagsIn(ours.stdout)
+    assert.deepEqual(flagsIn(theirs.stdout), flags)
+    // What both say, so that two empty lists cannot agree.
+    assert.deepEqual(
+      flags.map(({ name, valueName }) => (valueName ? `--${name} ${valueName}` : `--${name}`)),
+      [
+        '--port N',
+        '--host ADDRESS',
+        '--db FILE',
+        '--environment-id ID',
+        '--api-key KEY',
+        '--accept-url URL',
+        '--invite-validity-days N',
+        '--strict',
+        '--cors-origin ORIGIN',
+        '--app-name NAME',
+        '--webhook URL',
+        '--webhook-key KEY',
+      ],
+    )
+    assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')
+    assert.match(flags[1].help, /^The IP address to listen on; .*\[default: 127\.0\.0\.1\]$/)
+    // Here --host is the address to listen on; the note says so, as the other commands' is a URL.
+    assert.match(ours.stdout, /--host here is the address this emulator listens\s+on,\s+not\s+the\s+platform's\s+URL/)
+  },
+)
 
-test('a wrong value of an emulator flag gets the same message from roq-invites emulator and roq-emulator', async () => {
-  const binary = roqEmulatorBinary()
-  const cases = [
-    ['--invite-validity-days=0', '--invite-validity-days must be a positive number of days, got "0"'],
-    ['--invite-validity-days=-1', '--invite-validity-days must be a positive number of days, got "-1"'],
-    ['--invite-validity-days=1e3', '--invite-validity-days must be a positive number of days, got "1e3"'],
-    ['--invite-validity-days=36501', '--invite-validity-days must be at most 36500 (a hundred years), got "36501"'],
-    ['--port=http', '--port must be a whole number, got "http"'],
-    ['--port=65536', '--port must be a whole number from 0 to 65535, got "65536"'],
-    [
-      '--host=localhost',
-      '--host must be the IP address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface; got "localhost"',
-    ],
-  ]
-  await Promise.all(
-    cases.map(async ([arg, message]) => {
-      const ours = await cli(['emulator', arg])
-      assert.deepEqual(
-        [ours.code, ours.stdout, ours.stderr],
-        [2, '', `roq-invites: ${message}\nRun "roq-invites emulator --help" for usage.\n`],
-        arg,
-      )
-      const theirs = spawnSync(binary, [arg], { encoding: 'utf8', timeout: TIMEOUT_MS })
-      // clap's own layout for a usage error: the message, the usage line and a hint.
-      assert.deepEqual([theirs.status, theirs.stdout, theirs.stderr.split('\n')[0]], [2, '', `error: ${message}`], arg)
-    }),
-  )
-})
+test(
+  'a wrong value of an emulator flag gets the same message from roq-invites emulator and roq-emulator',
+  { skip: NO_CARGO },
+  async () => {
+    const binary = roqEmulatorBinary()
+    const cases = [
+      ['--invite-validity-days=0', '--invite-validity-days must be a positive number of days, got "0"'],
+      ['--invite-validity-days=-1', '--invite-validity-days must be a positive number of days, got "-1"'],
+      ['--invite-validity-days=1e3', '--invite-validity-days must be a positive number of days, got "1e3"'],
+      ['--invite-validity-days=36501', '--invite-validity-days must be at most 36500 (a hundred years), got "36501"'],
+      ['--port=http', '--port must be a whole number, got "http"'],
+      ['--port=65536', '--port must be a whole number from 0 to 65535, got "65536"'],
+      [
+        '--host=localhost',
+        '--host must be the IP address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface; got "localhost"',
+      ],
+    ]
+    await Promise.all(
+      cases.map(async ([arg, message]) => {
+        const ours = await cli(['emulator', arg])
+        assert.deepEqual(
+          [ours.code, ours.stdout, ours.stderr],
+          [2, '', `roq-invites: ${message}\nRun "roq-invites emulator --help" for usage.\n`],
+          arg,
+        )
+        const theirs = spawnSync(binary, [arg], { encoding: 'utf8', timeout: TIMEOUT_MS })
+        // clap's own layout for a usage error: the message, the usage line and a hint.
+        assert.deepEqual(
+          [theirs.status, theirs.stdout, theirs.stderr.split('\n')[0]],
+          [2, '', `error: ${message}`],
+          arg,
+        )
+      }),
+    )
+  },
+)
 
 test('an unknown command, flag or argument is a usage error with a hint', async () => {
   const cases = [
@@ -572,56 +586,60 @@ async function startEmulatorCli(t, args) {
   return { child, exited, env }
 }
 
-test('the emulator command prints its settings, serves clients, stops on SIGTERM and SIGINT, and keeps --db', async (t) => {
-  const db = join(tempDir(t), 'platform.db')
-  const args = [
-    '--port',
-    '0',
-    '--db',
-    db,
-    '--accept-url',
-    'https://app.example.com/accept',
-    '--invite-validity-days',
-    '2',
-  ]
-  const first = await startEmulatorCli(t, args)
-  const client = new RoqClient({
-    host: first.env.ROQ_PLATFORM_URL,
-    environmentId: first.env.ROQ_ENVIRONMENT_ID,
-    apiKey: first.env.ROQ_API_KEY,
-  })
-  const { success, errors } = await client.roqPlatform.sendUserInvites({
-    data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
-  })
-  assert.deepEqual(errors, [])
-  const auth = `Basic ${Buffer.from(`${first.env.ROQ_ENVIRONMENT_ID}:${first.env.ROQ_API_KEY}`).toString('base64')}`
-  const mails = await (
-    await fetch(`${first.env.ROQ_PLATFORM_URL}/__emulator/outbox`, { headers: { authorization: auth } })
-  ).json()
-  assert.deepEqual(
-    mails.map((m) => m.to),
-    ['ada@acme.io'],
-  )
-  assert.ok(mails[0].acceptUrl.startsWith('https://app.example.com/accept?token='), mails[0].acceptUrl)
+test(
+  'the emulator command prints its settings, serves clients, stops on SIGTERM and SIGINT, and keeps --db',
+  { skip: NO_SIGNALS },
+  async (t) => {
+    const db = join(tempDir(t), 'platform.db')
+    const args = [
+      '--port',
+      '0',
+      '--db',
+      db,
+      '--accept-url',
+      'https://app.example.com/accept',
+      '--invite-validity-days',
+      '2',
+    ]
+    const first = await startEmulatorCli(t, args)
+    const client = new RoqClient({
+      host: first.env.ROQ_PLATFORM_URL,
+      environmentId: first.env.ROQ_ENVIRONMENT_ID,
+      apiKey: first.env.ROQ_API_KEY,
+    })
+    const { success, errors } = await client.roqPlatform.sendUserInvites({
+      data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
+    })
+    assert.deepEqual(errors, [])
+    const auth = `Basic ${Buffer.from(`${first.env.ROQ_ENVIRONMENT_ID}:${first.env.ROQ_API_KEY}`).toString('base64')}`
+    const mails = await (
+      await fetch(`${first.env.ROQ_PLATFORM_URL}/__emulator/outbox`, { headers: { authorization: auth } })
+    ).json()
+    assert.deepEqual(
+      mails.map((m) => m.to),
+      ['ada@acme.io'],
+    )
+    assert.ok(mails[0].acceptUrl.startsWith('https://app.example.com/accept?token='), mails[0].acceptUrl)
 
-  first.child.kill('SIGTERM')
-  const stopped = await first.exited
-  assert.deepEqual([stopped.code, stopped.signal], [0, null], stopped.stderr)
-  assert.match(stopped.stderr, /roq-invites emulator stopped\n$/)
+    first.child.kill('SIGTERM')
+    const stopped = await first.exited
+    assert.deepEqual([stopped.code, stopped.signal], [0, null], stopped.stderr)
+    assert.match(stopped.stderr, /roq-invites emulator stopped\n$/)
 
-  // The same file: the same credentials, and the invite is still there.
-  const second = await startEmulatorCli(t, args)
-  assert.equal(second.env.ROQ_ENVIRONMENT_ID, first.env.ROQ_ENVIRONMENT_ID)
-  assert.equal(second.env.ROQ_API_KEY, first.env.ROQ_API_KEY)
-  const listed = await cli(['list', '--json'], { env: envWith(second.env) })
-  assert.deepEqual(
-    JSON.parse(listed.stdout).data.map((i) => [i.id, i.email, i.status]),
-    [[success[0].id, 'ada@acme.io', 'pending']],
-  )
-  second.child.kill('SIGINT')
-  const { code, signal } = await second.exited
-  assert.deepEqual([code, signal], [0, null])
-})
+    // The same file: the same credentials, and the invite is still there.
+    const second = await startEmulatorCli(t, args)
+    assert.equal(second.env.ROQ_ENVIRONMENT_ID, first.env.ROQ_ENVIRONMENT_ID)
+    assert.equal(second.env.ROQ_API_KEY, first.env.ROQ_API_KEY)
+    const listed = await cli(['list', '--json'], { env: envWith(second.env) })
+    assert.deepEqual(
+      JSON.parse(listed.stdout).data.map((i) => [i.id, i.email, i.status]),
+      [[success[0].id, 'ada@acme.io', 'pending']],
+    )
+    second.child.kill('SIGINT')
+    const { code, signal } = await second.exited
+    assert.deepEqual([code, signal], [0, null])
+  },
+)
 
 test('session signs a development user in and prints its roq-session-token', async (t) => {
   const emulator = await emulatorFor(t)

@@ -2,6 +2,12 @@
 import { readFileSync } from 'node:fs'
 import { RoqClient, startEmulator } from '../index.js'
 
+/**
+ * A test's skip reason where it sends a child process a signal: Node on Windows has none to send
+ * (`child.kill()` ends the child outright). False elsewhere, where the test runs.
+ */
+export const NO_SIGNALS = process.platform === 'win32' && 'Windows has no signals; child.kill() ends the child outright'
+
 /** Starts an emulator for one test and stops it when the test ends. */
 export async function emulatorFor(t, options = {}) {
   const emulator = await startEmulator(options)

@@ -12,6 +12,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { connectEmulator } from '../index.js'
+import { NO_SIGNALS } from './helpers.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -101,22 +102,26 @@ for (const loadInMain of [true, false]) {
   })
 }
 
-test('emulator.ref() keeps Node running to serve, and unref() lets it end by itself', async (t) => {
-  const dir = project(t)
-  const source = `import { startEmulator } from 'roq-invites'
+test(
+  'emulator.ref() keeps Node running to serve, and unref() lets it end by itself',
+  { skip: NO_SIGNALS },
+  async (t) => {
+    const dir = project(t)
+    const source = `import { startEmulator } from 'roq-invites'
 const emulator = (await startEmulator()).ref()
 // Signal handlers keep nothing alive: only ref() does, until unref().
 process.once('SIGUSR2', () => emulator.unref())
 console.log(JSON.stringify(emulator.env))
 `
-  writeFileSync(join(dir, 'served.mjs'), source)
-  const child = spawn(process.execPath, ['served.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  const [line] = await once(child.stdout, 'data')
-  const env = JSON.parse(line)
-  // Its script has ended, and it still answers.
-  const outbox = await connectEmulator(env).outbox()
-  assert.deepEqual(outbox, [])
-  child.kill('SIGUSR2')
-  assert.deepEqual(await exited, { code: 0, signal: null })
-})
+    writeFileSync(join(dir, 'served.mjs'), source)
+    const child = spawn(process.execPath, ['served.mjs'], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
+    const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
+    const [line] = await once(child.stdout, 'data')
+    const env = JSON.parse(line)
+    // Its script has ended, and it still answers.
+    const outbox = await connectEmulator(env).outbox()
+    assert.deepEqual(outbox, [])
+    child.kill('SIGUSR2')
+    assert.deepEqual(await exited, { code: 0, signal: null })
+  },
+)

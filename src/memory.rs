@@ -10,6 +10,12 @@
 //! RSS flat), but once in CI a process whose worker threads had loaded the addon died of SIGSEGV
 //! at exit (Node 24), which 90 runs here could not reproduce. The system allocator stays until
 //! mimalloc in a `dlopen`ed addon (initial-exec TLS, its collection at exit) is shown safe there.
+//!
+//! On musl as well, although rolldown and oxc put mimalloc there because musl's malloc is slow:
+//! the musl addon is built and tested only by the release workflow, never on our machines, so a
+//! crash like the one above would reach users before us; and a call mostly waits on the platform,
+//! not on the allocator. musl's allocator returns freed memory by itself: `malloc_trim`, like the
+//! arenas it trims, is glibc's alone, and elsewhere this does nothing.
 
 /// Returns free heap memory to the system, where the allocator keeps it otherwise.
 pub(crate) fn give_back() {

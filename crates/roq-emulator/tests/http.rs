@@ -1,9 +1,6 @@
 //! The emulator over raw HTTP, as any client sees it: the binary's life cycle, the header checks
 //! of the GraphQL endpoint, and answers to documents that do not fit the schema.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
-
 use roq_emulator::{Emulator, EmulatorOptions};
 use serde_json::{Value, json};
 
@@ -118,8 +115,13 @@ async fn the_v1_variables_with_the_v2_document_fail_validation_as_on_the_platfor
   emulator.stop().await;
 }
 
+// Signals, and `kill` to send them, are Unix's.
+#[cfg(unix)]
 #[test]
 fn the_binary_prints_its_settings_and_stops_cleanly_on_sigint_and_sigterm() {
+  use std::io::{BufRead, BufReader};
+  use std::process::{Command, Stdio};
+
   for signal in ["INT", "TERM"] {
     let mut child = Command::new(env!("CARGO_BIN_EXE_roq-emulator"))
       .args(["--port", "0"])
