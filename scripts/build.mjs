@@ -1,11 +1,15 @@
 // `node scripts/build.mjs [--target <triple>] [--debug]`: the one way the native core is built.
-// `npm run build` (release) and `npm run build:debug` run it for this machine, and each build job
-// of the release workflow (.github/workflows/CI.yml) for its target, so the two cannot drift.
-// It writes roq-invites.<platform>.node, binding.js and binding.d.ts to the repository root.
+// `npm run build` (release) runs it for this machine, and each build job of the release workflow
+// (.github/workflows/CI.yml) for its target, so the two cannot drift. It writes
+// roq-invites.<platform>.node, binding.js and binding.d.ts to the repository root.
 //
-// Linux builds link through zig (cargo-zigbuild, napi's --cross-compile): gnu against glibc 2.17
-// whatever glibc the build machine has, musl from any Linux machine. macOS and Windows build
-// with their own toolchains, on their own runners.
+// Release builds for Linux link through zig (cargo-zigbuild, napi's --cross-compile): gnu against
+// glibc 2.17 whatever glibc the build machine has, musl from any Linux machine. macOS and Windows
+// build with their own toolchains, on their own runners. `--debug` without `--target` (`npm run
+// build:debug`, for the tests and the demo) is a developer's build: this machine's own toolchain,
+// no zig needed, and the same target/debug as `cargo test`, so the suite builds its dependencies
+// once. What ships, and what the packed install, the Debian 11 test, the e2e and the benchmark
+// use, is the release build.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -28,7 +32,9 @@ const env = { ...process.env }
 const args = ['build', '--platform', '--js', 'binding.js', '--dts', 'binding.d.ts', '--no-const-enum']
 if (!values.debug) args.push('--release')
 
-if (target.includes('-linux-')) {
+if (values.debug && !values.target) {
+  // This machine, its own toolchain: nothing to add.
+} else if (target.includes('-linux-')) {
   // Without this check napi would `cargo install` an unpinned cargo-zigbuild, for minutes.
   if (run('cargo', ['zigbuild', '--help'], { stdio: 'ignore' }).status !== 0) {
     fail('Linux builds link through zig: python3 -m pip install -r scripts/build-requirements.txt')
