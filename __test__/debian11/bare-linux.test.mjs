@@ -50,8 +50,10 @@ before(async () => {
   system = join(work, 'root')
   // Each run on a copy (cp, which copies its device files), so the cached root stays as it was made.
   execFileSync('cp', ['-a', debian11(), system])
-  // This Node, as the official binaries run there.
+  // This Node, as the official binaries run there; and localhost, which a container runtime or a
+  // VM's installer writes into /etc/hosts and debootstrap does not.
   cpSync(process.execPath, join(system, 'usr/local/bin/node'))
+  writeFileSync(join(system, 'etc/hosts'), '127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n')
   emulator = await startEmulator()
   certs = makeCertificates()
   front = await startTlsFront(certs.signed, emulator.url)
