@@ -27,6 +27,7 @@ function loadBinding() {
   }
 }
 
+/** Whether the package `name` is where roq-invites can require it. */
 function installed(name) {
   try {
     require.resolve(`${name}/package.json`)
