@@ -802,3 +802,83 @@ test(
     assert.doesNotMatch(plain.stderr + plain.stdout, /[\r█░]/)
   },
 )
+
+// What a terminal would act on: C0 and C1 controls but the line feeds, DEL, and bidirectional
+// overrides, embeddings and isolates.
+const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/
+
+test('what the command line prints from data shows control characters and bidi overrides escaped', async (t) => {
+  const emulator = await emulatorFor(t)
+  const env = envWith(emulator.env)
+  // A refused email that would retitle the window, and one that would read backwards.
+  const csv = 'email,firstName\nevil\x1b]0;pwned\x07@x,Eve\n\u202etxt.exe@x,Mallory\n'
+  const sent = await cli([...SEND, '--csv', '-'], { env, input: csv })
+  assert.equal(sent.code, 1, sent.stderr)
+  assert.doesNotMatch(sent.stdout + sent.stderr, RAW_CONTROL)
+  const refused = sent.stdout.split('\n').slice(2, 4)
+  assert.match(refused[0], /^ {2}line 2 \(evil\\x1b\]0;pwned\\x07@x\): INVALID_EMAIL: /)
+  assert.match(refused[1], /^ {2}line 3 \(\\u202etxt\.exe@x\): INVALID_EMAIL: /)
+
+  // A tenant stored by another client, listed; and the platform's message that quotes an id.
+  const tenant = 'acme\x1b[2J\u009b1m\u202e'
+  await clientFor(emulator).roqPlatform.sendUserInvites({
+    data: { tenantId: tenant, userInvites: [{ createdByUserId: 'alice', email: 'ada@acme.io' }] },
+  })
+  const listed = await cli(['list'], { env })
+  assert.equal(listed.code, 0, listed.stderr)
+  assert.doesNotMatch(listed.stdout, RAW_CONTROL)
+  assert.match(listed.stdout, / acme\\x1b\[2J\\x9b1m\\u202e /)
+  const json = await cli(['list', '--json'], { env })
+  assert.doesNotMatch(json.stdout, RAW_CONTROL)
+  assert.equal(JSON.parse(json.stdout).data[0].tenantId, tenant, '--json stays exact JSON')
+  assert.match(json.stdout, /"tenantId": "acme\\u001b\[2J\\u009b1m\\u202e"/)
+
+  const missing = await cli(['cancel', 'id\x1b[2J'], { env })
+  assert.equal(missing.code, 1)
+  assert.equal(missing.stderr, 'roq-invites: cancelUserInvite: No user invite with id id\\x1b[2J (NOT_FOUND)\n')
+})
+
+test('a CSV that is not UTF-8 is refused with its line and the fix; UTF-8 and UTF-16 with a BOM are read', async (t) => {
+  const emulator = await emulatorFor(t)
+  const env = envWith(emulator.env)
+  const csv = 'email,firstName\nrene@acme.io,René\nzoe@acme.io,Zoë\n'
+  const file = (name, bytes) => {
+    const path = join(tempDir(t), name)
+    writeFileSync(path, bytes)
+    return path
+  }
+
+  const latin1 = file('latin1.csv', Buffer.from(csv, 'latin1'))
+  const refused = await cli([...SEND, '--csv', latin1], { env })
+  assert.equal(refused.code, 2)
+  assert.equal(
+    refused.stderr.split('\n')[0],
+    `roq-invites: ${latin1}: line 2 is not UTF-8 ("rene@acme.io,Ren\uFFFD"); the file was saved in another ` +
+      'encoding, such as Latin-1 or Windows-1252. Save it as UTF-8 (in Excel: Save As, "CSV UTF-8"), or ' +
+      `convert it: iconv -f WINDOWS-1252 -t UTF-8 ${latin1} > utf8.csv`,
+  )
+  assert.deepEqual(await emulator.outbox(), [])
+
+  const utf16be = Buffer.from(csv, 'utf16le').swap16()
+  const readable = {
+    'utf-8 with BOM': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]),
+    'utf-16le with BOM': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]),
+    'utf-16be with BOM': Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be]),
+  }
+  for (const [name, bytes] of Object.entries(readable)) {
+    const tenant = name.replaceAll(/\W/g, '-')
+    const sent = await cli(['send', '--tenant', tenant, '--from', 'alice', '--csv', file(`${tenant}.csv`, bytes)], {
+      env,
+    })
+    assert.equal(sent.code, 0, `${name}: ${sent.stderr}`)
+    const { data } = await clientFor(emulator).roqPlatform.userInvites({ filter: { tenantId: { equalTo: tenant } } })
+    assert.deepEqual(
+      data.map((invite) => [invite.email, invite.firstName]),
+      [
+        ['rene@acme.io', 'René'],
+        ['zoe@acme.io', 'Zoë'],
+      ],
+      name,
+    )
+  }
+})

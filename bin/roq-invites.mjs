@@ -12,6 +12,7 @@ import resend from '../lib/cli/commands/resend.js'
 import send from '../lib/cli/commands/send.js'
 import session from '../lib/cli/commands/session.js'
 import { connectionNote } from '../lib/cli/connection.js'
+import { complain } from '../lib/cli/terminal.js'
 import { UsageError } from '../lib/cli/usage-error.js'
 
 const COMMANDS = [emulator, send, list, resend, cancel, session]
@@ -57,16 +58,18 @@ main(process.argv.slice(2)).then(
     process.exitCode = code
   },
   (error) => {
+    // Messages quote what was given and what the platform said: printed as text, never as
+    // control sequences.
     if (error instanceof UsageError) {
-      console.error(`roq-invites: ${error.message}`)
+      complain(`roq-invites: ${error.message}`)
       console.error(`Run "roq-invites ${error.command ? `${error.command} ` : ''}--help" for usage.`)
       process.exitCode = 2
     } else if (error instanceof RoqError) {
-      console.error(`roq-invites: ${error.message} (${error.code})`)
+      complain(`roq-invites: ${error.message} (${error.code})`)
       // INVALID_ARGUMENT: something given was wrong and nothing was sent, as with a usage error.
       process.exitCode = error.code === 'INVALID_ARGUMENT' ? 2 : 1
     } else {
-      console.error(`roq-invites: ${error?.stack ?? error}`)
+      for (const line of `roq-invites: ${error?.stack ?? error}`.split('\n')) complain(line)
       process.exitCode = 1
     }
   },

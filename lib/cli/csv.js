@@ -2,10 +2,12 @@
 
 // The invite CSV of `send --csv`: a header row naming the columns, then one invite a row.
 
+const { isUtf8 } = require('node:buffer')
 const { readFileSync } = require('node:fs')
 
 const { parse } = require('csv-parse/sync')
 
+const { printable } = require('./terminal.js')
 const { UsageError } = require('./usage-error.js')
 
 const CSV_COLUMNS = ['email', 'firstName', 'lastName', 'locale', 'roles']
@@ -19,6 +21,7 @@ function readCsv(file) {
   } catch (error) {
     throw new UsageError(`cannot read --csv ${file}: ${error.message}`, 'send')
   }
+  bytes = asUtf8(bytes, source, file)
   let records
   try {
     records = parse(bytes, { bom: true, info: true, skip_empty_lines: true })
@@ -66,6 +69,39 @@ function readCsv(file) {
     })
     return row
   })
+}
+
+/**
+ * The file as UTF-8, which it must be (with or without its byte order mark), or UTF-16 with one,
+ * as Excel's "Unicode Text" is. Anything else is refused, not decoded with U+FFFD in place of
+ * each letter it cannot read: a Latin-1 "René" would be invited as "Ren\uFFFD".
+ */
+function asUtf8(bytes, source, file) {
+  const utf16 = { 0xfffe: 'utf-16le', 0xfeff: 'utf-16be' }[bytes.length >= 2 && bytes.readUInt16BE(0)]
+  if (utf16) {
+    try {
+      return Buffer.from(new TextDecoder(utf16, { fatal: true }).decode(bytes.subarray(2)))
+    } catch {
+      throw new UsageError(`${source}: starts as ${utf16.toUpperCase()} but is not; save it as UTF-8`, 'send')
+    }
+  }
+  if (isUtf8(bytes)) return bytes
+  // A line break never occurs inside a UTF-8 character: the first line that is not UTF-8 is where
+  // the file stops being so.
+  const lines = []
+  for (let start = 0, end; start <= bytes.length; start = end + 1) {
+    end = bytes.indexOf(0x0a, start)
+    if (end === -1) end = bytes.length
+    lines.push(bytes.subarray(start, end))
+  }
+  const bad = lines.findIndex((line) => !isUtf8(line))
+  const shown = printable(new TextDecoder().decode(lines[bad]).trimEnd().slice(0, 80))
+  throw new UsageError(
+    `${source}: line ${bad + 1} is not UTF-8 ("${shown}"); the file was saved in another encoding, ` +
+      'such as Latin-1 or Windows-1252. Save it as UTF-8 (in Excel: Save As, "CSV UTF-8"), or convert ' +
+      `it: iconv -f WINDOWS-1252 -t UTF-8 ${file} > utf8.csv`,
+    'send',
+  )
 }
 
 /**

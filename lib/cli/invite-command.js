@@ -3,6 +3,7 @@
 // resend and cancel: one operation on one invite, given by its id; the same flags and output.
 
 const { clientFrom, connectionOptions } = require('./connection.js')
+const { printableJson, say } = require('./terminal.js')
 
 /** The command `name`, which calls `operation` of roqPlatform; `done` follows the status it prints. */
 function inviteCommand({ name, operation, summary, description, done = '' }) {
@@ -15,7 +16,8 @@ function inviteCommand({ name, operation, summary, description, done = '' }) {
     examples: [`roq-invites ${name} 6e57a1c2-0b7e-4d8a-9f1e-2b3c4d5e6f70`],
     async run(values, [id]) {
       const invite = await clientFrom(values, name).roqPlatform[operation]({ userInviteId: id })
-      console.log(values.json ? JSON.stringify(invite, null, 2) : `${invite.email}: ${invite.status}${done}`)
+      if (values.json) console.log(printableJson(invite))
+      else say(`${invite.email}: ${invite.status}${done}`)
       return 0
     },
   }

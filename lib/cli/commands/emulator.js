@@ -8,6 +8,7 @@
 const { startEmulator } = require('../../emulator.js')
 const { RoqError } = require('../../errors.js')
 const { binding, call } = require('../../native.js')
+const { say } = require('../terminal.js')
 const { UsageError } = require('../usage-error.js')
 
 const { about, flags } = JSON.parse(binding.emulatorCommandLine())
@@ -31,10 +32,10 @@ async function run(values) {
     process.once('SIGINT', resolve)
     process.once('SIGTERM', resolve)
   })
-  console.log(`roq-invites emulator listening on ${running.url}`)
-  for (const [name, value] of Object.entries(running.env)) console.log(`${name}=${value}`)
-  if (options.webhooks.length > 0) console.log(`ROQ_WEBHOOK_KEY=${running.webhookKey}`)
-  console.log(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
+  say(`roq-invites emulator listening on ${running.url}`)
+  for (const [name, value] of Object.entries(running.env)) say(`${name}=${value}`)
+  if (options.webhooks.length > 0) say(`ROQ_WEBHOOK_KEY=${running.webhookKey}`)
+  say(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
   console.error('Press Ctrl+C to stop.')
   await stopped
   await running.stop()

@@ -4,6 +4,7 @@
 
 const { clientFrom, connectionOptions } = require('../connection.js')
 const { printTable } = require('../table.js')
+const { printableJson, say } = require('../terminal.js')
 const { wholeNumber } = require('../whole-number.js')
 
 async function run(values) {
@@ -15,7 +16,7 @@ async function run(values) {
   const offset = wholeNumber(values.offset, '--offset', 'list')
   const page = await clientFrom(values, 'list').roqPlatform.userInvites({ filter, limit, offset })
   if (values.json) {
-    console.log(JSON.stringify(page, null, 2))
+    console.log(printableJson(page))
     return 0
   }
   const rows = page.data.map((invite) => [
@@ -26,9 +27,7 @@ async function run(values) {
     invite.createdAt.replace(/\.\d+Z$/, 'Z'),
   ])
   if (rows.length > 0) printTable(['ID', 'EMAIL', 'STATUS', 'TENANT', 'CREATED'], rows)
-  console.log(
-    `showing ${rows.length} of ${page.totalCount} matching invites${offset ? `, after the first ${offset}` : ''}`,
-  )
+  say(`showing ${rows.length} of ${page.totalCount} matching invites${offset ? `, after the first ${offset}` : ''}`)
   return 0
 }
 

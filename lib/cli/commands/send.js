@@ -7,6 +7,7 @@ const { RoqError } = require('../../errors.js')
 const { clientFrom, connectionOptions } = require('../connection.js')
 const { readCsv } = require('../csv.js')
 const { progressDisplay } = require('../progress.js')
+const { printableJson, say } = require('../terminal.js')
 const { UsageError } = require('../usage-error.js')
 const { wholeNumber } = require('../whole-number.js')
 
@@ -65,7 +66,7 @@ async function run(values, emails) {
 /** Prints the summary, or the result as JSON. */
 function printResult(result, rows, json, stopped) {
   if (json) {
-    console.log(JSON.stringify(result, null, 2))
+    console.log(printableJson(result))
     return
   }
   const count = (outcome) => result.success.filter((invite) => invite.outcome === outcome).length
@@ -77,7 +78,7 @@ function printResult(result, rows, json, stopped) {
     `refused ${result.errors.length}`,
   ]
   if (stopped) counts.push(`not sent ${notSent}`)
-  console.log(`${stopped ? 'stopped part way: ' : ''}${counts.join(', ')} (of ${rows.length})`)
+  say(`${stopped ? 'stopped part way: ' : ''}${counts.join(', ')} (of ${rows.length})`)
   if (result.errors.length > 0) console.log('refused:')
   for (const { index, code, email, error } of result.errors) {
     // The row label says which entry, so the message's own path to it is left out.
@@ -86,7 +87,7 @@ function printResult(result, rows, json, stopped) {
       const first = rows.findIndex((row) => row.email.toLowerCase() === email.toLowerCase())
       if (first >= 0 && first < index) message += ` (first at ${rows[first].label})`
     }
-    console.log(`  ${rows[index].label} (${email}): ${code}: ${message}`)
+    say(`  ${rows[index].label} (${email}): ${code}: ${message}`)
   }
 }
 

@@ -4,6 +4,7 @@
 // roq-session-token, the cookie a ROQ app reads its user from.
 
 const { connectionOptions, emulatorFrom } = require('../connection.js')
+const { complain, printableJson, say } = require('../terminal.js')
 const { UsageError } = require('../usage-error.js')
 const { wholeNumber } = require('../whole-number.js')
 
@@ -21,14 +22,14 @@ async function run(values) {
     expiresIn: wholeNumber(values['expires-in'], '--expires-in', 'session'),
   })
   if (values.json) {
-    console.log(JSON.stringify(signedIn, null, 2))
+    console.log(printableJson(signedIn))
     return 0
   }
-  console.log(`roq-session-token=${signedIn.token}`)
-  console.log(`roqUserId=${signedIn.roqUserId}`)
-  console.log(`tenantId=${signedIn.tenantId}`)
+  say(`roq-session-token=${signedIn.token}`)
+  say(`roqUserId=${signedIn.roqUserId}`)
+  say(`tenantId=${signedIn.tenantId}`)
   console.error("Set the token as the roq-session-token cookie of your app, e.g. in the browser's console on its page:")
-  console.error(`  document.cookie = "roq-session-token=${signedIn.token}; path=/"`)
+  complain(`  document.cookie = "roq-session-token=${signedIn.token}; path=/"`)
   return 0
 }
 
