@@ -30,7 +30,8 @@ pub enum ErrorCode {
   Timeout,
   /// The caller cancelled the call.
   Aborted,
-  /// The platform answered something that does not follow the protocol.
+  /// The platform answered something that does not follow the protocol, or a redirect (any 3xx,
+  /// in `status_code`), which is never followed.
   ProtocolError,
 }
 
