@@ -211,6 +211,8 @@ test('the Location is named by its origin only, or as relative, unusable or miss
   const cases = [
     // Credentials in the Location are not part of its origin.
     [307, `http://user:SECRET-PASSWORD@127.0.0.1:${target.port}/x`, toElsewhere(front, 307, target.url)],
+    // A host name made of the API key (where it reads in lower case) is kept out as well.
+    [302, `http://${emulator.apiKey}.example/`, toElsewhere(front, 302, 'http://[REDACTED].example')],
     // A scheme-relative Location is relative by its syntax, but names another server.
     [308, `//127.0.0.1:${target.port}/v01/server/graphql?token=SECRET`, toElsewhere(front, 308, target.url)],
     [
