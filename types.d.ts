@@ -31,6 +31,7 @@ export type RoqClientOptions = {
   /**
    * The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
    * Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
+   * The credentials go to this host only: a redirect is an error, never followed.
    */
   host: string
   /**

@@ -30,6 +30,11 @@ async function lyingPlatform(t) {
       response.end(JSON.stringify(value))
     }
     const refusal = { statusCode: 401, errorCode: `UNAUTHORIZED ${echo}`, message: echo }
+    if (state.mode === 'redirect' || (state.mode === 'token-redirect' && request.url.startsWith('/v01/authorize'))) {
+      // Every secret in the Location, its host included (where it reads in lower case).
+      response.writeHead(307, { location: `http://user:${API_KEY}@${API_KEY}.example/${SERVICE_TOKEN}?b=${BASIC}` })
+      return response.end()
+    }
     if (request.url === '/v01/authorize/serviceAccount') {
       return state.mode === 'token-refused' ? json(401, refusal) : json(201, { accessToken: SERVICE_TOKEN })
     }
@@ -70,16 +75,21 @@ function views(value) {
   return [inspect(value, { depth: Infinity, showHidden: true }), JSON.stringify(own), String(value?.message ?? '')]
 }
 
+/** In any case: a host name in a URL (a redirect's Location) reads in lower case. */
 function assertNoSecret(texts, label) {
   for (const text of texts) {
     for (const secret of SECRETS)
-      assert.ok(!text.includes(secret), `${label}: a secret leaked in ${text.slice(0, 300)}`)
+      assert.ok(
+        !text.toLowerCase().includes(secret.toLowerCase()),
+        `${label}: a secret leaked in ${text.slice(0, 300)}`,
+      )
   }
 }
 
 test('no secret in any error, result or inspection, even from a platform that echoes them', async (t) => {
   const platform = await lyingPlatform(t)
-  const client = new RoqClient({ host: platform.url, environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 })
+  const options = { host: platform.url, environmentId: 'env-1', apiKey: API_KEY, maxRetries: 0 }
+  const client = new RoqClient(options)
   const send = { data: { tenantId: 't', userInvites: [{ createdByUserId: 'u', email: 'a@example.com' }] } }
   // Each scenario with what must come back, so that a call that never reached the lying platform
   // (and so had nothing to leak) fails the test instead of passing it.
@@ -106,6 +116,15 @@ test('no secret in any error, result or inspection, even from a platform that ec
       (outcome) => assert.equal(outcome.errors?.length, 1),
     ],
     ['a send that fails', 'http-500', () => client.roqPlatform.sendUserInvites(send), code('SERVER_ERROR')],
+    [
+      'a redirect of a token request',
+      'token-redirect',
+      // A new client: this one's token is cached.
+      () => new RoqClient(options).roqPlatform.userInvites(),
+      code('PROTOCOL_ERROR'),
+    ],
+    ['a redirect of GraphQL', 'redirect', () => client.roqPlatform.userInvites(), code('PROTOCOL_ERROR')],
+    ['a redirect of a send', 'redirect', () => client.roqPlatform.sendUserInvites(send), code('PROTOCOL_ERROR')],
   ]
   for (const [label, mode, call, expected] of scenarios) {
     platform.state.mode = mode

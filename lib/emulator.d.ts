@@ -264,6 +264,7 @@ export declare class RemoteEmulator {
 /**
  * Reaches an emulator in another process with the environment's credentials: `{ url,
  * environmentId, apiKey }`, or the `ROQ_*` variables (`process.env` when nothing is given).
+ * Its requests follow no redirect: a 3xx rejects with `PROTOCOL_ERROR`, naming where it pointed.
  * @throws {RoqError} `INVALID_ARGUMENT` when a setting is missing, or the URL is not https:// or local.
  */
 export declare function connectEmulator(

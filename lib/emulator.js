@@ -7,6 +7,7 @@
 const { RoqError, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, settle, unwrap } = require('./native.js')
 const { rootsFor } = require('./network.js')
+const { redirectRefused } = require('./redirect.js')
 const { toJson } = require('./to-json.js')
 
 /** A ROQ platform emulator running in this process. */
@@ -211,6 +212,8 @@ class RemoteEmulator {
         method,
         headers: { authorization: this.#authorization, ...(body && { 'content-type': 'application/json' }) },
         body,
+        // A redirect would carry the credentials off url: it is an error instead (redirect.js).
+        redirect: 'manual',
       })
     } catch (cause) {
       throw new RoqError(
@@ -220,6 +223,10 @@ class RemoteEmulator {
           cause,
         },
       )
+    }
+    if (response.status >= 300 && response.status < 400) {
+      await response.body?.cancel()
+      throw redirectRefused(what, target, response, this.apiKey)
     }
     const text = await response.text()
     let answer

@@ -14,7 +14,8 @@ import type { ErrorCode, SendUserInvitesResult } from '../types'
  * - `NETWORK_ERROR`: the platform could not be reached, or the connection broke.
  * - `TIMEOUT`: the platform did not answer in time.
  * - `ABORTED`: the caller cancelled the call.
- * - `PROTOCOL_ERROR`: the platform answered something that does not follow its protocol.
+ * - `PROTOCOL_ERROR`: the platform answered something that does not follow its protocol, or a
+ *   redirect (any 3xx, in `statusCode`), which is never followed: it would carry the credentials off `host`.
  * - `INTERNAL_ERROR`: a bug in roq-invites; please report it.
  */
 export type RoqErrorCode = ErrorCode | 'INTERNAL_ERROR'

@@ -35,6 +35,7 @@ pub const ENV_API_KEY: &str = "ROQ_API_KEY";
 pub struct ClientOptions {
   /// The platform's base URL, e.g. `https://<your-environment>.roq-platform.com` (ROQ_PLATFORM_URL).
   /// Must be https://, except for a local platform (localhost, 127.0.0.1, ::1) such as the emulator.
+  /// The credentials go to this host only: a redirect is an error, never followed.
   pub host: String,
   /// The environment's id, from the ROQ Console (ROQ_ENVIRONMENT_ID).
   pub environment_id: String,

@@ -30,7 +30,8 @@ pub enum ErrorCode {
   Timeout,
   /// The caller cancelled the call.
   Aborted,
-  /// The platform answered something that does not follow the protocol.
+  /// The platform answered something that does not follow the protocol, or a redirect (any 3xx,
+  /// in `status_code`), which is never followed.
   ProtocolError,
 }
 
@@ -218,11 +219,44 @@ impl Error {
   }
 }
 
-/// `text` with every secret in it replaced by `[REDACTED]`. Secrets shorter than 6 characters
+/// `text` with every secret in it replaced by `[REDACTED]`, in any case: a secret echoed in a
+/// host name (a redirect's `Location`) reads in lower case. Secrets shorter than 6 characters
 /// are left alone: they would mangle ordinary words.
 pub(crate) fn scrub(text: &str, secrets: &[&str]) -> String {
   secrets
     .iter()
     .filter(|s| s.len() >= 6)
-    .fold(text.to_owned(), |text, secret| text.replace(secret, "[REDACTED]"))
+    .fold(text.to_owned(), |text, secret| redact_ignoring_case(&text, secret))
+}
+
+fn redact_ignoring_case(text: &str, secret: &str) -> String {
+  // ASCII lower-casing keeps every byte where it was, so the offsets found apply to `text`.
+  let (haystack, needle) = (text.to_ascii_lowercase(), secret.to_ascii_lowercase());
+  let mut redacted = String::with_capacity(text.len());
+  let mut kept = 0;
+  for (at, _) in haystack.match_indices(&needle) {
+    redacted.push_str(&text[kept..at]);
+    redacted.push_str("[REDACTED]");
+    kept = at + needle.len();
+  }
+  redacted.push_str(&text[kept..]);
+  redacted
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn scrubs_secrets_in_any_case_and_leaves_short_ones() {
+    let secrets = ["roq_live_SECRET", "tok"];
+    assert_eq!(
+      scrub(
+        "key roq_live_SECRET, host roq_live_secret.example, ROQ_LIVE_SECRET, tok",
+        &secrets
+      ),
+      "key [REDACTED], host [REDACTED].example, [REDACTED], tok"
+    );
+    assert_eq!(scrub("é roq_live_SECRETé ü", &secrets), "é [REDACTED]é ü");
+  }
 }

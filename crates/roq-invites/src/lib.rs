@@ -35,6 +35,7 @@ pub mod input;
 mod lifecycle;
 mod listing;
 mod proxy;
+mod redirect;
 mod roq_platform;
 mod send;
 

@@ -1,15 +1,16 @@
-//! HTTP: one shared reqwest client (rustls, keep-alive pool), JSON bodies, and the mapping of
-//! transport failures to `NETWORK_ERROR` / `TIMEOUT`.
+//! HTTP: one shared reqwest client (rustls, keep-alive pool, no redirects), JSON bodies, and the
+//! mapping of transport failures to `NETWORK_ERROR` / `TIMEOUT`.
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use url::Url;
 
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
 
+use crate::redirect;
 use crate::retry::parse_retry_after;
 use crate::trust::TrustedRoots;
 
@@ -57,6 +58,8 @@ impl Transport {
     let mut http = reqwest::Client::builder()
       .connect_timeout(CONNECT_TIMEOUT)
       .user_agent(concat!("roq-invites/", env!("CARGO_PKG_VERSION")))
+      // No redirect is followed: it would carry the API key and tokens off `host` (redirect.rs).
+      .redirect(reqwest::redirect::Policy::none())
       .no_proxy();
     // Whom to trust: the roots given; none for a local plain-HTTP platform, so that nothing is
     // read from the machine; else the operating system's verifier.
@@ -93,6 +96,13 @@ impl Transport {
       .send()
       .await
       .map_err(failed)?;
+    if response.status().is_redirection() {
+      return Err(redirect::refused(
+        &url,
+        response.status().as_u16(),
+        response.headers().get(LOCATION),
+      ));
+    }
     let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     let is_json = header(CONTENT_TYPE).is_some_and(is_json_content_type);
     let retry_after = header(RETRY_AFTER).and_then(parse_retry_after);
