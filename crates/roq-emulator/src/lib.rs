@@ -17,6 +17,7 @@
 mod accept_page;
 mod auth;
 pub mod command_line;
+mod configured_urls;
 mod dashboard;
 mod expiry;
 mod faults;
@@ -186,12 +187,13 @@ impl Emulator {
       .map_err(|source| StartError::Listen { address, source })?;
     let url = format!("http://{address}");
 
-    let accept_url = options
-      .accept_url
-      .clone()
-      .unwrap_or_else(|| format!("{url}/accept-invite"));
-    let accept_url = Url::parse(&accept_url)
-      .map_err(|e| StartError::Options(format!("acceptUrl {accept_url:?} is not a URL ({e})")))?;
+    let accept_url = match &options.accept_url {
+      Some(given) => {
+        configured_urls::accept_url(given).map_err(|why| StartError::Options(format!("acceptUrl: {why}")))?
+      }
+      None => Url::parse(&format!("{url}/accept-invite"))
+        .map_err(|e| StartError::Options(format!("the emulator's own address {url} is not a URL ({e})")))?,
+    };
     let origins = browser_origins(&options.cors_origins)?;
     let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
@@ -336,14 +338,8 @@ impl Drop for Emulator {
 /// The webhook targets, each checked, and how they are retried.
 fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, StartError> {
   for (i, target) in options.webhooks.iter().enumerate() {
-    let fine =
-      Url::parse(&target.url).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
-    if !fine {
-      return Err(StartError::Options(format!(
-        "webhooks[{i}].url: {:?} is not an http:// or https:// URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
-        target.url
-      )));
-    }
+    configured_urls::webhook_url(&target.url)
+      .map_err(|why| StartError::Options(format!("webhooks[{i}].url: {why}")))?;
     if target.key.as_deref().is_some_and(|k| k.trim().is_empty()) {
       return Err(StartError::Options(format!(
         "webhooks[{i}].key: must not be empty; leave it out for the environment's key"
