@@ -81,9 +81,8 @@ const fn with_default(flag: Flag, default: &'static str) -> Flag {
   }
 }
 
-/// The longest validity `--invite-validity-days` takes: a hundred years, far inside the range
-/// of the emulator's millisecond clock.
-const MAX_INVITE_VALIDITY_DAYS: f64 = 36_500.0;
+/// The longest validity `--invite-validity-days` takes: the option's, a hundred years.
+const MAX_INVITE_VALIDITY_DAYS: f64 = (crate::MAX_INVITE_VALIDITY.as_secs() / 86_400) as f64;
 const DAY_MS: f64 = 86_400_000.0;
 
 pub const COMMAND_LINE: CommandLine = CommandLine {
