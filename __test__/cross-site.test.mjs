@@ -3,7 +3,9 @@
 // pages can. Over real HTTP, with the headers browsers send; the last test is a real Chromium.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { request } from 'node:http'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
+import { createServer, request } from 'node:http'
 import { test } from 'node:test'
 
 import { connectEmulator } from '../index.js'
@@ -152,28 +154,157 @@ test('curl, Node and pages of the emulator itself still change it; reads are as 
 
 const curl = spawnSync('curl', ['--version']).status === 0
 
-test('curl works as the README shows, and a form-encoded --data is told to send JSON', { skip: !curl && 'no curl' }, async (t) => {
-  const emulator = await emulatorFor(t)
-  const base = ['--silent', '--user', `${emulator.environmentId}:${emulator.apiKey}`, '--write-out', '\n%{http_code}']
-  const run = async (...args) => {
-    // Asynchronously: the emulator answers on this process's event loop.
-    const { spawn } = await import('node:child_process')
-    const child = spawn('curl', [...base, ...args])
-    let out = ''
-    for await (const chunk of child.stdout) out += chunk
-    const [body, status] = [out.slice(0, out.lastIndexOf('\n')), out.slice(out.lastIndexOf('\n') + 1)]
-    return { status: Number(status), body: JSON.parse(body) }
-  }
-  const queued = await run(
-    '--header',
-    'content-type: application/json',
-    '--data',
-    '{"answer":"drop"}',
-    `${emulator.url}/__emulator/faults`,
-  )
-  assert.deepEqual([queued.status, queued.body], [200, { queued: 1 }])
-  const formEncoded = await run('--data', '[]', `${emulator.url}/__emulator/faults`)
-  assert.equal(formEncoded.status, 415)
-  assert.match(formEncoded.body.message, /Content-Type: application\/json/)
-  assert.equal(emulator.faults().length, 1)
-})
+test(
+  'curl works as the README shows, and a form-encoded --data is told to send JSON',
+  { skip: !curl && 'no curl' },
+  async (t) => {
+    const emulator = await emulatorFor(t)
+    const base = ['--silent', '--user', `${emulator.environmentId}:${emulator.apiKey}`, '--write-out', '\n%{http_code}']
+    const run = async (...args) => {
+      // Asynchronously: the emulator answers on this process's event loop.
+      const { spawn } = await import('node:child_process')
+      const child = spawn('curl', [...base, ...args])
+      let out = ''
+      for await (const chunk of child.stdout) out += chunk
+      const [body, status] = [out.slice(0, out.lastIndexOf('\n')), out.slice(out.lastIndexOf('\n') + 1)]
+      return { status: Number(status), body: JSON.parse(body) }
+    }
+    const queued = await run(
+      '--header',
+      'content-type: application/json',
+      '--data',
+      '{"answer":"drop"}',
+      `${emulator.url}/__emulator/faults`,
+    )
+    assert.deepEqual([queued.status, queued.body], [200, { queued: 1 }])
+    const formEncoded = await run('--data', '[]', `${emulator.url}/__emulator/faults`)
+    assert.equal(formEncoded.status, 415)
+    assert.match(formEncoded.body.message, /Content-Type: application\/json/)
+    assert.equal(emulator.faults().length, 1)
+  },
+)
+
+const CHROMIUM = '/usr/bin/chromium'
+
+test(
+  "in a real Chromium that holds the emulator's credentials, another origin's page changes nothing",
+  { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM} (Debian's chromium package)` },
+  async (t) => {
+    const emulator = await emulatorFor(t, { strict: true })
+    // The attacker: pages on localhost (another site than 127.0.0.1) and on 127.0.0.1 at another
+    // port (the same site, another origin), each posting to the emulator as soon as it loads.
+    const target = (path) => `${emulator.url}${path}`
+    const pages = {
+      // A form sends `name=value` as text/plain, with no preflight: the `=` lands in a JSON string.
+      '/form-faults': formPage(target('/__emulator/faults'), '[{"answer":"status","status":503,"retryAfter":"1', '"}]'),
+      '/form-sessions': formPage(
+        target('/__emulator/sessions'),
+        '{"tenantId":"acme","userId":"mallory","firstName":"M',
+        '"}',
+      ),
+      // fetch without CORS: the answer cannot be read, but the request goes, credentials and all.
+      '/fetch': `<!doctype html><title>loading</title><script>
+        const post = (path, body) => fetch(${JSON.stringify(emulator.url)} + path,
+          { method: 'POST', mode: 'no-cors', credentials: 'include', body })
+        Promise.allSettled([
+          post('/__emulator/faults', '[{"answer":"drop"}]'),
+          post('/__emulator/sessions', '{"tenantId":"acme","userId":"mallory"}'),
+        ]).then(() => { document.title = 'done' })
+      </script>`,
+    }
+    const attacker = createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' }).end(pages[request.url] ?? '')
+    }).listen(0, '127.0.0.1')
+    await once(attacker, 'listening')
+    t.after(() => attacker.close())
+    const port = attacker.address().port
+
+    const { chromium } = await import('playwright-core')
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        // This machine has no network: Chromium must not try to reach anything but the test's.
+        '--disable-quic',
+        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      ],
+    })
+    t.after(() => browser.close())
+    const context = await browser.newContext({
+      httpCredentials: { username: emulator.environmentId, password: emulator.apiKey, origin: emulator.url },
+    })
+    const page = await context.newPage()
+    const sent = []
+    page.on('request', async (request) => {
+      if (request.url().startsWith(`${emulator.url}/__emulator/`) && request.method() === 'POST') {
+        const headers = await request.allHeaders()
+        sent.push({
+          kind: request.resourceType(),
+          path: new URL(request.url()).pathname,
+          site: headers['sec-fetch-site'],
+          auth: 'authorization' in headers,
+        })
+      }
+    })
+
+    // Signed in: the browser answered the dashboard's Basic challenge and keeps the credentials.
+    const dashboard = await page.goto(emulator.dashboardUrl)
+    assert.equal(dashboard.status(), 200)
+
+    for (const origin of [`http://localhost:${port}`, `http://127.0.0.1:${port}`]) {
+      for (const path of ['/form-faults', '/form-sessions']) {
+        const [answer] = await Promise.all([
+          page.waitForResponse((response) => response.url().startsWith(`${emulator.url}/__emulator/`)),
+          page.goto(`${origin}${path}`),
+        ])
+        assert.equal(answer.status(), 403, `${origin}${path}: ${await answer.text()}`)
+      }
+      await page.goto(`${origin}/fetch`)
+      await page.waitForFunction(() => document.title === 'done')
+    }
+    // What Chromium sent with each form post: the credentials, and where the post came from.
+    assert.deepEqual(
+      sent.filter(({ kind }) => kind === 'document').map(({ path, site, auth }) => [path, site, auth]),
+      [
+        ['/__emulator/faults', 'cross-site', true],
+        ['/__emulator/sessions', 'cross-site', true],
+        ['/__emulator/faults', 'same-site', true],
+        ['/__emulator/sessions', 'same-site', true],
+      ],
+    )
+    assert.equal(sent.filter(({ kind }) => kind === 'fetch').length, 4, JSON.stringify(sent))
+    assert.deepEqual(emulator.faults(), [])
+    assert.equal(await knows(emulator, 'mallory'), false)
+
+    // The emulator's own page may: a same-origin fetch of JSON. (Its pages run no script, by their
+    // Content-Security-Policy; this context lets the test's own script run there.)
+    const own = await browser.newContext({
+      bypassCSP: true,
+      httpCredentials: { username: emulator.environmentId, password: emulator.apiKey, origin: emulator.url },
+    })
+    t.after(() => own.close())
+    const ownPage = await own.newPage()
+    await ownPage.goto(emulator.dashboardUrl)
+    const status = await ownPage.evaluate(async () => {
+      const headers = { 'content-type': 'application/json' }
+      const body = JSON.stringify([{ answer: 'drop' }])
+      return (await fetch('/__emulator/faults', { method: 'POST', headers, body })).status
+    })
+    assert.equal(status, 200)
+    assert.equal(emulator.faults()[0].answer, 'drop')
+  },
+)
+
+/** A page whose form posts `name=value` as text/plain to `action` when it loads. */
+function formPage(action, name, value) {
+  const attribute = (text) => text.replaceAll('&', '&amp;').replaceAll('"', '&quot;')
+  return `<!doctype html><form method="post" enctype="text/plain" action="${attribute(action)}">
+    <input type="hidden" name="${attribute(name)}" value="${attribute(value)}"></form>
+    <script>document.forms[0].submit()</script>`
+}

@@ -67,11 +67,7 @@ test('expiresIn of a user token: whole seconds or "15m"/"2h"/"7d" up to 365 days
   const emulator = await emulatorFor(t)
   for (const [given, message] of REFUSED) {
     const answer = await userToken(emulator, given)
-    assert.deepEqual(
-      [answer.status, answer.body],
-      [400, { statusCode: 400, errorCode: 'BAD_REQUEST', message }],
-      given,
-    )
+    assert.deepEqual([answer.status, answer.body], [400, { statusCode: 400, errorCode: 'BAD_REQUEST', message }], given)
   }
   for (const [given, seconds] of TAKEN) {
     const answer = await userToken(emulator, given)
@@ -98,14 +94,8 @@ test('expiresIn of a session: the same rule, over HTTP and in the process', asyn
       `{"tenantId":"acme","userId":"alice","expiresIn":${given}}`,
       { authorization },
     )
-    assert.deepEqual(
-      [answer.status, answer.body],
-      [400, { statusCode: 400, errorCode: 'BAD_REQUEST', message }],
-      given,
-    )
-    const inProcess = await emulator
-      .session({ tenantId: 'acme', expiresIn: JSON.parse(given) })
-      .catch((e) => e)
+    assert.deepEqual([answer.status, answer.body], [400, { statusCode: 400, errorCode: 'BAD_REQUEST', message }], given)
+    const inProcess = await emulator.session({ tenantId: 'acme', expiresIn: JSON.parse(given) }).catch((e) => e)
     assert.ok(inProcess instanceof RoqError, given)
     assert.equal(inProcess.code, 'INVALID_ARGUMENT', given)
     assert.match(inProcess.message, /^expiresIn must be /, given)
