@@ -12,10 +12,11 @@ const ACCEPT_EXAMPLE: &str = "e.g. \"http://localhost:3000/accept-invite\"";
 /// A webhook receiver's URL: `https://`, or `http://` to this machine; no user name or password.
 pub(crate) fn webhook_url(text: &str) -> Result<Url, String> {
   secret_url(text).map_err(|problem| match problem {
-    UrlProblem::NotAUrl => format!("{text:?} is not a URL; pass the receiver's address, {WEBHOOK_EXAMPLE}"),
-    UrlProblem::NoHost | UrlProblem::Scheme(_) => {
-      format!("{text:?} is not an http:// or https:// URL; pass the receiver's address, {WEBHOOK_EXAMPLE}")
-    }
+    UrlProblem::NotAUrl => format!("{}is not a URL; pass the receiver's address, {WEBHOOK_EXAMPLE}", shown(text)),
+    UrlProblem::NoHost | UrlProblem::Scheme(_) => format!(
+      "{}is not an http:// or https:// URL; pass the receiver's address, {WEBHOOK_EXAMPLE}",
+      shown(text)
+    ),
     UrlProblem::ClearText => format!(
       "{:?} is http:// to another machine, which would send the webhook key in clear text; use https:// (http:// is only for localhost, 127.0.0.1 or [::1])",
       origin(text)
@@ -28,14 +29,33 @@ pub(crate) fn webhook_url(text: &str) -> Result<Url, String> {
 /// The accept page's URL: `http://` or `https://`, without a user name or password.
 pub(crate) fn accept_url(text: &str) -> Result<Url, String> {
   link_url(text).map_err(|problem| match problem {
-    UrlProblem::NotAUrl => format!("{text:?} is not a URL; pass your app's accept page, {ACCEPT_EXAMPLE}"),
+    UrlProblem::NotAUrl => format!("{}is not a URL; pass your app's accept page, {ACCEPT_EXAMPLE}", shown(text)),
     UrlProblem::NoHost | UrlProblem::Scheme(_) | UrlProblem::ClearText => format!(
-      "{text:?} is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, {ACCEPT_EXAMPLE}"
+      "{}is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, {ACCEPT_EXAMPLE}",
+      shown(text)
     ),
     UrlProblem::Credentials => {
       "has a user name or password in it, which every mail's accept link would show; remove them".to_owned()
     }
   })
+}
+
+/// The value quoted, with a space after it, for the front of a message; without its user name
+/// and password if it has any (`ftp://user:password@host`), and left out if it does not parse
+/// and has an `@` (it might hold one).
+fn shown(text: &str) -> String {
+  if !text.contains('@') {
+    return format!("{text:?} ");
+  }
+  match Url::parse(text.trim()) {
+    Ok(mut url) => {
+      // Either fails only for a URL that cannot have them, which then has none to remove.
+      let _ = url.set_username("");
+      let _ = url.set_password(None);
+      format!("{:?} ", url.as_str())
+    }
+    Err(_) => String::new(),
+  }
 }
 
 /// `scheme://host[:port]` of a URL that parsed, for a message that needs no more of it.
@@ -63,6 +83,18 @@ mod tests {
       (
         "hooks.example.com/roq",
         "\"hooks.example.com/roq\" is not a URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
+      ),
+    ] {
+      assert_eq!(webhook_url(given).unwrap_err(), message, "{given}");
+    }
+    for (given, message) in [
+      (
+        "ftp://admin:hunter2@hooks.example.com/x",
+        "\"ftp://hooks.example.com/x\" is not an http:// or https:// URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
+      ),
+      (
+        "https://admin:hunter2@hooks example.com/",
+        "is not a URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
       ),
     ] {
       assert_eq!(webhook_url(given).unwrap_err(), message, "{given}");
