@@ -515,6 +515,22 @@ test(
         '--host=localhost',
         '--host must be the IP address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface; got "localhost"',
       ],
+      [
+        '--webhook=http://hooks.example.com/roq',
+        '--webhook "http://hooks.example.com" is http:// to another machine, which would send the webhook key in clear text; use https:// (http:// is only for localhost, 127.0.0.1 or [::1])',
+      ],
+      [
+        '--webhook=https://admin:hunter2@hooks.example.com/roq',
+        '--webhook has a user name or password in it, which the dashboard would show; remove them, and have the receiver check the roq-platform-webhook-key header instead',
+      ],
+      [
+        '--accept-url=javascript:alert(document.domain)',
+        `--accept-url "javascript:alert(document.domain)" is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, e.g. "http://localhost:3000/accept-invite"`,
+      ],
+      [
+        '--accept-url=data:text/html,hi',
+        `--accept-url "data:text/html,hi" is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, e.g. "http://localhost:3000/accept-invite"`,
+      ],
     ]
     await Promise.all(
       cases.map(async ([arg, message]) => {

@@ -13,11 +13,14 @@ export interface EmulatorOptions {
   environmentId?: string
   /** The API key; made up (and kept in `dbPath`) if absent. */
   apiKey?: string
-  /** The page the accept link in each mail points to (`?token=` is added); the emulator's `/accept-invite` if absent. */
+  /**
+   * The page the accept link in each mail points to (`?token=` is added): an `http://` or
+   * `https://` URL without a user name or password. The emulator's `/accept-invite` if absent.
+   */
   acceptUrl?: string
-  /** How long an invite can be accepted, in milliseconds. Default 7 days. */
+  /** How long an invite can be accepted, in milliseconds. Default 7 days; at most a hundred years. */
   inviteValidityMs?: number
-  /** How long an access token is valid, in milliseconds. Default 1 hour. */
+  /** How long an access token is valid, in milliseconds. Default 1 hour; at most 365 days. */
   tokenLifetimeMs?: number
   /** Refuse user ids the emulator has not seen, instead of registering them on first use. */
   strict?: boolean
@@ -32,7 +35,8 @@ export interface EmulatorOptions {
   /**
    * URLs that receive a POST of each change of an invite (created, resent, canceled, accepted,
    * updated, expired) after it is committed, with `roq-platform-webhook-key`: `key`, or
-   * `webhookKey`.
+   * `webhookKey`. Each is `https://`, or `http://` to this machine (localhost, 127.0.0.1, [::1]),
+   * without a user name or password, as the client's `host` is.
    */
   webhooks?: { url: string; key?: string }[]
   /** The webhook key of the URLs without their own; made up (and kept in `dbPath`) if absent. */
@@ -140,8 +144,11 @@ export interface SessionOptions {
   /** Role keys, e.g. `['owner']`; kept from an earlier session if absent. */
   roles?: string[]
   locale?: string
-  /** How long the session (and its access token) lasts, in seconds; the emulator's token lifetime if absent. */
-  expiresIn?: number
+  /**
+   * How long the session (and its access token) lasts: whole seconds, or `'90s'`, `'15m'`, `'2h'`,
+   * `'7d'`; at most 365 days. The emulator's token lifetime if absent.
+   */
+  expiresIn?: number | string
 }
 
 /** A development session: what a ROQ app's sign-in leaves in its `roq-session-token` cookie. */

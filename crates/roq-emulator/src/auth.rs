@@ -137,7 +137,7 @@ impl Platform {
       environment_id: self.credentials.environment_id.clone(),
       user_id,
       iat,
-      exp: iat + lifetime_secs,
+      exp: iat.saturating_add(lifetime_secs),
       jti: uuid::Uuid::new_v4().to_string(),
     };
     self.credentials.sign(&claims)
@@ -153,7 +153,9 @@ impl Platform {
       .credentials
       .verify(token.trim())
       .ok_or_else(|| Problem::Unauthorized(INVALID_TOKEN.into()))?;
-    if claims.exp * 1000 <= self.clock.now_ms() || claims.environment_id != self.credentials.environment_id {
+    if claims.exp.saturating_mul(1000) <= self.clock.now_ms()
+      || claims.environment_id != self.credentials.environment_id
+    {
       return Err(Problem::Unauthorized(INVALID_TOKEN.into()));
     }
     match (claims.kind, claims.user_id) {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EmulatorOptions, WebhookTarget};
+use crate::{EmulatorOptions, WebhookTarget, configured_urls};
 
 /// What a flag takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -81,9 +81,8 @@ const fn with_default(flag: Flag, default: &'static str) -> Flag {
   }
 }
 
-/// The longest validity `--invite-validity-days` takes: a hundred years, far inside the range
-/// of the emulator's millisecond clock.
-const MAX_INVITE_VALIDITY_DAYS: f64 = 36_500.0;
+/// The longest validity `--invite-validity-days` takes: the option's, a hundred years.
+const MAX_INVITE_VALIDITY_DAYS: f64 = (crate::MAX_INVITE_VALIDITY.as_secs() / 86_400) as f64;
 const DAY_MS: f64 = 86_400_000.0;
 
 pub const COMMAND_LINE: CommandLine = CommandLine {
@@ -203,7 +202,9 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
     db_path: text("db").map(PathBuf::from),
     environment_id: text("environment-id"),
     api_key: text("api-key"),
-    accept_url: text("accept-url"),
+    accept_url: text("accept-url")
+      .map(|url| checked(&url, "--accept-url", configured_urls::accept_url))
+      .transpose()?,
     invite_validity_ms: text("invite-validity-days")
       .map(|days| invite_validity_ms(&days))
       .transpose()?,
@@ -213,11 +214,18 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
     app_name: text("app-name"),
     webhooks: list("webhook")
       .into_iter()
-      .map(|url| WebhookTarget { url, key: None })
-      .collect(),
+      .map(|url| checked(&url, "--webhook", configured_urls::webhook_url).map(|url| WebhookTarget { url, key: None }))
+      .collect::<Result<_, _>>()?,
     webhook_key: text("webhook-key"),
     ..EmulatorOptions::default()
   })
+}
+
+/// `url` as given, once `check` has taken it; else the check's message behind the flag's name.
+fn checked(url: &str, flag: &str, check: fn(&str) -> Result<url::Url, String>) -> Result<String, String> {
+  check(url)
+    .map(|_| url.to_owned())
+    .map_err(|why| format!("{flag} {why}"))
 }
 
 fn default_of(name: &str) -> Option<&'static str> {
@@ -370,6 +378,35 @@ mod tests {
     ];
     for (name, given, message) in cases {
       assert_eq!(options(&[(name, text(given))]).unwrap_err(), message);
+    }
+  }
+
+  #[test]
+  fn a_webhook_or_accept_url_that_may_not_be_is_refused_by_its_flag() {
+    let webhook = |url: &str| {
+      options(&[(
+        "webhook",
+        FlagValue::List(vec!["https://ok.example.com/hook".into(), url.into()]),
+      )])
+    };
+    assert_eq!(
+      webhook("http://hooks.example.com/roq").unwrap_err(),
+      r#"--webhook "http://hooks.example.com" is http:// to another machine, which would send the webhook key in clear text; use https:// (http:// is only for localhost, 127.0.0.1 or [::1])"#
+    );
+    let credentials = webhook("http://admin:hunter2@localhost:3000/hook").unwrap_err();
+    assert!(
+      credentials.starts_with("--webhook has a user name or password in it"),
+      "{credentials}"
+    );
+    assert!(!credentials.contains("hunter2"), "{credentials}");
+    assert_eq!(webhook("http://[::1]:3000/hook").unwrap().webhooks.len(), 2);
+    for given in ["javascript:alert(document.domain)", "data:text/html,hi"] {
+      assert_eq!(
+        options(&[("accept-url", text(given))]).unwrap_err(),
+        format!(
+          "--accept-url {given:?} is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, e.g. \"http://localhost:3000/accept-invite\""
+        )
+      );
     }
   }
 

@@ -17,7 +17,9 @@
 mod accept_page;
 mod auth;
 pub mod command_line;
+mod configured_urls;
 mod dashboard;
+mod expires_in;
 mod expiry;
 mod faults;
 mod history;
@@ -50,6 +52,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+pub use expires_in::{ExpiresIn, MAX_EXPIRES_IN_SECS};
 pub use faults::{Fault, FaultAnswer, FaultTarget};
 pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
@@ -90,10 +93,12 @@ pub struct EmulatorOptions {
   /// `/accept-invite` if absent.
   #[serde(default)]
   pub accept_url: Option<String>,
-  /// How long an invite can be accepted, in milliseconds; 7 days if absent.
+  /// How long an invite can be accepted, in milliseconds; 7 days if absent, at most
+  /// [`MAX_INVITE_VALIDITY`].
   #[serde(default)]
   pub invite_validity_ms: Option<u64>,
-  /// How long an access token is valid, in milliseconds; 1 hour if absent.
+  /// How long an access token is valid, in milliseconds; 1 hour if absent, at most
+  /// [`MAX_EXPIRES_IN_SECS`] seconds (the longest a caller may ask for).
   #[serde(default)]
   pub token_lifetime_ms: Option<u64>,
   /// Refuse user ids the emulator has not seen instead of registering them on first use.
@@ -125,6 +130,9 @@ pub struct EmulatorOptions {
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// The longest an invite can be accepted: a hundred years, far inside the range of the emulator's
+/// millisecond clock.
+pub const MAX_INVITE_VALIDITY: Duration = Duration::from_secs(36_500 * 86_400);
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -186,16 +194,27 @@ impl Emulator {
       .map_err(|source| StartError::Listen { address, source })?;
     let url = format!("http://{address}");
 
-    let accept_url = options
-      .accept_url
-      .clone()
-      .unwrap_or_else(|| format!("{url}/accept-invite"));
-    let accept_url = Url::parse(&accept_url)
-      .map_err(|e| StartError::Options(format!("acceptUrl {accept_url:?} is not a URL ({e})")))?;
+    let accept_url = match &options.accept_url {
+      Some(given) => {
+        configured_urls::accept_url(given).map_err(|why| StartError::Options(format!("acceptUrl: {why}")))?
+      }
+      None => Url::parse(&format!("{url}/accept-invite"))
+        .map_err(|e| StartError::Options(format!("the emulator's own address {url} is not a URL ({e})")))?,
+    };
     let origins = browser_origins(&options.cors_origins)?;
     let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    let millis = |ms: Option<u64>, default: Duration| ms.map_or(default, Duration::from_millis);
-    let token_lifetime = millis(options.token_lifetime_ms, DEFAULT_TOKEN_LIFETIME);
+    let token_lifetime = bounded_ms(
+      "tokenLifetimeMs",
+      options.token_lifetime_ms,
+      DEFAULT_TOKEN_LIFETIME,
+      (Duration::from_secs(MAX_EXPIRES_IN_SECS), "365 days"),
+    )?;
+    let invite_validity = bounded_ms(
+      "inviteValidityMs",
+      options.invite_validity_ms,
+      DEFAULT_INVITE_VALIDITY,
+      (MAX_INVITE_VALIDITY, "a hundred years"),
+    )?;
     let platform = Arc::new(Platform {
       store,
       faults: Faults::default(),
@@ -209,7 +228,7 @@ impl Emulator {
         token_lifetime.as_secs().max(1) as i64,
       ),
       rules: Rules {
-        invite_validity: millis(options.invite_validity_ms, DEFAULT_INVITE_VALIDITY),
+        invite_validity,
         accept_url,
         strict: options.strict,
         app_name: app_name.map(str::to_owned),
@@ -336,14 +355,8 @@ impl Drop for Emulator {
 /// The webhook targets, each checked, and how they are retried.
 fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, StartError> {
   for (i, target) in options.webhooks.iter().enumerate() {
-    let fine =
-      Url::parse(&target.url).is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
-    if !fine {
-      return Err(StartError::Options(format!(
-        "webhooks[{i}].url: {:?} is not an http:// or https:// URL; pass the receiver's address, e.g. \"http://localhost:3000/api/roq/webhook\"",
-        target.url
-      )));
-    }
+    configured_urls::webhook_url(&target.url)
+      .map_err(|why| StartError::Options(format!("webhooks[{i}].url: {why}")))?;
     if target.key.as_deref().is_some_and(|k| k.trim().is_empty()) {
       return Err(StartError::Options(format!(
         "webhooks[{i}].key: must not be empty; leave it out for the environment's key"
@@ -358,6 +371,24 @@ fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, St
     retry,
     options.webhook_tls.clone(),
   ))
+}
+
+/// A duration option in milliseconds, the default if absent; past `most`, an error that names it.
+fn bounded_ms(
+  name: &str,
+  given: Option<u64>,
+  default: Duration,
+  most: (Duration, &str),
+) -> Result<Duration, StartError> {
+  let (most, in_words) = most;
+  match given.map(Duration::from_millis) {
+    None => Ok(default),
+    Some(duration) if duration <= most => Ok(duration),
+    Some(_) => Err(StartError::Options(format!(
+      "{name}: must be at most {} ({in_words}); leave it out for the default",
+      most.as_millis()
+    ))),
+  }
 }
 
 /// The extra origins of the browser endpoint, each checked and written as `scheme://host[:port]`.

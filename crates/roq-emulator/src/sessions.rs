@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ID, MAX_ROLES, email_key, is_email};
 
+use crate::expires_in::ExpiresIn;
 use crate::invite::new_id;
 use crate::platform::{Platform, Problem};
 use crate::send::check_details;
@@ -38,10 +39,10 @@ pub struct SessionRequest {
   pub roles: Option<Vec<String>>,
   #[serde(default)]
   pub locale: Option<String>,
-  /// How long the session (and its access token) is valid, in seconds; the emulator's token
-  /// lifetime if absent.
+  /// How long the session (and its access token) is valid: seconds, or `"15m"`, `"2h"`, `"7d"`
+  /// (see [`ExpiresIn`]); the emulator's token lifetime if absent.
   #[serde(default)]
-  pub expires_in: Option<u64>,
+  pub expires_in: Option<ExpiresIn>,
 }
 
 /// A development session.
@@ -108,9 +109,6 @@ impl SessionRequest {
         id("roles[]", role)?;
       }
     }
-    if self.expires_in == Some(0) {
-      return Err(bad("expiresIn must be at least 1 second"));
-    }
     check_details(
       self.first_name.as_deref(),
       self.last_name.as_deref(),
@@ -135,6 +133,10 @@ impl Platform {
   /// Signs a user of `request.tenant_id` in, registering (or updating) the user first.
   pub fn session(&self, request: &SessionRequest) -> Result<Session, Problem> {
     request.check()?;
+    let lifetime = match &request.expires_in {
+      Some(expires_in) => expires_in.seconds().map_err(bad)?,
+      None => self.credentials.token_lifetime_secs,
+    };
     let tenant_id = request.tenant_id.trim();
     let now = self.clock.now_ms();
     let member = {
@@ -144,9 +146,6 @@ impl Platform {
       tx.commit()?;
       member
     };
-    let lifetime = request
-      .expires_in
-      .map_or(self.credentials.token_lifetime_secs, |s| s as i64);
     let access_token = self.issue_user_token(&member.id, Some(lifetime))?;
     let iat = now / 1000;
     let token = self.credentials.sign(&SessionClaims {
@@ -163,7 +162,7 @@ impl Platform {
         tenant_id: tenant_id.to_owned(),
       },
       iat,
-      exp: iat + lifetime,
+      exp: iat.saturating_add(lifetime),
     })?;
     Ok(Session {
       token,

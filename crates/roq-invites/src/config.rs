@@ -1,11 +1,11 @@
 //! Where the platform is and how to authenticate with it, checked once when a client is made.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
+use roq_rules::{UrlProblem, secret_url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use url::{Host, Url};
+use url::Url;
 
 use crate::error::{Error, Result};
 use crate::proxy::Proxy;
@@ -200,37 +200,23 @@ fn required<'a>(field: &str, value: &'a str) -> Result<&'a str> {
   Ok(value)
 }
 
+/// The platform's base URL, by the rulebook's rule for where a secret may go (the API key does),
+/// worded for `host`, and without a query or fragment.
 fn parse_host(host: &str) -> Result<Url> {
   let example = "e.g. \"https://<your-environment>.roq-platform.com\"";
-  let mut url = Url::parse(host.trim()).map_err(|_| {
-    Error::invalid_argument(format!(
-      "host: {host:?} is not a URL; pass the platform's base URL, {example}"
-    ))
-  })?;
-  if url.host().is_none() {
-    return Err(Error::invalid_argument(format!(
-      "host: {host:?} has no host name; pass the platform's base URL, {example}"
-    )));
-  }
-  match url.scheme() {
-    "https" => {}
-    "http" if is_loopback(&url) => {}
-    "http" => {
-      return Err(Error::invalid_argument(format!(
+  let mut url = secret_url(host).map_err(|problem| {
+    Error::invalid_argument(match problem {
+      UrlProblem::NotAUrl => format!("host: {host:?} is not a URL; pass the platform's base URL, {example}"),
+      UrlProblem::NoHost => format!("host: {host:?} has no host name; pass the platform's base URL, {example}"),
+      UrlProblem::ClearText => format!(
         "host: {host:?} uses http://, which would send the API key in clear text; use https:// (http:// is only allowed for localhost)"
-      )));
-    }
-    other => {
-      return Err(Error::invalid_argument(format!(
-        "host: the scheme {other:?} is not supported; use https://, {example}"
-      )));
-    }
-  }
-  if !url.username().is_empty() || url.password().is_some() {
-    return Err(Error::invalid_argument(
-      "host: must not contain a user name or password; pass environmentId and apiKey instead",
-    ));
-  }
+      ),
+      UrlProblem::Scheme(other) => format!("host: the scheme {other:?} is not supported; use https://, {example}"),
+      UrlProblem::Credentials => {
+        "host: must not contain a user name or password; pass environmentId and apiKey instead".to_owned()
+      }
+    })
+  })?;
   if url.query().is_some() || url.fragment().is_some() {
     return Err(Error::invalid_argument(format!(
       "host: {host:?} must not have a query or fragment; pass only the base URL, {example}"
@@ -241,15 +227,6 @@ fn parse_host(host: &str) -> Result<Url> {
     url.set_path(&path);
   }
   Ok(url)
-}
-
-fn is_loopback(url: &Url) -> bool {
-  match url.host() {
-    Some(Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
-    Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-    Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-    None => false,
-  }
 }
 
 #[cfg(test)]

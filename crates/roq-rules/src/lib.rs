@@ -5,11 +5,16 @@
 //! would be refused entry by entry, or one the platform takes would be refused here. So each such
 //! rule lives once, in this crate, which depends on neither side. Each side still words its own
 //! messages: the client names the caller's field, the emulator answers as the platform would.
+//!
+//! The same goes for the security rules both keep: which URLs a secret or a person may be sent
+//! to (the client's `host`, the emulator's webhook receivers and accept link).
 
 mod email;
 mod enums;
 mod limits;
+mod urls;
 
 pub use email::{email_key, is_email};
 pub use enums::{SortOrder, UserInviteSearchKey, UserInviteSortField, UserInviteStatus};
 pub use limits::*;
+pub use urls::{UrlProblem, is_loopback, link_url, secret_url};

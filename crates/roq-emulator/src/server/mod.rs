@@ -1,5 +1,6 @@
 //! The HTTP endpoints: the platform's (reference/roq-protocol.md §1), the accept page, and the
-//! emulator's own (`/__emulator/...`, guarded by the environment's credentials).
+//! emulator's own (`/__emulator/...`, guarded by the environment's credentials, and against
+//! cross-origin pages by `cross_origin.rs`).
 //!
 //! Every JSON answer is `application/json; charset=utf-8`, as the platform's are: ROQ's browser
 //! SDK (graphql-request 5) reads no other type. Only the browser endpoint, `/v01/graphql`, answers
@@ -24,6 +25,7 @@ use crate::platform::{Platform, Problem};
 use crate::schema::{self, RoqSchema};
 use crate::{accept_page, dashboard};
 
+mod cross_origin;
 mod emulator_api;
 mod graphql;
 mod tokens;
@@ -94,18 +96,24 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/v01/authorize", post(user_token))
     .route("/v01/server/graphql", post(server_graphql))
     .layer(faults());
+  // The accept page's POST needs the mail's one-time token, which a page of another site does
+  // not have; it stays outside the cross-origin guard.
+  let accept = Router::new().route("/accept-invite", get(accept_page::show).post(accept_page::accept));
+  // Every route under /__emulator goes through the guard, also one added later: whatever is not
+  // GET, HEAD or OPTIONS must come from no page but the emulator's own, with a JSON body.
   let own = Router::new()
-    .route("/accept-invite", get(accept_page::show).post(accept_page::accept))
     .route("/__emulator", get(|| async { Redirect::permanent("/__emulator/") }))
     .route("/__emulator/", get(dashboard::show))
     .route("/__emulator/outbox", get(outbox))
     .route("/__emulator/invites", get(invites))
     .route("/__emulator/faults", get(queued_faults).post(set_faults))
     .route("/__emulator/webhooks", get(webhook_deliveries))
-    .route("/__emulator/sessions", post(create_session));
+    .route("/__emulator/sessions", post(create_session))
+    .route_layer(axum::middleware::from_fn(cross_origin::guard));
   Router::new()
     .merge(browser)
     .merge(server)
+    .merge(accept)
     .merge(own)
     .with_state(AppState { platform, schema })
 }
