@@ -3,10 +3,10 @@
 //! each (the README's Limits table has what the largest real document uses); a document past one
 //! is refused, with the limit and its value named, before any resolver runs.
 //!
-//! In order: the document's shape (`document_shape.rs`) as soon as it is parsed, before
-//! async-graphql's validation walks its fragments again at every spread; then its cost, as
-//! async-graphql computes it in validation from the `complexity` of the fields below; and, once
-//! answered, the number of errors in the answer. async-graphql's own `limit_depth` and
+//! In order: the document's length, before it is parsed; its shape (`document_shape.rs`) as
+//! soon as it is parsed, before async-graphql's validation walks its fragments again at every
+//! spread; then its cost, as async-graphql computes it in validation from the `complexity` of
+//! the fields below; and, once answered, the number of errors in the answer. async-graphql's own `limit_depth` and
 //! `limit_complexity` would say only "Query is nested too deep." or "Query is too complex.", so
 //! the extension compares the numbers itself. The sizes of a request body and of an answer,
 //! which the client must agree with, are the rulebook's (`roq_rules`); `server/graphql.rs`
@@ -21,6 +21,10 @@ use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResu
 use roq_rules::{DEFAULT_PAGE_SIZE, MAX_INVITES_PER_REQUEST, MAX_PAGE_SIZE, MAX_ROLES};
 
 use super::document_shape::{DocumentShape, Measured};
+
+/// The text of a document, in bytes: parsing takes time in proportion to it. Our client's and
+/// ROQ's SDKs' documents are under 1 KiB; graphql-js's introspection query, about 2 KiB.
+pub const MAX_DOCUMENT_BYTES: usize = 128 * 1024;
 
 /// Fields nested in one another, fragments written out where they are spread. Our client and
 /// ROQ's SDKs use 3; graphql-js's introspection query, 15.
@@ -91,6 +95,12 @@ impl Extension for DocumentLimits {
     next: NextPrepareRequest<'_>,
   ) -> ServerResult<Request> {
     let mut request = next.run(ctx, request).await?;
+    if request.query.len() > MAX_DOCUMENT_BYTES {
+      return Err(refusal(format!(
+        "the document is {} bytes long; the emulator allows {MAX_DOCUMENT_BYTES}",
+        request.query.len()
+      )));
+    }
     // Parsed once, here; async-graphql takes the parsed document from the request.
     check_shape(DocumentShape::of(request.parsed_query()?, MAX_NESTING))?;
     Ok(request)

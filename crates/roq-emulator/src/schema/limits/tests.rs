@@ -93,6 +93,17 @@ fn introspection_of_depth(depth: usize) -> String {
 }
 
 #[tokio::test]
+async fn a_document_as_long_as_allowed_is_parsed_and_one_byte_more_is_refused() {
+  let padded = |bytes: usize| format!("{{ __typename }}{}", " ".repeat(bytes - 14));
+  assert_accepted(&padded(MAX_DOCUMENT_BYTES)).await;
+  assert_refused(
+    &padded(MAX_DOCUMENT_BYTES + 1),
+    "the document is 131073 bytes long; the emulator allows 131072",
+  )
+  .await;
+}
+
+#[tokio::test]
 async fn a_document_as_deep_as_allowed_runs_and_one_level_more_is_refused() {
   assert_accepted(&introspection_of_depth(MAX_DEPTH)).await;
   assert_refused(
