@@ -78,7 +78,9 @@ test('each limit is refused on both endpoints with its value, and nothing the do
   const nested = (levels) => `{ ${'... on Query { '.repeat(levels)} __typename ${'} '.repeat(levels)} }`
 
   // Each mutation would mail Ada again, or create invites, if any of it ran.
+  const long = `mutation { ${resend} { id } }`
   const refusals = {
+    length: [long.padEnd(128 * 1024 + 1), 'the document is 131073 bytes long; the emulator allows 131072'],
     aliases: [
       `mutation { ${repeat(101, (i) => `a${i}: ${resend} { id }`)} }`,
       'the document has 101 aliases; the emulator allows 100',
