@@ -30,6 +30,8 @@ pub enum Problem {
   Forbidden(String),
   NotFound(String),
   Conflict(String),
+  /// A request body larger than the emulator takes.
+  TooLarge(String),
   Internal(String),
 }
 
@@ -41,6 +43,7 @@ impl Problem {
       Self::Forbidden(_) => 403,
       Self::NotFound(_) => 404,
       Self::Conflict(_) => 409,
+      Self::TooLarge(_) => 413,
       Self::Internal(_) => 500,
     }
   }
@@ -54,6 +57,7 @@ impl Problem {
       Self::Forbidden(_) => "FORBIDDEN",
       Self::NotFound(_) => "NOT_FOUND",
       Self::Conflict(_) => "CONFLICT",
+      Self::TooLarge(_) => "PAYLOAD_TOO_LARGE",
       Self::Internal(_) => "INTERNAL_ERROR",
     }
   }
@@ -65,6 +69,7 @@ impl Problem {
       | Self::Forbidden(m)
       | Self::NotFound(m)
       | Self::Conflict(m)
+      | Self::TooLarge(m)
       | Self::Internal(m) => m,
     }
   }

@@ -14,8 +14,9 @@ use crate::redirect;
 use crate::retry::parse_retry_after;
 use crate::trust::TrustedRoots;
 
-/// A body larger than this is not an answer we can use; it fails instead of filling memory.
-const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// A body larger than this is not an answer we can use; it fails instead of filling memory. The
+/// emulator sends none larger: one limit, in the rulebook.
+const MAX_BODY_BYTES: usize = roq_rules::MAX_ANSWER_BYTES;
 
 /// What came back from one POST.
 pub(crate) struct Reply {

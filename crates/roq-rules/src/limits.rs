@@ -26,6 +26,15 @@ pub const MAX_DATA_BYTES: usize = 64 * 1024;
 /// How deeply `data` may nest objects and arrays.
 pub const MAX_DATA_DEPTH: usize = 32;
 
+/// One request to the platform, its JSON body: at most this many bytes. The client cuts a batch
+/// short of it (a batch is at most `MAX_INVITES_PER_REQUEST` invites and at most this many
+/// bytes); the emulator refuses a larger body. One invite at its largest takes under 150 KiB.
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// One answer of the platform: at most this many bytes. The client reads no more; the emulator
+/// sends no more (it answers with an error that says so instead).
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
 /// The page size of `userInvites` when `limit` is absent, and the largest one.
 pub const DEFAULT_PAGE_SIZE: usize = 100;
 pub const MAX_PAGE_SIZE: usize = 1000;

@@ -4,13 +4,16 @@
 //! `operationName`.
 //!
 //! One concept per file: scalars, enums, inputs and models (the types), the query root and the
-//! two mutation roots (merged here), and the context helpers they share. The schema only maps
+//! two mutation roots (merged here), the context helpers they share, and the limits on what one
+//! document may ask (`limits.rs`, measuring with `document_shape.rs`). The schema only maps
 //! GraphQL to the data layer (`platform.rs` and the modules it uses), which knows nothing of it.
 
 mod context;
+mod document_shape;
 mod enums;
 mod inputs;
 mod lifecycle;
+mod limits;
 mod models;
 mod query;
 mod scalars;
@@ -18,11 +21,12 @@ mod send;
 
 use std::sync::Arc;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::platform::Platform;
 
 use self::lifecycle::LifecycleMutation;
+use self::limits::{DocumentLimits, MAX_NESTING};
 pub use self::query::Query;
 use self::send::SendMutation;
 
@@ -33,9 +37,14 @@ pub type RoqSchema = Schema<Query, Mutation, EmptySubscription>;
 pub struct Mutation(SendMutation, LifecycleMutation);
 
 pub fn build(platform: Arc<Platform>) -> RoqSchema {
+  builder().data(platform).finish()
+}
+
+/// The schema with its limits, before the platform is added.
+fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
   Schema::build(Query, Mutation::default(), EmptySubscription)
-    .data(platform)
-    .finish()
+    .limit_recursive_depth(MAX_NESTING)
+    .extension(DocumentLimits)
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::users::User;
 
 use super::context::{graphql_error, platform};
 use super::enums::UserInviteStatusEnum;
+use super::limits;
 use super::scalars::{Date, JsonObject, date};
 
 /// `UserInviteModel`: an invite as read at one moment (its status depends on the time).
@@ -87,6 +88,7 @@ impl UserInviteModel {
     self.invite.role_keys.as_deref()
   }
 
+  #[graphql(complexity = "limits::roles_cost(child_complexity)")]
   async fn roles(&self) -> Option<RolePageModel> {
     let data: Vec<RoleModel> = self
       .invite

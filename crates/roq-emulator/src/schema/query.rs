@@ -7,6 +7,7 @@ use crate::listing::{Field, ListQuery};
 use super::context::{graphql_error, invite_model, platform, principal};
 use super::enums::{OrderEnum, UserInviteOrderSortEnum, UserInviteSearchKeyEnum};
 use super::inputs::{UserInviteFilterArgType, UserInviteOrderArgType, UserInviteSearchArgType};
+use super::limits;
 use super::models::{CheckUserInviteTokenModel, UserInviteModel, UserInvitePageModel};
 
 pub struct Query;
@@ -17,6 +18,7 @@ impl Query {
     invite_model(ctx, |platform, principal| platform.invite(principal, &id))
   }
 
+  #[graphql(complexity = "limits::page_cost(limit, child_complexity)")]
   async fn user_invites(
     &self,
     ctx: &Context<'_>,

@@ -9,6 +9,7 @@ use crate::send::NewInvite;
 use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;
 use super::inputs::{UserInvitesCreateDto, UserInvitesCreateV2Dto};
+use super::limits;
 use super::models::CreateUserInvitesModel;
 
 #[derive(Default)]
@@ -17,6 +18,7 @@ pub struct SendMutation;
 #[Object]
 impl SendMutation {
   /// Create UserInvite and send email
+  #[graphql(complexity = "limits::send_cost(child_complexity)")]
   async fn send_user_invites(
     &self,
     ctx: &Context<'_>,
@@ -49,7 +51,7 @@ impl SendMutation {
   }
 
   /// Create UserInvite and send email
-  #[graphql(name = "sendUserInvitesV2")]
+  #[graphql(name = "sendUserInvitesV2", complexity = "limits::send_cost(child_complexity)")]
   async fn send_user_invites_v2(
     &self,
     ctx: &Context<'_>,

@@ -1,18 +1,24 @@
 //! The GraphQL endpoints: the server's (service account or user token, and the API key) and the
-//! browser's (a user token only), one schema behind both.
+//! browser's (a user token only), one schema behind both. Each reads at most the rulebook's
+//! largest request body and writes at most its largest answer; the schema keeps the limits on
+//! the document between (`schema/limits.rs`).
 
-use axum::body::Bytes;
+use std::io;
+
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use roq_rules::{MAX_ANSWER_BYTES, MAX_REQUEST_BYTES};
+use serde::Serialize;
 
 use crate::platform::{Counters, Principal, Problem};
 
-use super::{AppState, graphql_problem, header_text, json_response};
+use super::{AppState, graphql_problem, header_text};
 
 /// `POST /v01/server/graphql`: both headers are checked on every call; a failure answers in
 /// the platform's GraphQL error shape.
-pub(super) async fn server_graphql(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn server_graphql(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
   let principal = state
     .platform
     .check_server_authorization(header_text(&headers, "roq-platform-server-authorization"))
@@ -21,22 +27,31 @@ pub(super) async fn server_graphql(state: State<AppState>, headers: HeaderMap, b
         .platform
         .principal(header_text(&headers, "roq-platform-authorization"))
     });
-  execute(&state, principal, &body).await
+  execute(&state, principal, body).await
 }
 
 /// `POST /v01/graphql`: the browser endpoint of `@roq/client`, which sends the user's bearer
 /// token only.
-pub(super) async fn browser_graphql(state: State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub(super) async fn browser_graphql(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
   let principal = state
     .platform
     .principal(header_text(&headers, "roq-platform-authorization"));
-  execute(&state, principal, &body).await
+  execute(&state, principal, body).await
 }
 
-/// Runs a GraphQL request (`{ query, variables?, operationName? }` as JSON) as `principal`.
-pub(super) async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: &[u8]) -> Response {
+/// Runs a GraphQL request (`{ query, variables?, operationName? }` as JSON) as `principal`. A
+/// caller who is not signed in is answered before its body is read.
+async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: Body) -> Response {
   Counters::bump(&state.platform.counters.graphql);
-  let request: async_graphql::Request = match serde_json::from_slice(body) {
+  let principal = match principal {
+    Ok(principal) => principal,
+    Err(problem) => return graphql_problem(StatusCode::OK, &problem),
+  };
+  let body = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
+    Ok(body) => body,
+    Err(error) => return unread_body(&error),
+  };
+  let request: async_graphql::Request = match serde_json::from_slice(&body) {
     Ok(request) => request,
     Err(e) => {
       let problem = Problem::BadRequest(format!(
@@ -45,13 +60,73 @@ pub(super) async fn execute(state: &AppState, principal: Result<Principal, Probl
       return graphql_problem(StatusCode::BAD_REQUEST, &problem);
     }
   };
-  match principal {
-    Ok(principal) => {
-      let mut response = state.schema.execute(request.data(principal)).await;
-      label_document_errors(&mut response);
-      json_response(StatusCode::OK, &response)
-    }
+  let mut response = state.schema.execute(request.data(principal)).await;
+  label_document_errors(&mut response);
+  answer(&response)
+}
+
+/// Why a body was not read: larger than the emulator takes (413), or broken off.
+fn unread_body(error: &axum::Error) -> Response {
+  let too_large = std::error::Error::source(error).is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
+  if too_large {
+    let problem = Problem::TooLarge(format!(
+      "the request body is larger than {MAX_REQUEST_BYTES} bytes ({} MiB), the most the emulator takes: \
+       send fewer invites in one request",
+      MAX_REQUEST_BYTES >> 20
+    ));
+    graphql_problem(StatusCode::PAYLOAD_TOO_LARGE, &problem)
+  } else {
+    graphql_problem(
+      StatusCode::BAD_REQUEST,
+      &Problem::BadRequest(format!("The body could not be read: {error}")),
+    )
+  }
+}
+
+/// The answer as JSON, or an error in its place if it would be larger than a client reads.
+fn answer(response: &async_graphql::Response) -> Response {
+  match json_at_most(response, MAX_ANSWER_BYTES) {
+    Ok(bytes) => (
+      StatusCode::OK,
+      [(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+      )],
+      bytes,
+    )
+      .into_response(),
     Err(problem) => graphql_problem(StatusCode::OK, &problem),
+  }
+}
+
+/// `value` as JSON, written until it passes `max` bytes: a larger answer is never held whole.
+fn json_at_most(value: &impl Serialize, max: usize) -> Result<Vec<u8>, Problem> {
+  struct AtMost {
+    bytes: Vec<u8>,
+    max: usize,
+  }
+  impl io::Write for AtMost {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+      if self.bytes.len() + buf.len() > self.max {
+        return Err(io::Error::from(io::ErrorKind::FileTooLarge));
+      }
+      self.bytes.extend_from_slice(buf);
+      Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+      Ok(())
+    }
+  }
+  let mut writer = AtMost { bytes: Vec::new(), max };
+  match serde_json::to_writer(&mut writer, value) {
+    Ok(()) => Ok(writer.bytes),
+    Err(error) if error.io_error_kind() == Some(io::ErrorKind::FileTooLarge) => Err(Problem::BadRequest(format!(
+      "the answer is larger than {max} bytes ({} MiB), the most the emulator sends: \
+       ask for fewer invites (a smaller limit) or fewer fields",
+      max >> 20
+    ))),
+    Err(error) => Err(Problem::Internal(format!("the answer could not be written: {error}"))),
   }
 }
 
@@ -70,5 +145,27 @@ fn label_document_errors(response: &mut async_graphql::Response) {
       };
       error.extensions.get_or_insert_default().set("code", code);
     }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn an_answer_is_written_up_to_its_limit_and_never_past_it() {
+    let answer = vec!["invite"; 100];
+    let whole = serde_json::to_vec(&answer).unwrap();
+    assert_eq!(json_at_most(&answer, whole.len()).unwrap(), whole);
+    let Err(Problem::BadRequest(message)) = json_at_most(&answer, whole.len() - 1) else {
+      panic!("an answer one byte too large was written")
+    };
+    assert_eq!(
+      message,
+      format!(
+        "the answer is larger than {} bytes (0 MiB), the most the emulator sends: ask for fewer invites (a smaller limit) or fewer fields",
+        whole.len() - 1
+      )
+    );
   }
 }

@@ -61,6 +61,15 @@ pub(super) fn is_cancelled(client: &Client) -> bool {
     .is_some_and(|token| token.is_cancelled())
 }
 
+/// The document that sends `request`'s batches.
+pub(super) fn operation(request: &SendUserInvites) -> &'static Operation<'static> {
+  if matches!(request, SendUserInvites::V1(_)) {
+    &SEND_USER_INVITES_V1
+  } else {
+    &SEND_USER_INVITES_V2
+  }
+}
+
 /// Sends one batch: the entries at `indices`, until each has a result or the batch fails for good.
 pub(super) async fn send_batch(
   client: &Client,
@@ -70,15 +79,10 @@ pub(super) async fn send_batch(
   call_deadline: Option<Instant>,
 ) -> BatchOutcome {
   let deadline = call_deadline.unwrap_or_else(|| client.deadline());
-  let operation = if matches!(request, SendUserInvites::V1(_)) {
-    &SEND_USER_INVITES_V1
-  } else {
-    &SEND_USER_INVITES_V2
-  };
   let mut batch = Batch {
     client,
     request,
-    operation,
+    operation: operation(request),
     deadline,
     remaining: indices,
     results: Vec::new(),

@@ -2,11 +2,13 @@
 //! concurrency, and reported one result per entry in the caller's order.
 //!
 //! Nothing is sent twice. The parts: `attribution` (which result is whose: refusals before
-//! sending, the platform's answer matched to entries, the caller's order), `batching` (one batch
-//! through the attempt loop, and aborts), `reconciliation` (what the platform did after a lost
+//! sending, the platform's answer matched to entries, the caller's order), `batches` (how the
+//! list is cut: by count and by the bytes of a request), `batching` (one batch through the
+//! attempt loop, and aborts), `reconciliation` (what the platform did after a lost
 //! answer, and the pending invites `onExisting` needs).
 
 mod attribution;
+mod batches;
 mod batching;
 mod reconciliation;
 
@@ -18,6 +20,7 @@ use roq_rules::MAX_INVITES_PER_REQUEST;
 use serde::{Deserialize, Serialize};
 
 use self::attribution::{collect, precheck};
+use self::batches::Batches;
 use self::batching::{is_cancelled, send_batch, with_abort_grace};
 use crate::error::{Error, ErrorCode, Result};
 use crate::roq_platform::RoqPlatform;
@@ -140,7 +143,7 @@ impl RoqPlatform<'_> {
     // what they did is known rather than guessed.
     let (sender, _grace) = with_abort_grace(client)?;
     let stopped = AtomicBool::new(false);
-    let batches = to_send.chunks(options.batch_size).map(<[usize]>::to_vec);
+    let batches = Batches::new(request, &to_send, options.batch_size)?;
     let mut outcomes = stream::iter(batches)
       .take_while(|_| std::future::ready(!stopped.load(Ordering::Relaxed) && !is_cancelled(client)))
       .map(|batch| send_batch(&sender, request, batch, options, call_deadline))

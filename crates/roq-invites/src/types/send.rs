@@ -148,6 +148,28 @@ impl SendUserInvites {
     Batch { request: self, indices }
   }
 
+  /// How many bytes the entry at `index` takes in a request's JSON body.
+  pub(crate) fn entry_json_len(&self, index: usize) -> usize {
+    /// Counts what is written, and keeps none of it.
+    struct Counter(usize);
+    impl std::io::Write for Counter {
+      fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+      }
+      fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+      }
+    }
+    let mut counter = Counter(0);
+    // Writing to a counter cannot fail, nor can serializing an entry that was read from JSON.
+    let _ = match self {
+      Self::V1(v1) => serde_json::to_writer(&mut counter, &v1.user_invites[index]),
+      Self::V2(v2) => serde_json::to_writer(&mut counter, &v2.user_invites[index]),
+    };
+    counter.0
+  }
+
   /// The argument name the caller used, for error paths.
   pub fn root(&self) -> &'static str {
     match self {
