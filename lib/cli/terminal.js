@@ -5,9 +5,9 @@
 // window, clear the screen or hide a line, and a bidirectional override can make a line read
 // backwards. Such characters are shown escaped, as git shows odd file names: `\x1b`, `\u202e`.
 
-// C0 and C1 controls, DEL, the line and paragraph separators, and the bidirectional marks,
+// The controls (C0, DEL, C1), the line and paragraph separators, and the bidirectional marks,
 // embeddings, overrides and isolates.
-const UNSAFE = /[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const UNSAFE = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu
 // The same in JSON text, which escapes the C0 controls itself.
 const UNSAFE_IN_JSON = /[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
 
