@@ -78,6 +78,8 @@ function parse(command, args) {
   const takes = command.positionals
   // A command to run comes after `--`, with its own flags, which are not ours to parse.
   const end = takes?.afterEnd ? args.indexOf('--') : -1
+  // Without --, the command's own flags would read as unknown ones of ours: say what is missing.
+  if (takes?.afterEnd && end === -1) throw missingCommand(command)
   let parsed
   try {
     parsed = parseArgs({ args: end === -1 ? args : args.slice(0, end), options, allowPositionals: true, strict: true })
@@ -88,8 +90,7 @@ function parse(command, args) {
   const { values, positionals } = parsed
   const after = end === -1 ? [] : args.slice(end + 1)
   // The values are not echoed: a stray argument may be a secret pasted in the wrong place.
-  if (takes?.afterEnd && (positionals.length > 0 || after.length === 0))
-    throw new UsageError(`give the ${takes.name} to run after --, e.g. ${TOOL} ${command.name} -- npm test`, command.name)
+  if (takes?.afterEnd && (positionals.length > 0 || after.length === 0)) throw missingCommand(command)
   if (!takes && positionals.length > 0)
     throw new UsageError(`${command.name} takes no arguments, got ${positionals.length}`, command.name)
   if (takes && !takes.multiple && !takes.afterEnd && positionals.length !== 1)
@@ -104,6 +105,12 @@ function parse(command, args) {
   }
   return { values, positionals: takes?.afterEnd ? after : positionals }
 }
+
+const missingCommand = (command) =>
+  new UsageError(
+    `give the ${command.positionals.name} to run after --, e.g. ${TOOL} ${command.name} -- npm test`,
+    command.name,
+  )
 
 /** `<invite-id>` for exactly one, `[emails...]` for any number, `-- <command>` for a command to run. */
 function positionalsUsage({ positionals }) {
