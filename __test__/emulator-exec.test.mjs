@@ -116,7 +116,12 @@ test('the command gets the four ROQ_* settings of a new emulator, its other vari
   assert.equal(code, 0, stderr)
   // stdout is the command's alone: one line of JSON, nothing of ours.
   const { roq, kept, sent } = JSON.parse(stdout)
-  assert.deepEqual(Object.keys(roq).sort(), ['ROQ_API_KEY', 'ROQ_ENVIRONMENT_ID', 'ROQ_PLATFORM_URL', 'ROQ_WEBHOOK_KEY'])
+  assert.deepEqual(Object.keys(roq).sort(), [
+    'ROQ_API_KEY',
+    'ROQ_ENVIRONMENT_ID',
+    'ROQ_PLATFORM_URL',
+    'ROQ_WEBHOOK_KEY',
+  ])
   assert.match(roq.ROQ_PLATFORM_URL, /^http:\/\/127\.0\.0\.1:\d+$/)
   assert.notEqual(roq.ROQ_PLATFORM_URL, stale.ROQ_PLATFORM_URL)
   assert.match(roq.ROQ_WEBHOOK_KEY, /^whk_/)
@@ -181,7 +186,9 @@ test('a command that cannot be started is 127 (not found) or 126 (not executable
   if (process.platform !== 'win32') {
     assert.deepEqual([notExecutable.code, notExecutable.stdout], [126, ''])
     assert.ok(
-      notExecutable.stderr.includes(`roq-invites: cannot run "${file}": permission denied; is it an executable file? (EACCES)\n`),
+      notExecutable.stderr.includes(
+        `roq-invites: cannot run "${file}": permission denied; is it an executable file? (EACCES)\n`,
+      ),
       notExecutable.stderr,
     )
   }
@@ -259,7 +266,11 @@ test('a bad flag or a missing command is a usage error that names it, and nothin
     cases.map(async ([args, message]) => {
       const { code, stdout, stderr } = await exec(args)
       const [first, hint] = stderr.split('\n')
-      assert.deepEqual([code, stdout, hint], [2, '', 'Run "roq-invites emulator exec --help" for usage.'], args.join(' '))
+      assert.deepEqual(
+        [code, stdout, hint],
+        [2, '', 'Run "roq-invites emulator exec --help" for usage.'],
+        args.join(' '),
+      )
       if (typeof message === 'string') assert.equal(first, `roq-invites: ${message}`)
       else assert.match(first.replace('roq-invites: ', ''), message)
     }),

@@ -43,8 +43,7 @@ function runCommand(command, args, env) {
 }
 
 function whyNot(error, command) {
-  if (error.code === 'ENOENT')
-    return /[\\/]/.test(command) ? 'no such file' : 'not found on the PATH; is it installed?'
+  if (error.code === 'ENOENT') return /[\\/]/.test(command) ? 'no such file' : 'not found on the PATH; is it installed?'
   if (error.code === 'EACCES') return 'permission denied; is it an executable file?'
   return error.message
 }

@@ -40,9 +40,7 @@ was not found, 126 if it could not be run). SIGINT and SIGTERM sent to this proc
 command; Ctrl+C in a terminal reaches it directly, once. Its stdin, stdout and stderr are the
 command's; this tool prints only two lines, on stderr.`,
   positionals: { name: 'command', afterEnd: true },
-  options: emulatorFlags.map((flag) =>
-    flag.name === 'port' ? { ...flag, default: '0' } : flag,
-  ),
+  options: emulatorFlags.map((flag) => (flag.name === 'port' ? { ...flag, default: '0' } : flag)),
   notes: [
     `The emulator's flags are those of roq-invites emulator; --port defaults to 0 here (a free
 port), and the command learns the address from ROQ_PLATFORM_URL. The command runs without a
