@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { delimiter, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -156,6 +156,21 @@ test('the command gets our stdin', async () => {
   assert.deepEqual([code, stdout], [0, 'HELLO\n'])
 })
 
+test(
+  'the command is found on the PATH, as an npm script finds node_modules/.bin',
+  { skip: process.platform === 'win32' && "Windows' shims are .cmd files, which cross-spawn runs there" },
+  async (t) => {
+    const bin = join(tempDir(t), 'node_modules', '.bin')
+    mkdirSync(bin, { recursive: true })
+    writeFileSync(join(bin, 'greet'), `#!${NODE}\nconsole.log('hello from', process.argv.slice(2).join(' '))\n`)
+    chmodSync(join(bin, 'greet'), 0o755)
+    const env = envWith({ PATH: `${bin}${delimiter}${process.env.PATH}` })
+    const { code, stdout } = await exec(['--', 'greet', 'a b', '$HOME', '*'], { env })
+    // No shell between: each argument arrives as it was given.
+    assert.deepEqual([code, stdout], [0, 'hello from a b $HOME *\n'])
+  },
+)
+
 test("the tool's exit code is the command's: 0, 3, and 128 + the signal's number", { skip: NO_SIGNALS }, async () => {
   const cases = [
     ['process.exit(0)', 0],
@@ -178,6 +193,12 @@ test('a command that cannot be started is 127 (not found) or 126 (not executable
   assert.match(
     missing.stderr,
     /\nroq-invites: cannot run "roq-invites-no-such-command": not found on the PATH; is it installed\? \(ENOENT\)\n/,
+  )
+  const nowhere = await exec(['--', './roq-invites-no-such-script.sh'])
+  assert.equal(nowhere.code, 127)
+  assert.ok(
+    nowhere.stderr.includes('cannot run "./roq-invites-no-such-script.sh": no such file (ENOENT)\n'),
+    nowhere.stderr,
   )
   const file = join(tempDir(t), 'not-executable.sh')
   writeFileSync(file, '#!/bin/sh\necho ran\n')

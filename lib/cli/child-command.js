@@ -3,11 +3,15 @@
 // Runs a command as the foreground of `roq-invites emulator exec`: stdin, stdout and stderr are
 // its own (inherited), SIGINT and SIGTERM reach it once, this process waits for it, and its
 // outcome becomes an exit code as a shell makes one. No shell runs it: its arguments are passed
-// as they are, never interpreted.
+// as they are, never interpreted. cross-spawn is Node's spawn, and on Windows also finds npm's
+// `.cmd` shims (node_modules/.bin/playwright.cmd) by PATHEXT and runs them with their arguments
+// escaped for cmd.exe, which Node's spawn without a shell refuses to do.
 
-const { execFileSync, spawn } = require('node:child_process')
+const { execFileSync } = require('node:child_process')
 const { readFileSync } = require('node:fs')
 const { constants } = require('node:os')
+
+const spawn = require('cross-spawn')
 
 const { complain } = require('./terminal.js')
 
@@ -33,8 +37,9 @@ function runCommand(command, args, env) {
     // Listening also keeps this process alive on a signal until the command has ended.
     for (const signal of FORWARDED) process.on(signal, forward)
     child.once('error', (error) => {
-      // After a start, an error is a failed kill: the command still ends, and 'exit' says how.
-      if (child.pid !== undefined) return
+      // Any other error is a failed kill: the command still ends, and 'exit' says how. (On
+      // Windows, cross-spawn reports a command cmd.exe did not find as this error, after a start.)
+      if (!String(error.syscall).startsWith('spawn')) return
       complain(`roq-invites: cannot run "${command}": ${whyNot(error, command)} (${error.code})`)
       settle(error.code === 'ENOENT' || error.code === 'ENOTDIR' ? 127 : 126)
     })
