@@ -128,7 +128,7 @@ test('the command gets the four ROQ_* settings of a new emulator, its other vari
   assert.deepEqual([kept, sent], ['kept', ['pending']])
   // Two lines on stderr, neither with a secret: where the emulator is, and the exit code.
   assert.deepEqual(stderr.split('\n'), [
-    `roq-invites: emulator on ${roq.ROQ_PLATFORM_URL} (dashboard: ${roq.ROQ_PLATFORM_URL}/__emulator/); running ${NODE}`,
+    `roq-invites: emulator on ${roq.ROQ_PLATFORM_URL} (dashboard: /__emulator/); running ${NODE}`,
     'roq-invites: emulator stopped; exit code 0',
     '',
   ])
@@ -307,6 +307,7 @@ test("--help shows the emulator's flags (a free port by default) and the command
   assert.deepEqual(flagsOf(help.stdout), flagsOf(emulatorHelp.stdout))
   assert.ok(flagsOf(help.stdout).includes('--webhook-key'))
   assert.match(help.stdout, /\n {2}--port N +The port to listen on; 0 picks a free one \[default: 0\]\n/)
+  assert.match(help.stdout, /\n {2}--webhook-key KEY .*\n.* and in the command's ROQ_WEBHOOK_KEY\n/)
   assert.equal(spawnSync(NODE, [BIN, 'help', 'emulator', 'exec'], { encoding: 'utf8' }).stdout, help.stdout)
   // The tool's help lists it.
   const tool = spawnSync(NODE, [BIN, '--help'], { encoding: 'utf8' })

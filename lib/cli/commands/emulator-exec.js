@@ -19,7 +19,7 @@ async function run(values, [command, ...args]) {
   running.ref()
   const env = { ...process.env, ...running.env, ROQ_WEBHOOK_KEY: running.webhookKey }
   // On stderr: stdout is the command's alone. The arguments are not echoed: one may be a secret.
-  complain(`roq-invites: emulator on ${running.url} (dashboard: ${running.dashboardUrl}); running ${command}`)
+  complain(`roq-invites: emulator on ${running.url} (dashboard: /__emulator/); running ${command}`)
   let code
   try {
     code = await runCommand(command, args, env)
@@ -40,11 +40,17 @@ was not found, 126 if it could not be run). SIGINT and SIGTERM sent to this proc
 command; Ctrl+C in a terminal reaches it directly, once. Its stdin, stdout and stderr are the
 command's; this tool prints only two lines, on stderr.`,
   positionals: { name: 'command', afterEnd: true },
-  options: emulatorFlags.map((flag) => (flag.name === 'port' ? { ...flag, default: '0' } : flag)),
+  options: emulatorFlags.map((flag) => {
+    if (flag.name === 'port') return { ...flag, default: '0' }
+    // The key is not printed here: the command gets it.
+    if (flag.name === 'webhook-key') return { ...flag, help: flag.help.replace('printed as', "in the command's") }
+    return flag
+  }),
   notes: [
     `The emulator's flags are those of roq-invites emulator; --port defaults to 0 here (a free
 port), and the command learns the address from ROQ_PLATFORM_URL. The command runs without a
-shell: write "sh -c '...'" for a pipeline. From an npm script, node_modules/.bin is on the PATH.`,
+shell, found on the PATH (from an npm script, node_modules/.bin is on it); for a pipeline, run
+a shell as the command (sh -c).`,
   ],
   examples: [
     'roq-invites emulator exec -- npm test',
