@@ -150,6 +150,22 @@ test('the emulator flags apply: --port is respected, --webhook-key and --environ
   )
 })
 
+test('an emulator that cannot start (its --port taken) is exit 1, and the command does not run', async (t) => {
+  const taken = createServer().listen(0, '127.0.0.1')
+  await once(taken, 'listening')
+  t.after(() => taken.close())
+  const { code, stdout, stderr } = await exec([
+    '--port',
+    String(taken.address().port),
+    '--',
+    NODE,
+    '-e',
+    "console.log('ran')",
+  ])
+  assert.deepEqual([code, stdout], [1, ''])
+  assert.match(stderr, /^roq-invites: .* \(NETWORK_ERROR\)\n$/)
+})
+
 test('the command gets our stdin', async () => {
   const echo = "process.stdin.setEncoding('utf8').on('data', (text) => process.stdout.write(text.toUpperCase()))"
   const { code, stdout } = await exec(['--', NODE, '-e', echo], { input: 'hello\n' })
