@@ -37,8 +37,9 @@ function runCommand(command, args, env) {
     // Listening also keeps this process alive on a signal until the command has ended.
     for (const signal of FORWARDED) process.on(signal, forward)
     child.once('error', (error) => {
-      // Any other error is a failed kill: the command still ends, and 'exit' says how. (On
-      // Windows, cross-spawn reports a command cmd.exe did not find as this error, after a start.)
+      // Only an error of the start (syscall "spawn ...") means it did not run; any other is a
+      // failed kill, and 'exit' still comes. (On Windows, cross-spawn reports a command that
+      // cmd.exe did not find as one of the start, though cmd.exe started.)
       if (!String(error.syscall).startsWith('spawn')) return
       complain(`roq-invites: cannot run "${command}": ${whyNot(error, command)} (${error.code})`)
       settle(error.code === 'ENOENT' || error.code === 'ENOTDIR' ? 127 : 126)
