@@ -172,20 +172,24 @@ test('the command gets our stdin', async () => {
   assert.deepEqual([code, stdout], [0, 'HELLO\n'])
 })
 
-test(
-  'the command is found on the PATH, as an npm script finds node_modules/.bin',
-  { skip: process.platform === 'win32' && "Windows' shims are .cmd files, which cross-spawn runs there" },
-  async (t) => {
-    const bin = join(tempDir(t), 'node_modules', '.bin')
-    mkdirSync(bin, { recursive: true })
-    writeFileSync(join(bin, 'greet'), `#!${NODE}\nconsole.log('hello from', process.argv.slice(2).join(' '))\n`)
+test('the command is found on the PATH, as an npm script finds node_modules/.bin', async (t) => {
+  const bin = join(tempDir(t), 'node_modules', '.bin')
+  mkdirSync(bin, { recursive: true })
+  const greet = "console.log('hello from', process.argv.slice(2).join(' '))\n"
+  if (process.platform === 'win32') {
+    // npm's shims there are .cmd files, which Node's spawn runs only through a shell.
+    writeFileSync(join(bin, 'greet.js'), greet)
+    writeFileSync(join(bin, 'greet.cmd'), `@"${NODE}" "%~dp0\\greet.js" %*\r\n`)
+  } else {
+    writeFileSync(join(bin, 'greet'), `#!${NODE}\n${greet}`)
     chmodSync(join(bin, 'greet'), 0o755)
-    const env = envWith({ PATH: `${bin}${delimiter}${process.env.PATH}` })
-    const { code, stdout } = await exec(['--', 'greet', 'a b', '$HOME', '*'], { env })
-    // No shell between: each argument arrives as it was given.
-    assert.deepEqual([code, stdout], [0, 'hello from a b $HOME *\n'])
-  },
-)
+  }
+  const path = Object.keys(process.env).find((name) => name.toUpperCase() === 'PATH') ?? 'PATH'
+  const env = envWith({ [path]: `${bin}${delimiter}${process.env[path]}` })
+  const { code, stdout } = await exec(['--', 'greet', 'a b', '$HOME', '*'], { env })
+  // No shell between (or, for a .cmd, one whose quoting cross-spawn does): each argument arrives as it was given.
+  assert.deepEqual([code, stdout], [0, 'hello from a b $HOME *\n'])
+})
 
 test("the tool's exit code is the command's: 0, 3, and 128 + the signal's number", { skip: NO_SIGNALS }, async () => {
   const cases = [
@@ -216,11 +220,12 @@ test('a command that cannot be started is 127 (not found) or 126 (not executable
     nowhere.stderr.includes('cannot run "./roq-invites-no-such-script.sh": no such file (ENOENT)\n'),
     nowhere.stderr,
   )
-  const file = join(tempDir(t), 'not-executable.sh')
-  writeFileSync(file, '#!/bin/sh\necho ran\n')
-  chmodSync(file, 0o644)
-  const notExecutable = await exec(['--', file])
+  // Windows has no executable bit.
   if (process.platform !== 'win32') {
+    const file = join(tempDir(t), 'not-executable.sh')
+    writeFileSync(file, '#!/bin/sh\necho ran\n')
+    chmodSync(file, 0o644)
+    const notExecutable = await exec(['--', file])
     assert.deepEqual([notExecutable.code, notExecutable.stdout], [126, ''])
     assert.ok(
       notExecutable.stderr.includes(
