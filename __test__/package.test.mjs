@@ -56,6 +56,8 @@ test('the tarball holds what a user needs and nothing else', () => {
     'lib/client.js',
     'lib/client.d.ts',
     'lib/native.js',
+    'testing.js',
+    'testing.d.ts',
   ]
   // The command line: every file of lib/cli/ (the commands and what they share).
   const cli = readdirSync(join(root, 'lib/cli'), { recursive: true })
@@ -101,6 +103,15 @@ await emulator.stop()
   const help = node(dir, [join('node_modules/roq-invites', manifest.bin['roq-invites']), 'emulator', '--help'])
   assert.equal(help.status, 0, help.output)
   assert.match(help.stdout, /^Usage: roq-invites emulator \[options\]\n[^]*\n {2}--invite-validity-days N /)
+
+  // The test helpers, as package.json's exports name them, from ES modules and CommonJS.
+  for (const args of [
+    ['--input-type=module', '-e', "import { signInAs } from 'roq-invites/testing'; console.log(typeof signInAs)"],
+    ['-e', "console.log(typeof require('roq-invites/testing').signInAs)"],
+  ]) {
+    const testing = node(dir, args)
+    assert.equal(testing.stdout, 'function\n', testing.output)
+  }
 
   // The Edge runtime and workers get a stand-in that imports, and says what to do where it is used.
   for (const condition of ['edge-light', 'worker']) {

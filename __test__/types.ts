@@ -27,6 +27,8 @@ import type {
   UserInvitePage,
   UserInviteStatus,
 } from '../index.js'
+import type { BrowserContext } from 'playwright-core'
+import { SESSION_COOKIE, signInAs } from 'roq-invites/testing'
 
 export async function usage(): Promise<void> {
   const emulator = await startEmulator({ port: 0, inviteValidityMs: 60_000 })
@@ -204,5 +206,26 @@ export async function usage(): Promise<void> {
   // @ts-expect-error the history has no such event
   const wrong: 'rejected' = records[0]!.history[0]!.event
   void wrong
+  await emulator.stop()
+}
+
+// roq-invites/testing: a Playwright context, the session's options, the session back.
+export async function signedIn(context: BrowserContext, baseURL: string) {
+  const emulator = await startEmulator()
+  const { roqUserId, accessToken } = await signInAs(context, {
+    url: baseURL,
+    tenantId: 'acme',
+    email: 'a@x.io',
+    emulator,
+  })
+  await signInAs(context, { url: new URL(baseURL), tenantId: 'acme', roles: ['owner'], emulator: connectEmulator() })
+  const cookie: 'roq-session-token' = SESSION_COOKIE
+  void [roqUserId, accessToken, cookie]
+  // @ts-expect-error signInAs needs the app's url
+  await signInAs(context, { tenantId: 'acme' })
+  // @ts-expect-error a session needs its tenant
+  await signInAs(context, { url: baseURL })
+  // @ts-expect-error a page is not a context
+  await signInAs(await context.newPage(), { url: baseURL, tenantId: 'acme' })
   await emulator.stop()
 }

@@ -7,6 +7,7 @@ import { RoqError } from '../index.js'
 import { parse, toolUsage, usage } from '../lib/cli/command.js'
 import cancel from '../lib/cli/commands/cancel.js'
 import emulator from '../lib/cli/commands/emulator.js'
+import emulatorExec from '../lib/cli/commands/emulator-exec.js'
 import list from '../lib/cli/commands/list.js'
 import resend from '../lib/cli/commands/resend.js'
 import send from '../lib/cli/commands/send.js'
@@ -15,7 +16,7 @@ import { connectionNote } from '../lib/cli/connection.js'
 import { complain } from '../lib/cli/terminal.js'
 import { UsageError } from '../lib/cli/usage-error.js'
 
-const COMMANDS = [emulator, send, list, resend, cancel, session]
+const COMMANDS = [emulator, send, list, resend, cancel, session, emulatorExec]
 
 const TOOL_HELP = toolUsage({
   description: 'Invite users into a ROQ Platform tenant and manage their invites.',
@@ -38,18 +39,24 @@ async function main(args) {
     console.log(TOOL_HELP)
     return 0
   }
-  const wanted = name === 'help' ? rest[0] : name
-  const command = COMMANDS.find((command) => command.name === wanted)
+  const words = name === 'help' ? rest : args
+  const wanted = words[0]
+  // A command's name is one word or two (`emulator exec`): the longest that the words start with.
+  const command = COMMANDS.filter((c) => c.name.split(' ').every((word, i) => words[i] === word)).sort(
+    (a, b) => b.name.length - a.name.length,
+  )[0]
   if (!command) {
     if (wanted.startsWith('-')) throw new UsageError(`unknown option ${wanted}; options go after the command`)
-    throw new UsageError(`unknown command "${wanted}"; the commands are ${COMMANDS.map((c) => c.name).join(', ')}`)
+    const names = [...new Set(COMMANDS.map((c) => c.name.split(' ')[0]))]
+    throw new UsageError(`unknown command "${wanted}"; the commands are ${names.join(', ')}`)
   }
+  const given = args.slice(command.name.split(' ').length)
   // Before parsing: `send --bogus --help` shows the help rather than refusing --bogus.
-  if (name === 'help' || beforeEnd(rest).some((arg) => arg === '-h' || arg === '--help')) {
+  if (name === 'help' || beforeEnd(given).some((arg) => arg === '-h' || arg === '--help')) {
     console.log(usage(command))
     return 0
   }
-  const { values, positionals } = parse(command, rest)
+  const { values, positionals } = parse(command, given)
   return command.run(values, positionals)
 }
 

@@ -84,7 +84,8 @@ test('the root is Debian 11 with glibc 2.31 and no CA bundle', async () => {
 })
 
 test('npm installs the packed tarballs there, and the docs call works, over HTTP and HTTPS', async () => {
-  // npm, and the tarballs npm would fetch: the package, its platform package, and csv-parse.
+  // npm, and the tarballs npm would fetch: the package, its platform package, and its dependencies
+  // with theirs (package-lock.json's packages that are not for development).
   const npmDir = join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm')
   cpSync(npmDir, join(system, 'usr/local/lib/node_modules/npm'), { recursive: true, verbatimSymlinks: true })
   writeFileSync(
@@ -95,9 +96,16 @@ test('npm installs the packed tarballs there, and the docs call works, over HTTP
   const app = join(system, 'app')
   mkdirSync(app)
   const packed = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), app], { encoding: 'utf8' }))
-  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  const deps = Object.entries(dependencies).map(([name, version]) =>
-    execFileSync('npm', ['pack', '--silent', `${name}@${version}`], { cwd: app, encoding: 'utf8' }).trim(),
+  const { packages } = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'))
+  const needed = Object.entries(packages).filter(
+    ([path, entry]) => path.startsWith('node_modules/') && !entry.dev && !entry.devOptional && !entry.optional,
+  )
+  assert.ok(needed.some(([path]) => path === 'node_modules/csv-parse'))
+  const deps = needed.map(([path, { version }]) =>
+    execFileSync('npm', ['pack', '--silent', `${path.slice(path.lastIndexOf('node_modules/') + 13)}@${version}`], {
+      cwd: app,
+      encoding: 'utf8',
+    }).trim(),
   )
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }))
   const tarballs = [...deps, basename(packed.main), basename(packed.platform)].map((file) => `/app/${file}`)

@@ -1,13 +1,14 @@
-// The example's end-to-end test: `npm run test:e2e` from the repository's root. Playwright
-// starts the app (webServer: e2e/serve.mjs packs roq-invites, installs it into a copy of the
-// app, runs next build and next start), the global set-up starts the emulator, and the test
-// walks the whole invite journey in Debian's Chromium.
+// The example's end-to-end test: `npm run test:e2e` from the repository's root, which runs
+// Playwright under `roq-invites emulator exec` (the emulator, with the ROQ_* settings in the
+// environment). Playwright starts the app (webServer: e2e/serve.mjs packs roq-invites, installs
+// it into a copy of the app, runs next build and serves the standalone folder), and the test walks
+// the whole invite journey in Debian's Chromium.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { defineConfig } from '@playwright/test'
 
-import { appUrl, chromiumPath, emulator } from './e2e/settings'
+import { appPort, appUrl, chromiumPath, emulator } from './e2e/settings'
 
 export default defineConfig({
   testDir: './e2e',
@@ -17,7 +18,6 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   reporter: [['list']],
-  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: appUrl,
     browserName: 'chromium',
@@ -52,12 +52,10 @@ export default defineConfig({
     stderr: 'pipe',
     // serve.mjs stops next and removes its copy of the app.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+    // With Playwright's own environment, which has the emulator's ROQ_* settings.
     env: {
-      ROQ_PLATFORM_URL: emulator.url,
       NEXT_PUBLIC_ROQ_PLATFORM_URL: emulator.url,
-      ROQ_ENVIRONMENT_ID: emulator.environmentId,
-      ROQ_API_KEY: emulator.apiKey,
-      ROQ_WEBHOOK_KEY: emulator.webhookKey,
+      E2E_APP_PORT: String(appPort),
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

@@ -6,6 +6,9 @@
 // the tool's help and the parsing of its argv (util.parseArgs), so the help cannot list a flag
 // the parser refuses, or leave out one it takes.
 //
+// Positionals: { name, multiple? } or, for a command to run (`-- <command> [args...]`), { name,
+// afterEnd: true }.
+//
 // An option: { name, type: 'string' | 'boolean', multiple?, valueName?, help, default?,
 // required?, section? }. `default` is what applies when the flag is absent, shown in the help;
 // the library (or, for the emulator, the conversion of its flags) applies it, not the parser.
@@ -34,7 +37,10 @@ function usage(command) {
     [`${title}:`, ...options.map((option) => entry(optionLabel(option), describeOption(option), column))].join('\n'),
   )
   const required = command.options.filter((option) => option.required).map(optionUsage)
-  const line = [`Usage: ${TOOL} ${command.name}`, positionalsUsage(command), ...required, '[options]']
+  const { afterEnd } = command.positionals ?? {}
+  const positionals = positionalsUsage(command)
+  const line = [`Usage: ${TOOL} ${command.name}`, afterEnd ? '' : positionals, ...required, '[options]']
+  if (afterEnd) line.push(positionals, '[args...]')
   return [
     line.filter(Boolean).join(' '),
     wrap(command.description),
@@ -69,19 +75,25 @@ function parse(command, args) {
   const options = Object.fromEntries(
     command.options.map(({ name, type, multiple }) => [name, multiple ? { type, multiple } : { type }]),
   )
+  const takes = command.positionals
+  // A command to run comes after `--`, with its own flags, which are not ours to parse.
+  const end = takes?.afterEnd ? args.indexOf('--') : -1
+  // Without --, the command's own flags would read as unknown ones of ours: say what is missing.
+  if (takes?.afterEnd && end === -1) throw missingCommand(command)
   let parsed
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true })
+    parsed = parseArgs({ args: end === -1 ? args : args.slice(0, end), options, allowPositionals: true, strict: true })
   } catch (error) {
     const unknown = /^Unknown option '([^']+)'/.exec(error.message)
     throw new UsageError(unknown ? `unknown option ${unknown[1]}` : error.message.replace(/\s*\n/g, ' '), command.name)
   }
   const { values, positionals } = parsed
-  const takes = command.positionals
+  const after = end === -1 ? [] : args.slice(end + 1)
   // The values are not echoed: a stray argument may be a secret pasted in the wrong place.
+  if (takes?.afterEnd && (positionals.length > 0 || after.length === 0)) throw missingCommand(command)
   if (!takes && positionals.length > 0)
     throw new UsageError(`${command.name} takes no arguments, got ${positionals.length}`, command.name)
-  if (takes && !takes.multiple && positionals.length !== 1)
+  if (takes && !takes.multiple && !takes.afterEnd && positionals.length !== 1)
     throw new UsageError(
       `${command.name} takes one ${takes.name.replaceAll('-', ' ')}, got ${positionals.length}`,
       command.name,
@@ -91,12 +103,19 @@ function parse(command, args) {
     if (option.required && !values[option.name])
       throw new UsageError(`${optionUsage(option)} is required: ${lowerFirst(option.help)}`, command.name)
   }
-  return { values, positionals }
+  return { values, positionals: takes?.afterEnd ? after : positionals }
 }
 
-/** `<invite-id>` for exactly one, `[emails...]` for any number. */
+const missingCommand = (command) =>
+  new UsageError(
+    `give the ${command.positionals.name} to run after --, e.g. ${TOOL} ${command.name} -- npm test`,
+    command.name,
+  )
+
+/** `<invite-id>` for exactly one, `[emails...]` for any number, `-- <command>` for a command to run. */
 function positionalsUsage({ positionals }) {
   if (!positionals) return ''
+  if (positionals.afterEnd) return `-- <${positionals.name}>`
   return positionals.multiple ? `[${positionals.name}...]` : `<${positionals.name}>`
 }
 

@@ -2,7 +2,7 @@
 // and the native package built here), install both into a fresh copy of this app, `next build`
 // (output: 'standalone'), copy the standalone folder with `.next/static` and `public` into a bare
 // folder, as the Dockerfile's last stage gets it, remove the copy of the app, and serve the
-// folder's `node server.js` on E2E_APP_PORT until Playwright stops it. E2E_KEEP=1 keeps the
+// folder's `node server.js` on E2E_APP_PORT (the config's appPort) until Playwright stops it. E2E_KEEP=1 keeps the
 // served folder afterwards.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'

@@ -1,28 +1,23 @@
-// Where the end-to-end test's app and emulator run. Chosen once, in Playwright's runner; its
-// workers load the config (and so this file) again, and inherit these variables from it.
-import { execFileSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-
-/** A port the system has just handed out and that nothing listens on now. */
-function freePort(): string {
-  const script =
-    "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close() })"
-  return execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }).trim()
-}
-
+// Where the end-to-end test's app and emulator run. The emulator is the one `npm run test:e2e`
+// starts with `roq-invites emulator exec`, which puts its ROQ_* settings in the environment of
+// Playwright's runner (and so of its workers and of the app it serves). The app's port is fixed:
+// the emulator's accept links and webhooks point at it (the flags in package.json's test:e2e).
 const env = process.env
-env.E2E_APP_PORT ??= freePort()
-env.E2E_EMULATOR_PORT ??= freePort()
-env.E2E_ENVIRONMENT_ID ??= `e2e-${randomBytes(4).toString('hex')}`
-env.E2E_API_KEY ??= randomBytes(24).toString('base64url')
-env.E2E_WEBHOOK_KEY ??= `whk_${randomBytes(24).toString('base64url')}`
+const missing = ['ROQ_PLATFORM_URL', 'ROQ_ENVIRONMENT_ID', 'ROQ_API_KEY', 'ROQ_WEBHOOK_KEY'].filter(
+  (name) => !env[name],
+)
+if (missing.length > 0)
+  throw new Error(
+    `${missing.join(', ')} missing: run the end-to-end test with \`npm run test:e2e\` from the repository's root, ` +
+      'which runs Playwright under `roq-invites emulator exec`',
+  )
 
-export const appUrl = `http://127.0.0.1:${env.E2E_APP_PORT}`
+export const appPort = 3100
+export const appUrl = `http://127.0.0.1:${appPort}`
 export const emulator = {
-  url: `http://127.0.0.1:${env.E2E_EMULATOR_PORT}`,
-  port: Number(env.E2E_EMULATOR_PORT),
-  environmentId: env.E2E_ENVIRONMENT_ID,
-  apiKey: env.E2E_API_KEY,
-  webhookKey: env.E2E_WEBHOOK_KEY,
+  url: env.ROQ_PLATFORM_URL!,
+  environmentId: env.ROQ_ENVIRONMENT_ID!,
+  apiKey: env.ROQ_API_KEY!,
+  webhookKey: env.ROQ_WEBHOOK_KEY!,
 }
 export const chromiumPath = env.CHROMIUM_PATH ?? '/usr/bin/chromium'

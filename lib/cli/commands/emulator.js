@@ -6,25 +6,11 @@
 // drift apart.
 
 const { startEmulator } = require('../../emulator.js')
-const { RoqError } = require('../../errors.js')
-const { binding, call } = require('../../native.js')
+const { emulatorAbout, emulatorFlags, emulatorOptionsFrom } = require('../emulator-flags.js')
 const { say } = require('../terminal.js')
-const { UsageError } = require('../usage-error.js')
-
-const { about, flags } = JSON.parse(binding.emulatorCommandLine())
-
-/** The options the emulator's flags give, checked as roq-emulator checks them. */
-function optionsFrom(values) {
-  try {
-    return JSON.parse(call(() => binding.emulatorOptionsFromFlags(JSON.stringify(values))))
-  } catch (error) {
-    if (error instanceof RoqError && error.code === 'INVALID_ARGUMENT') throw new UsageError(error.message, 'emulator')
-    throw error
-  }
-}
 
 async function run(values) {
-  const options = optionsFrom(values)
+  const options = emulatorOptionsFrom(values, 'emulator')
   const running = await startEmulator(options)
   // The emulator runs on native threads and does not keep Node alive unless asked to.
   running.ref()
@@ -46,18 +32,13 @@ async function run(values) {
 module.exports = {
   name: 'emulator',
   summary: 'Run a local ROQ Platform emulator and print its ROQ_* settings',
-  description: about,
-  options: flags.map(({ name, valueName, help, default: value, kind }) => ({
-    name,
-    type: kind === 'switch' ? 'boolean' : 'string',
-    ...(kind === 'list' && { multiple: true }),
-    ...(valueName && { valueName }),
-    help,
-    ...(value !== null && { default: value }),
-  })),
+  description: emulatorAbout,
+  options: emulatorFlags,
   notes: [
     `Its flags are those of the roq-emulator binary. --host here is the address this emulator listens
 on, not the platform's URL that the other commands take.`,
+    `To run your tests against an emulator of their own, with the ROQ_* settings in their
+environment: roq-invites emulator exec -- <command>.`,
   ],
   examples: [
     'roq-invites emulator --port 4077 --db platform.db',
