@@ -88,7 +88,7 @@ async fn graphql_checks_both_headers_and_answers_in_the_platform_error_shape() {
     body["data"]["sendUserInvitesV2"]["success"].as_array().map(Vec::len),
     Some(1)
   );
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn the_v1_variables_with_the_v2_document_fail_validation_as_on_the_platfor
     "a validation error, not an HttpException"
   );
   assert!(emulator.outbox(&Default::default()).unwrap().is_empty());
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
 }
 
 // Signals, and `kill` to send them, are Unix's.
@@ -229,5 +229,5 @@ async fn the_browser_endpoint_takes_the_users_bearer_only_in_both_generations() 
     .await
     .unwrap();
   assert_eq!(anonymous["errors"][0]["extensions"]["response"]["statusCode"], 401);
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
 }
