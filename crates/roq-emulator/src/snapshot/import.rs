@@ -9,6 +9,7 @@ use serde_json::Value;
 use roq_rules::{MAX_ID, MAX_ROLES, UserInviteStatus, email_key, is_email};
 
 use super::{ImportFrom, Moment, Snapshot, SnapshotInvite, parse};
+use crate::history::InviteEvent;
 use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, token_hash};
 use crate::mail::{accept_link, write_invitation};
 use crate::platform::{Platform, iso};
@@ -263,6 +264,21 @@ fn store(platform: &Platform, snapshot: Snapshot, now: i64) -> Result<(), String
       if let Some(event_id) = &step.event_id {
         event_seqs.insert(event_id.clone(), (tx.last_insert_rowid(), stored.id.clone()));
       }
+    }
+    // A seed's invite given as accepted, canceled or expired, without a history: the step that
+    // made it so, as the dashboard would have shown it.
+    let ended = match stored.status {
+      UserInviteStatus::Pending => None,
+      UserInviteStatus::Accepted => Some(InviteEvent::Accepted),
+      UserInviteStatus::Canceled => Some(InviteEvent::Canceled),
+      UserInviteStatus::Expired => Some(InviteEvent::Expired),
+    };
+    if let Some(event) = ended.filter(|_| invite.history.is_empty()) {
+      tx.execute(
+        "INSERT INTO invite_events (user_invite_id, event, status, at) VALUES (?1, ?2, ?3, ?4)",
+        params![stored.id, event.as_str(), stored.status.as_str(), stored.status_updated_at],
+      )
+      .map_err(failed)?;
     }
     if let Some(token) = token {
       made_up.push((stored, token));
