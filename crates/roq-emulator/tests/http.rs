@@ -231,3 +231,49 @@ async fn the_browser_endpoint_takes_the_users_bearer_only_in_both_generations() 
   assert_eq!(anonymous["errors"][0]["extensions"]["response"]["statusCode"], 401);
   emulator.stop().await.unwrap();
 }
+
+// Signals, and `kill` to send them, are Unix's.
+#[cfg(unix)]
+#[test]
+fn the_binary_starts_from_import_and_writes_export_on_exit_on_sigint_and_sigterm() {
+  use std::io::{BufRead, BufReader};
+  use std::process::{Command, Stdio};
+
+  let dir = std::env::temp_dir().join(format!("roq-emulator-snapshot-{}", std::process::id()));
+  std::fs::create_dir_all(&dir).unwrap();
+  let seed = dir.join("seed.json");
+  std::fs::write(
+    &seed,
+    r#"{ "version": 1, "invites": [{ "tenantId": "acme", "email": "ada@example.com", "createdByUserId": "alice" }] }"#,
+  )
+  .unwrap();
+  for signal in ["INT", "TERM"] {
+    let out = dir.join(format!("SIG{signal}.json"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roq-emulator"))
+      .args(["--port", "0", "--import"])
+      .arg(&seed)
+      .arg("--export-on-exit")
+      .arg(&out)
+      .stdout(Stdio::piped())
+      .spawn()
+      .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Up once it has printed its five lines.
+    assert_eq!(lines.by_ref().take(5).count(), 5);
+    assert!(!out.exists(), "written only when it stops");
+    let killed = Command::new("kill")
+      .args([&format!("-{signal}"), &child.id().to_string()])
+      .status()
+      .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success(), "SIG{signal}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["version"], 1);
+    assert_eq!(written["invites"][0]["email"], "ada@example.com");
+    assert_eq!(
+      written["mails"][0]["to"], "ada@example.com",
+      "the seed's mail, made up as if sent"
+    );
+  }
+  std::fs::remove_dir_all(dir).unwrap();
+}

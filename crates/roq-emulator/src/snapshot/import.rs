@@ -276,7 +276,12 @@ fn store(platform: &Platform, snapshot: Snapshot, now: i64) -> Result<(), String
     if let Some(event) = ended.filter(|_| invite.history.is_empty()) {
       tx.execute(
         "INSERT INTO invite_events (user_invite_id, event, status, at) VALUES (?1, ?2, ?3, ?4)",
-        params![stored.id, event.as_str(), stored.status.as_str(), stored.status_updated_at],
+        params![
+          stored.id,
+          event.as_str(),
+          stored.status.as_str(),
+          stored.status_updated_at
+        ],
       )
       .map_err(failed)?;
     }

@@ -195,8 +195,17 @@ async fn a_seed_written_by_hand_gets_ids_tokens_and_mails_made_up() {
   assert_eq!(accepted.valid_till - now, 7 * DAY);
   let snapshot = emulator.export().unwrap();
   assert_eq!(snapshot.users.len(), 2, "owner and the user who accepted");
-  let steps = |i: usize| snapshot.invites[i].history.iter().map(|s| s.event.as_str()).collect::<Vec<_>>();
-  assert_eq!((steps(0), steps(1)), (vec!["created", "accepted"], vec!["created", "accepted"]));
+  let steps = |i: usize| {
+    snapshot.invites[i]
+      .history
+      .iter()
+      .map(|s| s.event.as_str())
+      .collect::<Vec<_>>()
+  };
+  assert_eq!(
+    (steps(0), steps(1)),
+    (vec!["created", "accepted"], vec!["created", "accepted"])
+  );
 }
 
 #[tokio::test]
