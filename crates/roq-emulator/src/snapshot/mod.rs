@@ -33,11 +33,21 @@ pub(crate) use import::import;
 pub const SNAPSHOT_VERSION: u64 = 1;
 
 /// What `importFrom` / `--import` takes: a file's path, or the snapshot itself.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ImportFrom {
   Path(PathBuf),
   Snapshot(Box<Value>),
+}
+
+/// The path, never a snapshot's content: its mails carry accept tokens.
+impl std::fmt::Debug for ImportFrom {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    match self {
+      Self::Path(path) => f.debug_tuple("Path").field(path).finish(),
+      Self::Snapshot(_) => f.write_str("Snapshot(..)"),
+    }
+  }
 }
 
 /// A moment, in milliseconds since the Unix epoch; written as the platform writes dates
@@ -187,8 +197,8 @@ pub struct Step {
 
 /// A mail of the outbox. Its text and HTML are composed from these when it is read; its link
 /// is this emulator's accept page with the token (an import points it at the importing
-/// emulator's page).
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// emulator's page). Its `Debug` leaves the token and the link out.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SnapshotMail {
   pub id: i64,
@@ -206,6 +216,17 @@ pub struct SnapshotMail {
   pub accept_url: Option<String>,
   pub token: String,
   pub created_at: Moment,
+}
+
+impl std::fmt::Debug for SnapshotMail {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("SnapshotMail")
+      .field("id", &self.id)
+      .field("user_invite_id", &self.user_invite_id)
+      .field("to", &self.to)
+      .field("created_at", &self.created_at)
+      .finish_non_exhaustive()
+  }
 }
 
 /// A webhook delivery of one event (named by its `eventId` in an invite's history) to one URL.

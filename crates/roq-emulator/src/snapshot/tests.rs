@@ -304,3 +304,22 @@ async fn a_wrong_snapshot_is_refused_with_the_path_of_the_mistake() {
   );
   std::fs::remove_file(path).unwrap();
 }
+
+#[tokio::test]
+async fn debug_output_holds_no_accept_token() {
+  let emulator = emulator(false).await;
+  emulator
+    .platform
+    .send_invites(
+      &Principal::ServiceAccount,
+      Some("acme".into()),
+      vec![entry("ada@example.com")],
+    )
+    .unwrap();
+  let snapshot = emulator.export().unwrap();
+  let token = &snapshot.mails[0].token;
+  let from = ImportFrom::Snapshot(Box::new(serde_json::to_value(&snapshot).unwrap()));
+  for shown in [format!("{snapshot:?}"), format!("{from:?}")] {
+    assert!(!shown.contains(token.as_str()), "{shown}");
+  }
+}
