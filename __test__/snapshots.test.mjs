@@ -195,6 +195,19 @@ test('exportOnExit: stop() writes the snapshot, which starts the next emulator a
   )
 })
 
+test('exportOnExit to a folder that does not exist: stop() stops, then rejects naming the file', async (t) => {
+  const file = join(tempDir(t), 'missing', 'snapshot.json')
+  const emulator = await startEmulator({ exportOnExit: file })
+  await assert.rejects(emulator.stop(), (error) => {
+    assert.ok(error instanceof RoqError)
+    assert.equal(error.code, 'INVALID_ARGUMENT')
+    assert.ok(error.message.startsWith(`exportOnExit: could not write the snapshot to ${file}: `), error.message)
+    return true
+  })
+  // Stopped all the same.
+  await assert.rejects(fetch(emulator.url), TypeError)
+})
+
 /** Runs the CLI; resolves with the child once it has printed its settings. */
 function startCli(args) {
   const env = { ...process.env }
