@@ -13,6 +13,7 @@
 //! repository, and the importing emulator's credentials are its own options. Accept tokens are
 //! there only as SHA-256 digests, except in the mails' links, as the outbox has them.
 
+mod checks;
 mod export;
 mod import;
 
