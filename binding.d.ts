@@ -75,7 +75,13 @@ export declare class NativeEmulator {
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
-  stop(): Promise<undefined>
+  /**
+   * Stops it; then writes `exportOnExit`'s snapshot, if given (a failure to write it is an
+   * `INVALID_ARGUMENT` naming the file, after the emulator has stopped).
+   */
+  stop(): Promise<Outcome<undefined>>
+  /** Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`). */
+  export(): Promise<Outcome<string>>
 }
 
 /** Root certificates, parsed once and shared by every client made with them. */

@@ -490,6 +490,8 @@ test(
         '--app-name NAME',
         '--webhook URL',
         '--webhook-key KEY',
+        '--import FILE',
+        '--export-on-exit FILE',
       ],
     )
     assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')

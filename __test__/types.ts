@@ -16,6 +16,8 @@ import type {
   InviteRecord,
   QueuedFault,
   RoqSession,
+  Snapshot,
+  SnapshotSeed,
   UserInvite as Invite,
   WebhookDelivery,
   WebhookEvent,
@@ -206,6 +208,22 @@ export async function usage(): Promise<void> {
   // @ts-expect-error the history has no such event
   const wrong: 'rejected' = records[0]!.history[0]!.event
   void wrong
+  // Snapshots: export, and start from one (a file, the object, or a seed written by hand).
+  const snapshot: Snapshot = await emulator.export()
+  const remoteSnapshot: Snapshot = await remote.export()
+  const seed: SnapshotSeed = {
+    version: 1,
+    invites: [{ tenantId, email, createdByUserId: 'alice' }],
+  }
+  void [
+    remoteSnapshot,
+    await startEmulator({ importFrom: snapshot, exportOnExit: 'snapshot.json' }),
+    await startEmulator({ importFrom: seed }),
+    await startEmulator({ importFrom: 'seed.json' }),
+  ]
+  // @ts-expect-error a seed's invite needs its email
+  const noEmail: SnapshotSeed = { version: 1, invites: [{ tenantId, createdByUserId: 'alice' }] }
+  void noEmail
   await emulator.stop()
 }
 

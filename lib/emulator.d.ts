@@ -43,6 +43,17 @@ export interface EmulatorOptions {
   webhookKey?: string
   /** How deliveries are retried. Default: 5 attempts, 1 s doubling to at most 60 s, a 3 s timeout each. */
   webhookRetry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number }
+  /**
+   * Start from a snapshot: the path of a JSON file (`--export-on-exit`'s, the dashboard's Export,
+   * `JSON.stringify(await emulator.export(), null, 2)`, or a seed written by hand), or the
+   * snapshot itself. Every time moves by (the emulator's now − `exportedAt`), so an invite with a
+   * day left still has a day left. The store must be empty (in memory, or a new `dbPath`).
+   * @throws {RoqError} `INVALID_ARGUMENT` from `startEmulator` naming the path of the mistake:
+   * `importFrom: seed.json: invites[3].email: "x" is not an email address`.
+   */
+  importFrom?: string | Snapshot | SnapshotSeed
+  /** A file that `stop()` writes the snapshot to (replacing it; it may be `importFrom`'s file). */
+  exportOnExit?: string
 }
 
 /** One attempt to deliver a webhook event. */
@@ -208,6 +219,109 @@ export interface QueuedFault {
   commit: boolean
 }
 
+/**
+ * The emulator's data as JSON (version 1), as `export()`, `GET /__emulator/export` and
+ * `exportOnExit` give it: pretty-printed, fields in a fixed order, tenants and users sorted by
+ * id, invites, mails and deliveries in the order they were made, so that two exports of the same
+ * state are the same bytes. Times are ISO-8601 on the emulator's clock. No credentials; accept
+ * tokens only as SHA-256 digests, except in the mails' links.
+ */
+export interface Snapshot {
+  version: 1
+  /** The emulator clock's now at export; an import moves every time by (its now − this). */
+  exportedAt: string
+  tenants: { id: string }[]
+  users: SnapshotUser[]
+  invites: SnapshotInvite[]
+  mails: SnapshotMail[]
+  webhookDeliveries: SnapshotWebhookDelivery[]
+}
+
+/**
+ * A snapshot written by hand: `version` and what you care about. Absent ids, tokens, times and
+ * statuses are made up (an invite is pending, sent now, valid for `inviteValidityMs`), and each
+ * invite without `tokenDigest` gets its mail written as if sent. Times, when given, are taken as
+ * written unless `exportedAt` is given.
+ */
+export interface SnapshotSeed {
+  version: 1
+  exportedAt?: string
+  /** When given, every `tenantId` must be one of them. */
+  tenants?: { id: string }[]
+  users?: (Pick<SnapshotUser, 'id'> & Partial<SnapshotUser>)[]
+  invites?: (Pick<SnapshotInvite, 'tenantId' | 'email' | 'createdByUserId'> & Partial<SnapshotInvite>)[]
+  mails?: SnapshotMail[]
+  webhookDeliveries?: SnapshotWebhookDelivery[]
+}
+
+/** A platform user: an inviter, an invitee who accepted, or a session's user (with its roles). */
+export interface SnapshotUser {
+  id: string
+  tenantId: string | null
+  email: string | null
+  firstName: string | null
+  lastName: string | null
+  locale: string | null
+  roles: string[] | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface SnapshotInvite {
+  id: string
+  tenantId: string
+  email: string
+  firstName: string | null
+  lastName: string | null
+  locale: string | null
+  data: Record<string, unknown> | null
+  roleKeys: string[] | null
+  /** As read at export: a pending invite past its validity is `expired`. */
+  status: UserInviteStatus
+  statusUpdatedAt: string
+  createdByUserId: string
+  acceptedByUserId: string | null
+  userTokenId: string
+  /** The SHA-256 (64 hex digits) of the accept token in its latest mail. */
+  tokenDigest: string
+  tokenUsedAt: string | null
+  /** Tokens a resend replaced: their links say so instead of "not found". */
+  replacedTokens: { tokenDigest: string; replacedAt: string }[]
+  validTill: string
+  createdAt: string
+  updatedAt: string
+  /** Oldest first; with webhooks, each step's event id and payload as sent. */
+  history: (InviteHistoryEntry & { eventId?: string; payload?: unknown })[]
+}
+
+/** A mail of the outbox; its text and HTML are composed again from these when it is read. */
+export interface SnapshotMail {
+  id: number
+  userInviteId: string
+  to: string
+  locale: string
+  subject: string
+  firstName: string | null
+  app: string
+  validTill: string
+  /** For reading: an import makes the link again from its own accept page and `token`. */
+  acceptUrl?: string | null
+  token: string
+  createdAt: string
+}
+
+export interface SnapshotWebhookDelivery {
+  id: number
+  /** The `eventId` of a step of an invite's history. */
+  eventId: string
+  url: string
+  state: 'pending' | 'delivered' | 'failed'
+  attempts: WebhookAttempt[]
+  nextAttemptAt: string
+  createdAt: string
+  settledAt: string | null
+}
+
 /** A ROQ platform emulator running in this process. */
 export declare class Emulator {
   private constructor()
@@ -245,8 +359,14 @@ export declare class Emulator {
   ref(): this
   /** Lets Node exit while the emulator runs: the default. */
   unref(): this
-  /** Stops the emulator (and lets Node exit). Calling it again does nothing. */
+  /**
+   * Stops the emulator (and lets Node exit), then writes `exportOnExit`'s snapshot if given.
+   * Calling it again does nothing.
+   * @throws {RoqError} `INVALID_ARGUMENT` naming the file when the snapshot cannot be written.
+   */
   stop(): Promise<void>
+  /** The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`. */
+  export(): Promise<Snapshot>
 }
 
 /**
@@ -266,6 +386,8 @@ export declare class RemoteEmulator {
   webhooks(): Promise<WebhookDelivery[]>
   faults(faults: Fault | Fault[]): Promise<void>
   faults(): Promise<QueuedFault[]>
+  /** The data as a snapshot (`GET /__emulator/export`). */
+  export(): Promise<Snapshot>
 }
 
 /**

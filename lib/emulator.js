@@ -101,14 +101,21 @@ class Emulator {
     this.#native.advanceClock(ms)
   }
 
-  /** Stops the emulator; calling it again does nothing. */
+  /** Stops the emulator, then writes `exportOnExit`'s snapshot if it was given; calling it again does nothing. */
   async stop() {
     this.unref()
+    let answer
     try {
-      await this.#native.stop()
+      answer = await this.#native.stop()
     } catch (error) {
       throw toRoqError(error)
     }
+    unwrap(answer)
+  }
+
+  /** The emulator's data as a snapshot (see Snapshot in index.d.ts), which `importFrom` starts from. */
+  async export() {
+    return settle(this.#native.export())
   }
 }
 
@@ -195,6 +202,10 @@ class RemoteEmulator {
   async faults(faults) {
     if (arguments.length === 0) return this.#request('GET', 'faults')
     await this.#request('POST', 'faults', Array.isArray(faults) ? faults : [faults])
+  }
+
+  async export() {
+    return this.#request('GET', 'export')
   }
 
   async #request(method, endpoint, input, what = endpoint) {

@@ -159,12 +159,25 @@ impl NativeEmulator {
     self.emulator.advance_clock(ms as i64);
   }
 
+  /// Stops it; then writes `exportOnExit`'s snapshot, if given (a failure to write it is an
+  /// `INVALID_ARGUMENT` naming the file, after the emulator has stopped).
   #[napi]
-  pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
+  pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Outcome<()>>> {
     let emulator = Arc::clone(&self.emulator);
     env.spawn_future(async move {
-      emulator.stop().await;
-      Ok(())
+      Ok(outcome(
+        emulator
+          .stop()
+          .await
+          .map_err(|e| Error::invalid_argument(e.to_string())),
+      ))
     })
+  }
+
+  /// Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`).
+  #[napi]
+  pub fn export<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move { emulator.export().map_err(refused) })
   }
 }

@@ -152,6 +152,16 @@ pub const COMMAND_LINE: CommandLine = CommandLine {
       "KEY",
       "The roq-platform-webhook-key sent with them; made up (and kept in --db) if absent, and printed as ROQ_WEBHOOK_KEY",
     ),
+    value(
+      "import",
+      "FILE",
+      "Start from a snapshot (a JSON file from --export-on-exit, the dashboard's Export or a hand-written seed); times move to the emulator's clock; the store must be empty",
+    ),
+    value(
+      "export-on-exit",
+      "FILE",
+      "Write a snapshot of the data to FILE when the emulator stops (Ctrl+C or SIGTERM); may be the --import file",
+    ),
   ],
 };
 
@@ -217,6 +227,8 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
       .map(|url| checked(&url, "--webhook", configured_urls::webhook_url).map(|url| WebhookTarget { url, key: None }))
       .collect::<Result<_, _>>()?,
     webhook_key: text("webhook-key"),
+    import_from: text("import").map(|path| crate::ImportFrom::Path(PathBuf::from(path))),
+    export_on_exit: text("export-on-exit").map(PathBuf::from),
     ..EmulatorOptions::default()
   })
 }
@@ -312,6 +324,8 @@ mod tests {
       ("app-name", text("Acme")),
       ("webhook", FlagValue::List(vec!["http://localhost:3000/hook".into()])),
       ("webhook-key", text("whk")),
+      ("import", text("seed.json")),
+      ("export-on-exit", text("snapshot.json")),
     ])
     .unwrap();
     assert_eq!((given.port, given.host), (0, Some(IpAddr::from([0, 0, 0, 0]))));
@@ -333,6 +347,8 @@ mod tests {
       }]
     );
     assert_eq!(given.webhook_key.as_deref(), Some("whk"));
+    assert!(matches!(&given.import_from, Some(crate::ImportFrom::Path(path)) if path == &PathBuf::from("seed.json")));
+    assert_eq!(given.export_on_exit, Some(PathBuf::from("snapshot.json")));
   }
 
   #[test]

@@ -118,6 +118,9 @@ fn bar(platform: &Platform, view: View) -> Markup {
         " · clock " (human_time(platform.clock.now_ms()))
         @if offset != 0 { " (moved " (moved(offset)) ")" }
       }
+      // A download of GET /__emulator/export: the snapshot --import starts from.
+      a.export href="export" download="roq-emulator-snapshot.json"
+        title="Download a snapshot of the data as JSON, which --import / importFrom starts from" { "Export" }
     }
   }
 }

@@ -16,7 +16,7 @@ use crate::invite::Invite;
 use crate::platform::{Platform, iso};
 
 /// What happened to an invite.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum InviteEvent {
   Created,
@@ -40,7 +40,7 @@ impl InviteEvent {
     }
   }
 
-  fn parse(text: &str) -> Self {
+  pub(crate) fn parse(text: &str) -> Self {
     match text {
       "resent" => Self::Resent,
       "canceled" => Self::Canceled,

@@ -9,7 +9,7 @@
 //! # async fn demo() -> Result<(), roq_emulator::StartError> {
 //! let emulator = roq_emulator::Emulator::start(Default::default()).await?;
 //! println!("{} {} {}", emulator.url(), emulator.environment_id(), emulator.api_key());
-//! emulator.stop().await;
+//! emulator.stop().await.ok();
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
@@ -34,6 +34,7 @@ mod schema;
 mod send;
 mod server;
 mod sessions;
+mod snapshot;
 mod store;
 mod users;
 mod webhooks;
@@ -60,6 +61,7 @@ pub use mail::{Mail, OutboxFilter};
 pub use platform::{Problem, Stats};
 pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
+pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 
 use crate::auth::Credentials;
@@ -126,6 +128,13 @@ pub struct EmulatorOptions {
   /// trusts); the machine's store if absent.
   #[serde(skip)]
   pub webhook_tls: Option<rustls::ClientConfig>,
+  /// A snapshot to start from (see [`Snapshot`]): a JSON file's path, or the snapshot itself.
+  /// The store must be empty (in memory, or a new `dbPath`).
+  #[serde(default)]
+  pub import_from: Option<ImportFrom>,
+  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
+  #[serde(default)]
+  pub export_on_exit: Option<PathBuf>,
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -151,6 +160,15 @@ pub enum StartError {
   Options(String),
 }
 
+/// Why [`Emulator::stop`] could not write the snapshot of `exportOnExit` (the emulator is
+/// stopped all the same).
+#[derive(Debug, thiserror::Error)]
+#[error("exportOnExit: could not write the snapshot to {}: {source}", path.display())]
+pub struct StopError {
+  pub path: PathBuf,
+  pub source: std::io::Error,
+}
+
 /// A running emulator. Stop it with [`Emulator::stop`]; dropping it stops it too.
 pub struct Emulator {
   url: String,
@@ -159,6 +177,8 @@ pub struct Emulator {
   server: Mutex<Option<JoinHandle<()>>>,
   /// Stops the tasks that deliver webhooks and expire invites on time.
   tasks: CancellationToken,
+  /// Where [`Emulator::stop`] writes the snapshot, if anywhere; taken by the first stop.
+  export_on_exit: Mutex<Option<PathBuf>>,
 }
 
 impl Emulator {
@@ -235,6 +255,10 @@ impl Emulator {
       },
       webhooks,
     });
+    if let Some(from) = &options.import_from {
+      snapshot::import(&platform, from, platform.clock.now_ms())
+        .map_err(|why| StartError::Options(format!("importFrom: {why}")))?;
+    }
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
       tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));
@@ -257,6 +281,7 @@ impl Emulator {
       shutdown: Mutex::new(Some(shutdown)),
       server: Mutex::new(Some(server)),
       tasks,
+      export_on_exit: Mutex::new(options.export_on_exit),
     })
   }
 
@@ -327,9 +352,14 @@ impl Emulator {
     self.platform.faults.set(faults);
   }
 
-  /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again
-  /// does nothing.
-  pub async fn stop(&self) {
+  /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from.
+  pub fn export(&self) -> Result<Snapshot, Problem> {
+    self.platform.snapshot()
+  }
+
+  /// Stops listening and waits (up to 5 s) for requests in flight to finish; then writes the
+  /// snapshot to `exportOnExit`, if given. Calling it again does nothing.
+  pub async fn stop(&self) -> Result<(), StopError> {
     self.tasks.cancel();
     if let Some(shutdown) = self.shutdown.lock().unwrap_or_else(PoisonError::into_inner).take() {
       let _ = shutdown.send(());
@@ -339,6 +369,15 @@ impl Emulator {
       && tokio::time::timeout(Duration::from_secs(5), &mut server).await.is_err()
     {
       server.abort();
+    }
+    let export_to = self
+      .export_on_exit
+      .lock()
+      .unwrap_or_else(PoisonError::into_inner)
+      .take();
+    match export_to {
+      Some(path) => snapshot::write_file(&self.platform, &path).map_err(|source| StopError { path, source }),
+      None => Ok(()),
     }
   }
 }

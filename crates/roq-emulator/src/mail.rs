@@ -195,6 +195,13 @@ fn html_mail(words: &Wording, line: &str, accept_url: &str, valid: &str) -> Mark
   }
 }
 
+/// The link a mail carries: the accept page with `?token=`.
+pub(crate) fn accept_link(rules: &Rules, token: &str) -> url::Url {
+  let mut accept_url = rules.accept_url.clone();
+  accept_url.query_pairs_mut().append_pair("token", token);
+  accept_url
+}
+
 /// Writes the invitation mail for `invite`, whose accept token is `token`.
 pub(crate) fn write_invitation(
   connection: &Connection,
@@ -208,8 +215,7 @@ pub(crate) fn write_invitation(
     .clone()
     .filter(|l| !l.trim().is_empty())
     .unwrap_or_else(|| "en-US".to_owned());
-  let mut accept_url = rules.accept_url.clone();
-  accept_url.query_pairs_mut().append_pair("token", token);
+  let accept_url = accept_link(rules, token);
   // What it says is kept, and composed when the outbox is read.
   connection
     .prepare_cached(

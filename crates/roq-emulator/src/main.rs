@@ -89,9 +89,15 @@ async fn main() -> ExitCode {
   );
   stopped.await;
 
-  emulator.stop().await;
+  let stopped = emulator.stop().await;
   println!("roq-emulator stopped");
-  ExitCode::SUCCESS
+  match stopped {
+    Ok(()) => ExitCode::SUCCESS,
+    Err(error) => {
+      eprintln!("roq-emulator: {error}");
+      ExitCode::FAILURE
+    }
+  }
 }
 
 /// Ctrl-C (SIGINT), or SIGTERM from a process manager. The handlers are installed when this is

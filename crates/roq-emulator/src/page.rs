@@ -15,6 +15,7 @@ header.bar strong { font-size: 16px; }
 header.bar a { color: #cbd2d9; text-decoration: none; }
 header.bar a.here { color: #fff; border-bottom: 2px solid #fff; }
 header.bar .meta { margin-left: auto; color: #9aa5b1; font-size: 13px; }
+header.bar a.export { color: #fff; border: 1px solid #52606d; border-radius: 6px; padding: 2px 12px; font-size: 13px; }
 main { max-width: 1100px; margin: 24px auto; padding: 0 24px; }
 main.narrow { max-width: 560px; margin-top: 64px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 28px; }

@@ -88,7 +88,7 @@ async fn graphql_checks_both_headers_and_answers_in_the_platform_error_shape() {
     body["data"]["sendUserInvitesV2"]["success"].as_array().map(Vec::len),
     Some(1)
   );
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
 }
 
 #[tokio::test]
@@ -112,7 +112,7 @@ async fn the_v1_variables_with_the_v2_document_fail_validation_as_on_the_platfor
     "a validation error, not an HttpException"
   );
   assert!(emulator.outbox(&Default::default()).unwrap().is_empty());
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
 }
 
 // Signals, and `kill` to send them, are Unix's.
@@ -229,5 +229,51 @@ async fn the_browser_endpoint_takes_the_users_bearer_only_in_both_generations() 
     .await
     .unwrap();
   assert_eq!(anonymous["errors"][0]["extensions"]["response"]["statusCode"], 401);
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
+}
+
+// Signals, and `kill` to send them, are Unix's.
+#[cfg(unix)]
+#[test]
+fn the_binary_starts_from_import_and_writes_export_on_exit_on_sigint_and_sigterm() {
+  use std::io::{BufRead, BufReader};
+  use std::process::{Command, Stdio};
+
+  let dir = std::env::temp_dir().join(format!("roq-emulator-snapshot-{}", std::process::id()));
+  std::fs::create_dir_all(&dir).unwrap();
+  let seed = dir.join("seed.json");
+  std::fs::write(
+    &seed,
+    r#"{ "version": 1, "invites": [{ "tenantId": "acme", "email": "ada@example.com", "createdByUserId": "alice" }] }"#,
+  )
+  .unwrap();
+  for signal in ["INT", "TERM"] {
+    let out = dir.join(format!("SIG{signal}.json"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_roq-emulator"))
+      .args(["--port", "0", "--import"])
+      .arg(&seed)
+      .arg("--export-on-exit")
+      .arg(&out)
+      .stdout(Stdio::piped())
+      .spawn()
+      .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // Up once it has printed its five lines.
+    assert_eq!(lines.by_ref().take(5).count(), 5);
+    assert!(!out.exists(), "written only when it stops");
+    let killed = Command::new("kill")
+      .args([&format!("-{signal}"), &child.id().to_string()])
+      .status()
+      .unwrap();
+    assert!(killed.success());
+    assert!(child.wait().unwrap().success(), "SIG{signal}");
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(written["version"], 1);
+    assert_eq!(written["invites"][0]["email"], "ada@example.com");
+    assert_eq!(
+      written["mails"][0]["to"], "ada@example.com",
+      "the seed's mail, made up as if sent"
+    );
+  }
+  std::fs::remove_dir_all(dir).unwrap();
 }

@@ -233,7 +233,7 @@ async fn concurrent_first_calls_fetch_one_token() {
 async fn a_platform_that_is_down_is_a_network_error() {
   let emulator = emulator().await;
   let client = client(&emulator);
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
   let err = client
     .roq_platform()
     .send_user_invites(&v2(&["a@example.com"]))

@@ -244,7 +244,7 @@ async fn a_platform_slower_than_the_deadline_times_out_and_reports_exactly_what_
   assert_eq!(error.code(), ErrorCode::Timeout, "{error}");
   let partial = error.partial().expect("a partial result").clone();
   // Stopping waits for requests in flight, so the store is final here.
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
   assert_eq!(
     partial.success.len(),
     mails(&emulator),
@@ -414,7 +414,7 @@ async fn an_abort_stops_further_batches_and_reports_exactly_what_was_created() {
     .unwrap_err();
   assert_eq!(error.code(), ErrorCode::Aborted, "{error}");
   let partial = error.partial().expect("a partial result").clone();
-  emulator.stop().await;
+  emulator.stop().await.unwrap();
   assert_eq!(partial.success.len(), 100);
   assert_eq!(
     partial.success.len(),

@@ -43,6 +43,7 @@ environment: roq-invites emulator exec -- <command>.`,
   examples: [
     'roq-invites emulator --port 4077 --db platform.db',
     'roq-invites emulator --accept-url http://localhost:3000/invites/accept --webhook http://localhost:3000/api/roq/webhook',
+    'roq-invites emulator --import seed.json --export-on-exit seed.json',
   ],
   run,
 }

@@ -3,8 +3,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::faults::Fault;
@@ -99,6 +99,30 @@ pub(super) async fn create_session(State(state): State<AppState>, headers: Heade
     .and_then(|request| state.platform.session(&request));
   match session {
     Ok(session) => json_response(StatusCode::CREATED, &session),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/export`: the snapshot (see [`crate::snapshot`]), as the file
+/// `--export-on-exit` writes; a browser saves it (the dashboard's Export link).
+pub(super) async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
+  let snapshot = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.snapshot());
+  match snapshot {
+    Ok(snapshot) => (
+      StatusCode::OK,
+      [
+        (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+        (
+          header::CONTENT_DISPOSITION,
+          "attachment; filename=\"roq-emulator-snapshot.json\"",
+        ),
+      ],
+      crate::snapshot::to_text(&snapshot),
+    )
+      .into_response(),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -1,0 +1,272 @@
+// Snapshots (issue 20, point 3): export() / GET /__emulator/export / exportOnExit, and importFrom
+// / --import, through startEmulator, connectEmulator and the CLI, against real emulators.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+import { RoqError, connectEmulator, startEmulator } from '../index.js'
+import { NO_SIGNALS, clientFor, emulatorFor } from './helpers.mjs'
+
+const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
+const DAY = 86_400_000
+const TIMEOUT_MS = 20_000
+
+function tempDir(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'roq-invites-snapshots-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+/** The snapshot's file bytes, as --export-on-exit and GET /__emulator/export write them. */
+const fileText = (snapshot) => `${JSON.stringify(snapshot, null, 2)}\n`
+
+/** The bytes but the export's moment, the one line that the running clock changes between two exports. */
+const withoutClock = (text) => text.replace(/^ {2}"exportedAt": "[^"]+",\n/m, '')
+
+const basic = (emulator) => `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
+
+async function sendTo(emulator, emails, tenantId = 'acme') {
+  const { success, errors } = await clientFor(emulator).roqPlatform.sendUserInvites({
+    data: { tenantId, userInvites: emails.map((email) => ({ createdByUserId: 'owner', email, firstName: 'Ada' })) },
+  })
+  assert.deepEqual(errors, [])
+  return success
+}
+
+/** The README's hand-written seed: its ```json block with "version". */
+function readmeSeed() {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+  const block = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('"version"'))
+  assert.ok(block, 'the README shows a seed')
+  return JSON.parse(block)
+}
+
+test('export(), GET /__emulator/export and connectEmulator().export() give the same bytes, but for exportedAt', async (t) => {
+  const emulator = await emulatorFor(t)
+  const [invite] = await sendTo(emulator, ['ada@example.com'])
+  await emulator.session({ tenantId: 'acme', email: 'owner@example.com', roles: ['owner'] })
+
+  const snapshot = await emulator.export()
+  assert.equal(snapshot.version, 1)
+  assert.deepEqual(snapshot.tenants, [{ id: 'acme' }])
+  assert.deepEqual(
+    snapshot.invites.map((i) => [i.id, i.email, i.status, i.history.map((h) => h.event)]),
+    [[invite.id, 'ada@example.com', 'pending', ['created']]],
+  )
+  assert.match(snapshot.invites[0].tokenDigest, /^[0-9a-f]{64}$/)
+  assert.equal(snapshot.mails[0].acceptUrl, (await emulator.outbox())[0].acceptUrl)
+  assert.deepEqual(snapshot.users.find((u) => u.email === 'owner@example.com').roles, ['owner'])
+  // No credential of the environment is in it.
+  const text = fileText(snapshot)
+  for (const secret of [emulator.apiKey, emulator.webhookKey]) assert.ok(!text.includes(secret))
+
+  const response = await fetch(`${emulator.url}/__emulator/export`, { headers: { authorization: basic(emulator) } })
+  assert.equal(response.status, 200)
+  assert.match(response.headers.get('content-disposition'), /^attachment; filename="roq-emulator-snapshot\.json"$/)
+  const served = await response.text()
+  assert.notEqual(withoutClock(served), served)
+  assert.equal(withoutClock(served), withoutClock(text))
+  assert.equal(withoutClock(fileText(await emulator.export())), withoutClock(text))
+  assert.equal(withoutClock(fileText(await connectEmulator(emulator).export())), withoutClock(text))
+
+  const anonymous = await fetch(`${emulator.url}/__emulator/export`)
+  assert.equal(anonymous.status, 401)
+})
+
+test('an imported pending invite is accepted with the token of its imported mail, by the mutation and the page', async (t) => {
+  const first = await emulatorFor(t)
+  const [byMutation, byPage] = await sendTo(first, ['ada@example.com', 'bob@example.com'])
+  const snapshot = await first.export()
+  await first.stop()
+
+  const second = await emulatorFor(t, { importFrom: snapshot })
+  const mails = await second.outbox()
+  assert.deepEqual(
+    mails.map((m) => m.userInviteId),
+    [byMutation.id, byPage.id],
+  )
+  // The links point at the importing emulator's accept page.
+  assert.ok(mails[1].acceptUrl.startsWith(`${second.url}/accept-invite?token=`), mails[1].acceptUrl)
+
+  const accepted = await clientFor(second).roqPlatform.acceptUserInvite({ data: { token: mails[0].token } })
+  assert.deepEqual([accepted.id, accepted.status], [byMutation.id, 'accepted'])
+  const page = await fetch(mails[1].acceptUrl)
+  assert.equal(page.status, 200)
+  const posted = await fetch(`${second.url}/accept-invite`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: mails[1].token }),
+  })
+  assert.equal(posted.status, 200, await posted.text())
+  const { data } = await second.invites()
+  assert.deepEqual(data.map((i) => [i.email, i.status]).sort(), [
+    ['ada@example.com', 'accepted'],
+    ['bob@example.com', 'accepted'],
+  ])
+})
+
+test('times keep their meaning: an invite with a day left has a day left on the importing clock', async (t) => {
+  const first = await emulatorFor(t)
+  await sendTo(first, ['ada@example.com'])
+  first.advanceClock(6 * DAY)
+  const snapshot = await first.export()
+
+  const inTime = await emulatorFor(t, { importFrom: snapshot })
+  inTime.advanceClock(DAY - 60_000)
+  const [mail] = await inTime.outbox()
+  const accepted = await clientFor(inTime).roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+  assert.equal(accepted.status, 'accepted')
+
+  const late = await emulatorFor(t, { importFrom: snapshot })
+  late.advanceClock(DAY + 60_000)
+  assert.deepEqual(
+    (await late.invites()).data.map((i) => i.status),
+    ['expired'],
+  )
+  const refused = await clientFor(late)
+    .roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+    .catch((e) => e)
+  assert.ok(refused instanceof RoqError, String(refused))
+})
+
+test("the README's hand-written seed imports: ids, tokens and mails made up, and its invites accept", async (t) => {
+  const emulator = await emulatorFor(t, { importFrom: readmeSeed() })
+  const { data } = await emulator.invites()
+  assert.ok(data.length >= 2, JSON.stringify(data))
+  const mails = await emulator.outbox()
+  assert.equal(mails.length, data.length)
+  const pending = data.find((i) => i.status === 'pending')
+  const mail = mails.find((m) => m.userInviteId === pending.id)
+  const accepted = await clientFor(emulator).roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+  assert.equal(accepted.status, 'accepted')
+})
+
+test('a snapshot of another version or with a wrong field is refused at start with the path of the mistake', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'seed.json')
+  const seed = {
+    version: 1,
+    invites: [{ tenantId: 'acme', email: 'x', createdByUserId: 'owner' }],
+  }
+  writeFileSync(file, JSON.stringify(seed))
+  const cases = [
+    [{ importFrom: file }, `importFrom: ${file}: invites[0].email: "x" is not an email address`],
+    [{ importFrom: seed }, 'importFrom: invites[0].email: "x" is not an email address'],
+    [
+      { importFrom: { ...seed, version: 2 } },
+      'importFrom: version: this emulator reads snapshots of version 1, not 2; export it again with this version',
+    ],
+    [
+      { importFrom: { version: 1, invites: [{ tenantId: 'acme', email: 'a@b.co', createdByUserId: 7 }] } },
+      'importFrom: invites[0].createdByUserId: invalid type: integer `7`, expected a string',
+    ],
+    [
+      { importFrom: { version: 1, mails: [], invitez: [] } },
+      'importFrom: invitez: unknown field `invitez`, expected one of `version`, `exportedAt`, `tenants`, `users`, `invites`, `mails`, `webhookDeliveries`',
+    ],
+  ]
+  for (const [options, message] of cases) {
+    await assert.rejects(startEmulator(options), (error) => {
+      assert.ok(error instanceof RoqError)
+      assert.deepEqual([error.code, error.message], ['INVALID_ARGUMENT', message])
+      return true
+    })
+  }
+})
+
+test('exportOnExit: stop() writes the snapshot, which starts the next emulator as it was', async (t) => {
+  const file = join(tempDir(t), 'snapshot.json')
+  const first = await startEmulator({ exportOnExit: file })
+  await sendTo(first, ['ada@example.com'])
+  const expected = fileText(await first.export())
+  await first.stop()
+  const written = readFileSync(file, 'utf8')
+  // Only exportedAt may differ: the clock moved between export() and stop().
+  assert.equal(withoutClock(written), withoutClock(expected))
+
+  const second = await emulatorFor(t, { importFrom: file })
+  assert.deepEqual(
+    (await second.outbox()).map((m) => m.to),
+    ['ada@example.com'],
+  )
+})
+
+test('exportOnExit to a folder that does not exist: stop() stops, then rejects naming the file', async (t) => {
+  const file = join(tempDir(t), 'missing', 'snapshot.json')
+  const emulator = await startEmulator({ exportOnExit: file })
+  await assert.rejects(emulator.stop(), (error) => {
+    assert.ok(error instanceof RoqError)
+    assert.equal(error.code, 'INVALID_ARGUMENT')
+    assert.ok(error.message.startsWith(`exportOnExit: could not write the snapshot to ${file}: `), error.message)
+    return true
+  })
+  // Stopped all the same.
+  await assert.rejects(fetch(emulator.url), TypeError)
+})
+
+/** Runs the CLI; resolves with the child once it has printed its settings. */
+function startCli(args) {
+  const env = { ...process.env }
+  for (const name of Object.keys(env)) if (name.startsWith('ROQ_')) delete env[name]
+  delete env.NODE_TEST_CONTEXT
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: TIMEOUT_MS })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk))
+  const exited = new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  )
+  const ready = new Promise((resolve, reject) => {
+    child.stdout.on('data', () => stdout.split('\n').length > 5 && resolve())
+    exited.then((result) => reject(new Error(`exited: ${JSON.stringify(result)}`)))
+  })
+  // A child that exits before it is ready is the test's to report (through exited), not an unhandled rejection.
+  ready.catch(() => {})
+  return {
+    child,
+    exited,
+    ready,
+    settings: () => Object.fromEntries([...stdout.matchAll(/^(ROQ_\w+)=(.+)$/gm)].map((m) => m.slice(1))),
+  }
+}
+
+test(
+  'roq-invites emulator --import FILE --export-on-exit FILE starts from a seed and writes it back on SIGTERM',
+  { skip: NO_SIGNALS },
+  async (t) => {
+    const file = join(tempDir(t), 'seed.json')
+    writeFileSync(file, `${JSON.stringify(readmeSeed(), null, 2)}\n`)
+    const running = startCli(['emulator', '--port', '0', '--import', file, '--export-on-exit', file])
+    t.after(() => running.child.exitCode === null && running.child.kill('SIGKILL'))
+    await running.ready
+    const env = running.settings()
+    const remote = connectEmulator(env)
+    const seeded = (await remote.invites()).data.length
+    await sendTo({ url: env.ROQ_PLATFORM_URL, environmentId: env.ROQ_ENVIRONMENT_ID, apiKey: env.ROQ_API_KEY }, [
+      'new@example.com',
+    ])
+    const before = fileText(await remote.export())
+
+    running.child.kill('SIGTERM')
+    const stopped = await running.exited
+    assert.deepEqual([stopped.code, stopped.signal], [0, null], stopped.stderr)
+    const written = JSON.parse(readFileSync(file, 'utf8'))
+    assert.equal(written.invites.length, seeded + 1)
+    assert.equal(written.invites.at(-1).email, 'new@example.com')
+    assert.equal(withoutClock(readFileSync(file, 'utf8')), withoutClock(before))
+  },
+)
+
+test('roq-invites emulator --import of a wrong file exits 2 and names the mistake', async (t) => {
+  const file = join(tempDir(t), 'seed.json')
+  writeFileSync(file, JSON.stringify({ version: 1, users: [{ id: 'u1', email: 'nope' }] }))
+  const { exited } = startCli(['emulator', '--port', '0', '--import', file])
+  const { code, stderr } = await exited
+  assert.equal(code, 2, stderr)
+  assert.ok(stderr.includes(`importFrom: ${file}: users[0].email: "nope" is not an email address`), stderr)
+})
