@@ -73,7 +73,7 @@ use crate::webhooks::Webhooks;
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
 /// `startEmulator(options)`. Serialize: `roq-invites emulator` gets it from the flags this way.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmulatorOptions {
   /// The address to listen on; 127.0.0.1 unless given.
@@ -135,6 +135,31 @@ pub struct EmulatorOptions {
   /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
+}
+
+/// Without the API key and the webhook key: a `{:?}` of the options must not print them.
+impl std::fmt::Debug for EmulatorOptions {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let secret = |value: &Option<String>| value.as_ref().map(|_| "[redacted]");
+    f.debug_struct("EmulatorOptions")
+      .field("host", &self.host)
+      .field("port", &self.port)
+      .field("db_path", &self.db_path)
+      .field("environment_id", &self.environment_id)
+      .field("api_key", &secret(&self.api_key))
+      .field("accept_url", &self.accept_url)
+      .field("invite_validity_ms", &self.invite_validity_ms)
+      .field("token_lifetime_ms", &self.token_lifetime_ms)
+      .field("strict", &self.strict)
+      .field("cors_origins", &self.cors_origins)
+      .field("app_name", &self.app_name)
+      .field("webhooks", &self.webhooks)
+      .field("webhook_key", &secret(&self.webhook_key))
+      .field("webhook_retry", &self.webhook_retry)
+      .field("import_from", &self.import_from)
+      .field("export_on_exit", &self.export_on_exit)
+      .finish_non_exhaustive()
+  }
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);

@@ -13,7 +13,7 @@ use crate::invite::Invite;
 use crate::platform::{Platform, Problem, Rules, iso};
 
 /// A mail in the outbox.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Mail {
   /// Position in the outbox, from 1.
@@ -31,6 +31,20 @@ pub struct Mail {
   pub user_invite_id: String,
   pub tenant_id: String,
   pub created_at: String,
+}
+
+/// Without the token, nor the link and the texts that carry it.
+impl std::fmt::Debug for Mail {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("Mail")
+      .field("id", &self.id)
+      .field("to", &self.to)
+      .field("subject", &self.subject)
+      .field("user_invite_id", &self.user_invite_id)
+      .field("tenant_id", &self.tenant_id)
+      .field("created_at", &self.created_at)
+      .finish_non_exhaustive()
+  }
 }
 
 /// Which mails to read.
@@ -336,5 +350,38 @@ mod tests {
       html.contains("&lt;b&gt;Ada&lt;/b&gt;") && !html.contains("<b>Ada"),
       "{html}"
     );
+  }
+
+  #[test]
+  fn debug_output_holds_no_accept_token() {
+    let mail = Mail {
+      id: 1,
+      to: "ada@example.com".into(),
+      locale: "en-US".into(),
+      subject: "User Invitation".into(),
+      text: "http://x/accept?token=tok_secret".into(),
+      html: "href=\"http://x/accept?token=tok_secret\"".into(),
+      accept_url: "http://x/accept?token=tok_secret".into(),
+      token: "tok_secret".into(),
+      user_invite_id: "i1".into(),
+      tenant_id: "t1".into(),
+      created_at: "2026-12-03T00:00:00.000Z".into(),
+    };
+    let shown = format!("{mail:?}");
+    assert!(
+      !shown.contains("tok_secret") && shown.contains("ada@example.com"),
+      "{shown}"
+    );
+    let options = crate::EmulatorOptions {
+      api_key: Some("key_secret".into()),
+      webhook_key: Some("whk_secret".into()),
+      webhooks: vec![crate::WebhookTarget {
+        url: "http://127.0.0.1:1/hook".into(),
+        key: Some("target_secret".into()),
+      }],
+      ..Default::default()
+    };
+    let shown = format!("{options:?}");
+    assert!(!shown.contains("secret") && shown.contains("[redacted]"), "{shown}");
   }
 }

@@ -22,13 +22,23 @@ use url::Url;
 use crate::platform::{Platform, Problem, iso};
 
 /// A URL that receives the invite events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebhookTarget {
   pub url: String,
   /// The `roq-platform-webhook-key` sent to it; the environment's webhook key if absent.
   #[serde(default)]
   pub key: Option<String>,
+}
+
+/// Without the key.
+impl std::fmt::Debug for WebhookTarget {
+  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    f.debug_struct("WebhookTarget")
+      .field("url", &self.url)
+      .field("key", &self.key.as_ref().map(|_| "[redacted]"))
+      .finish()
+  }
 }
 
 /// How deliveries are retried.
