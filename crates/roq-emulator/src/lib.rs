@@ -30,6 +30,7 @@ mod listing;
 mod mail;
 mod page;
 mod platform;
+mod reset;
 mod schema;
 mod send;
 mod server;
@@ -58,6 +59,7 @@ pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{Problem, Stats};
+pub use reset::{Removed, ResetRequest};
 pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
@@ -325,6 +327,12 @@ impl Emulator {
   /// clears the queue. See [`Fault`].
   pub fn set_faults(&self, faults: Vec<Fault>) {
     self.platform.faults.set(faults);
+  }
+
+  /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
+  /// queued faults with them), keeping the credentials and settings; says what it removed.
+  pub fn reset(&self, request: &ResetRequest) -> Result<Removed, Problem> {
+    self.platform.reset(request)
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again

@@ -11,6 +11,7 @@ use crate::faults::Fault;
 use crate::inspect::InviteQuery;
 use crate::mail::OutboxFilter;
 use crate::platform::Problem;
+use crate::reset::ResetRequest;
 use crate::sessions::SessionRequest;
 
 use super::{AppState, json_response, parse_body, problem_response};
@@ -99,6 +100,26 @@ pub(super) async fn create_session(State(state): State<AppState>, headers: Heade
     .and_then(|request| state.platform.session(&request));
   match session {
     Ok(session) => json_response(StatusCode::CREATED, &session),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/reset`: empties one tenant (`{"tenantId": "..."}`) or every tenant (`{}`),
+/// and answers what it removed, by kind (see [`crate::reset`]).
+pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let removed = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| {
+      if body.is_empty() {
+        Ok(ResetRequest::default())
+      } else {
+        parse_body::<ResetRequest>(&body)
+      }
+    })
+    .and_then(|request| state.platform.reset(&request));
+  match removed {
+    Ok(removed) => json_response(StatusCode::OK, &removed),
     Err(problem) => problem_response(&problem),
   }
 }
