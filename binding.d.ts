@@ -75,6 +75,13 @@ export declare class NativeEmulator {
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
+  /** `request`: JSON of `{ tenantId? }`; resolves to the JSON of what was removed, by kind. */
+  reset(request: string): Promise<Outcome<string>>
+  /** Keeps Node running while the emulator runs, by a handle of its own (`net.Server#ref()`). */
+  ref(): void
+  /** Lets Node exit while the emulator runs (the default). */
+  unref(): void
+  /** Stops the emulator and releases what kept Node running for it, for good. */
   stop(): Promise<undefined>
 }
 
