@@ -112,10 +112,14 @@ pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap, bod
     .check_emulator_access(&headers)
     .and_then(|()| {
       if body.is_empty() {
-        Ok(ResetRequest::default())
-      } else {
-        parse_body::<ResetRequest>(&body)
+        return Ok(ResetRequest::default());
       }
+      parse_body::<ResetRequest>(&body).map_err(|problem| {
+        Problem::BadRequest(format!(
+          "{}; send {{}} to reset every tenant, or {{\"tenantId\": \"acme\"}} for one",
+          problem.message()
+        ))
+      })
     })
     .and_then(|request| state.platform.reset(&request));
   match removed {
