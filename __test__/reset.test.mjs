@@ -43,11 +43,11 @@ async function receiver(t, hold = () => false) {
   }
 }
 
-/** Resolves once `check()` holds, looking again after each delivery attempt could have ended. */
-async function until(check) {
+/** The emulator's deliveries that `pick` picks, once there are any, looking again after each attempt could have ended. */
+async function deliveriesOnce(emulator, pick) {
   for (;;) {
-    const value = await check()
-    if (value) return value
+    const picked = (await emulator.webhooks()).filter(pick)
+    if (picked.length > 0) return picked
     await new Promise((resolve) => setTimeout(resolve, 10))
   }
 }
@@ -169,7 +169,7 @@ test('connectEmulator().reset() empties every tenant and the fault queue, keeps 
   assert.equal(mail.userInviteId, success[0].id)
   assert.ok(mail.id > Math.max(...before.mails.map((m) => m.id)), `mail ${mail.id} is a new number`)
   await hooks.arrived(6)
-  const [delivery] = await until(async () => (await remote.webhooks()).filter((d) => d.state === 'delivered'))
+  const [delivery] = await deliveriesOnce(remote, (d) => d.state === 'delivered')
   assert.ok(delivery.id > Math.max(...before.deliveries.map((d) => d.id)), `delivery ${delivery.id} is a new number`)
 })
 
@@ -191,7 +191,7 @@ test('a delivery in flight when its event is removed ends without touching the d
   const { success } = await invite('new@x.io')
   hooks.release()
 
-  const [delivery] = await until(async () => (await emulator.webhooks()).filter((d) => d.state !== 'pending'))
+  const [delivery] = await deliveriesOnce(emulator, (d) => d.state !== 'pending')
   assert.equal(delivery.userInviteId, success[0].id)
   assert.equal(delivery.state, 'delivered')
   assert.equal(delivery.attempts.length, 1)
