@@ -106,3 +106,42 @@ fn remove_all(tx: &Transaction) -> rusqlite::Result<Removed> {
     faults: 0,
   })
 }
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::store::Store;
+
+  /// Every step of a tenant's reset finds its rows by an index (SQLite's plan says SEARCH, never
+  /// SCAN of a table), also the checks of the foreign keys of what it deletes: a `beforeEach`
+  /// costs the tenant's rows, not the store's.
+  #[test]
+  fn a_tenants_reset_scans_no_table() {
+    let store = Store::open(None).unwrap();
+    let connection = store.lock();
+    let statements = [
+      "DELETE FROM webhook_deliveries WHERE event_seq IN (
+         SELECT e.seq FROM invite_events e JOIN user_invites i ON i.id = e.user_invite_id WHERE i.tenant_id = ?1)"
+        .to_owned(),
+      format!("DELETE FROM replaced_tokens WHERE {OF_TENANT}"),
+      format!("DELETE FROM invite_events WHERE {OF_TENANT}"),
+      format!("DELETE FROM mails WHERE {OF_TENANT}"),
+      "DELETE FROM user_invites WHERE tenant_id = ?1".to_owned(),
+      "DELETE FROM users WHERE tenant_id = ?1".to_owned(),
+      // What SQLite runs to check the foreign keys of a deleted invite and event.
+      "SELECT 1 FROM mails WHERE user_invite_id = ?1".to_owned(),
+      "SELECT 1 FROM replaced_tokens WHERE user_invite_id = ?1".to_owned(),
+      "SELECT 1 FROM invite_events WHERE user_invite_id = ?1".to_owned(),
+      "SELECT 1 FROM webhook_deliveries WHERE event_seq = ?1".to_owned(),
+    ];
+    for sql in statements {
+      let mut plan = connection.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+      let steps: Vec<String> = plan
+        .query_map(["acme"], |row| row.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+      assert!(steps.iter().all(|step| !step.starts_with("SCAN")), "{sql}: {steps:?}");
+    }
+  }
+}
