@@ -282,3 +282,60 @@ test('roq-invites reset [--tenant ID] says what it removed, or --json', async (t
   assert.equal(empty.code, 2, 'a bad tenant is INVALID_ARGUMENT: nothing was done')
   assert.match(empty.stderr, /tenantId must be 1 to \d+ characters/)
 })
+
+test("the dashboard's Reset asks first, then posts its own form; a form from anywhere else is refused", async (t) => {
+  const emulator = await emulatorFor(t)
+  await tenantWithInvites(emulator, 'acme', ['ada@x.io', 'bo@x.io'])
+  await tenantWithInvites(emulator, 'globex', ['di@x.io'])
+  const basic = `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
+
+  const invitesPage = await (
+    await fetch(`${emulator.dashboardUrl}?tenant=acme`, { headers: { authorization: basic } })
+  ).text()
+  assert.match(invitesPage, /<a class="button secondary reset" href="\?view=reset&amp;tenant=acme">Reset…<\/a>/)
+  const confirm = await fetch(`${emulator.dashboardUrl}?view=reset&tenant=acme`, { headers: { authorization: basic } })
+  const confirmPage = await confirm.text()
+  assert.equal(confirm.status, 200)
+  assert.match(confirmPage, /Reset tenant acme\?/)
+  assert.match(confirmPage, /This removes tenant acme's 2 invites/)
+  assert.match(confirmPage, /<form method="post" action="\/__emulator\/dashboard\/reset">/)
+  assert.equal((await emulator.invites()).totalCount, 3, 'asking removes nothing')
+
+  const post = (headers, body = 'tenant=acme') =>
+    fetch(`${emulator.url}/__emulator/dashboard/reset`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    })
+  for (const [headers, why] of [
+    [{}, 'a form that does not show where it comes from'],
+    [{ 'sec-fetch-site': 'cross-site' }, "another site's form"],
+    [{ 'sec-fetch-site': 'same-site' }, "another port's form"],
+    [{ origin: 'http://127.0.0.1:1' }, "another origin's form"],
+    [{ 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, 'JSON'],
+  ]) {
+    const refused = await post(headers, headers['content-type'] ? '{"tenant":"acme"}' : undefined)
+    assert.equal(refused.status, 403, why)
+  }
+  assert.equal((await emulator.invites()).totalCount, 3, 'a refused form removes nothing')
+
+  const done = await post({ 'sec-fetch-site': 'same-origin' })
+  assert.equal(done.status, 303)
+  const shown = new URL(done.headers.get('location'), emulator.url)
+  assert.deepEqual(
+    (await emulator.invites()).data.map((i) => i.tenantId),
+    ['globex'],
+  )
+  const after = await (await fetch(shown, { headers: { authorization: basic } })).text()
+  assert.match(
+    after,
+    /Reset tenant acme: removed 2 invites, 3 mails, 1 user, 1 history event, 1 replaced accept link\./,
+  )
+  // Only numbers are read from the address: a made-up link says nothing else.
+  const spoofed = await (
+    await fetch(`${emulator.dashboardUrl}?reset=x&removed=1.<b>lies</b>`, { headers: { authorization: basic } })
+  ).text()
+  assert.match(spoofed, /Reset tenant x: removed 1 invite\./)
+  assert.doesNotMatch(spoofed, /lies/)
+})

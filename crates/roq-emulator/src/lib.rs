@@ -19,6 +19,7 @@ mod auth;
 pub mod command_line;
 mod configured_urls;
 mod dashboard;
+mod dashboard_reset;
 mod expires_in;
 mod expiry;
 mod faults;

@@ -23,7 +23,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::faults::{self};
 use crate::platform::{Platform, Problem};
 use crate::schema::{self, RoqSchema};
-use crate::{accept_page, dashboard};
+use crate::{accept_page, dashboard, dashboard_reset};
 
 mod cross_origin;
 mod emulator_api;
@@ -110,6 +110,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/webhooks", get(webhook_deliveries))
     .route("/__emulator/sessions", post(create_session))
     .route("/__emulator/reset", post(reset))
+    .route(dashboard_reset::RESET_ACTION, post(dashboard_reset::reset))
     .route_layer(axum::middleware::from_fn(cross_origin::guard));
   Router::new()
     .merge(browser)
