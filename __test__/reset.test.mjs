@@ -259,7 +259,7 @@ test('roq-invites reset [--tenant ID] says what it removed, or --json', async (t
   assert.equal(one.code, 0, one.stderr)
   assert.equal(
     one.stdout,
-    'Reset tenant acme: removed 1 invite, 2 mails, 1 user, 1 history event, 1 replaced accept link, 0 webhook deliveries, 0 queued faults.\n',
+    'Reset tenant acme: removed 1 invite, 2 mails, 1 user, 1 history event, 1 replaced accept link.\n',
   )
   const all = await cli(['reset', '--json'])
   assert.equal(all.code, 0, all.stderr)
@@ -278,9 +278,14 @@ test('roq-invites reset [--tenant ID] says what it removed, or --json', async (t
   const unconnected = await cli(['reset'], {})
   assert.equal(unconnected.code, 2)
   assert.match(unconnected.stderr, /ROQ_PLATFORM_URL/)
+  const again = await cli(['reset'])
+  assert.equal(again.stdout, 'Reset every tenant: removed nothing.\n')
   const empty = await cli(['reset', '--tenant', ' '])
-  assert.equal(empty.code, 2, 'a bad tenant is INVALID_ARGUMENT: nothing was done')
-  assert.match(empty.stderr, /tenantId must be 1 to \d+ characters/)
+  assert.equal(empty.code, 2, 'a usage error: nothing was done')
+  assert.match(empty.stderr, /--tenant must not be empty; leave it out to reset every tenant/)
+  const tooLong = await cli(['reset', '--tenant', 'x'.repeat(300)])
+  assert.equal(tooLong.code, 2, 'INVALID_ARGUMENT from the emulator: nothing was done')
+  assert.match(tooLong.stderr, /tenantId must be 1 to \d+ characters/)
 })
 
 test("the dashboard's Reset asks first, then posts its own form; a form from anywhere else is refused", async (t) => {
