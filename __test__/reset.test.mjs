@@ -86,6 +86,12 @@ test("emulator.reset({ tenantId }) empties that tenant; its old tokens and ids f
   const globex = await tenantWithInvites(emulator, 'globex', ['di@x.io', 'ed@x.io'])
   emulator.faults({ on: 'graphql', answer: 'status', status: 503, times: 5 })
 
+  for (const [options, message] of [
+    [{ tenant: 'acme' }, 'tenant: is not a known field; did you mean tenantId?'],
+    [{ tenantId: 7 }, 'tenantId: expected a string, got the number 7'],
+    [{ tenantId: ' ' }, 'tenantId must be 1 to 255 characters; leave it out to reset every tenant'],
+  ])
+    await assert.rejects(emulator.reset(options), { code: 'INVALID_ARGUMENT', message })
   const removed = await emulator.reset({ tenantId: 'acme' })
   // 3 invites + 1 resend: 4 mails, 4 events (created ×3, resent), a delivery each; one user.
   assert.deepEqual(removed, {
