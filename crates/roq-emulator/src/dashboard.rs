@@ -2,7 +2,7 @@
 //! every invite with its history (filtered by tenant and status), the outbox with each mail
 //! rendered and its accept link, and the faults waiting. It is guarded by the environment's
 //! credentials (the browser asks for them: the environment id as user name, the API key as
-//! password), and it only reads.
+//! password). It only reads, but for its Reset button (`dashboard_reset.rs`).
 
 use std::sync::Arc;
 
