@@ -75,9 +75,16 @@ export declare class NativeEmulator {
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
+  /** `request`: JSON of `{ tenantId? }`; resolves to the JSON of what was removed, by kind. */
+  reset(request: string): Promise<Outcome<string>>
+  /** Keeps Node running while the emulator runs, by a handle of its own (`net.Server#ref()`). */
+  ref(): void
+  /** Lets Node exit while the emulator runs (the default). */
+  unref(): void
   /**
-   * Stops it; then writes `exportOnExit`'s snapshot, if given (a failure to write it is an
-   * `INVALID_ARGUMENT` naming the file, after the emulator has stopped).
+   * Stops it and releases what kept Node running for it, for good; then writes `exportOnExit`'s
+   * snapshot, if given (a failure to write it is an `INVALID_ARGUMENT` naming the file, after
+   * the emulator has stopped).
    */
   stop(): Promise<Outcome<undefined>>
   /** Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`). */

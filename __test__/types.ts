@@ -28,6 +28,7 @@ import type {
   UserInvite,
   UserInvitePage,
   UserInviteStatus,
+  ResetCounts,
 } from '../index.js'
 import type { BrowserContext } from 'playwright-core'
 import { SESSION_COOKIE, signInAs } from 'roq-invites/testing'
@@ -192,6 +193,12 @@ export async function usage(): Promise<void> {
     void current
   }
   void [deliveries, verified, await remote.webhooks()]
+  // Reset between tests, and keeping Node running by the emulator's own handle.
+  const removed: ResetCounts = await hooked.reset({ tenantId })
+  const removedEverywhere: number = (await remote.reset()).faults
+  // @ts-expect-error reset takes tenantId, not tenant
+  await hooked.reset({ tenant: tenantId })
+  void [removed, removedEverywhere, hooked.ref().unref()]
   const data = await client.roqPlatform.graphqlRequest<{ userInvites: { totalCount: number } }>(
     'query q { userInvites { totalCount } }',
     {},

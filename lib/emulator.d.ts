@@ -355,7 +355,11 @@ export declare class Emulator {
   faults(faults: Fault | Fault[]): void
   /** The faults still waiting, in order, each with the requests it still applies to. */
   faults(): QueuedFault[]
-  /** Keeps Node running while the emulator runs (as `net.Server#ref()` does), e.g. in a script that serves it. */
+  /**
+   * Keeps Node running while the emulator runs, e.g. in a script that serves it: the emulator
+   * holds a handle of its own on the event loop, as `net.Server#ref()` does (no timer), until
+   * `unref()` or `stop()`. After `stop()` it does nothing.
+   */
   ref(): this
   /** Lets Node exit while the emulator runs: the default. */
   unref(): this
@@ -367,6 +371,15 @@ export declare class Emulator {
   stop(): Promise<void>
   /** The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`. */
   export(): Promise<Snapshot>
+  /**
+   * Empties the emulator between two tests: removes the invites (with their mails, histories,
+   * replaced links and webhook deliveries) and the users of `tenantId`, or of every tenant (and
+   * then the queued faults too, which are no tenant's), in one transaction. The credentials, the
+   * settings and the clock stay. Tokens and sessions issued before find nothing after it; no id is
+   * given again. Also `POST /__emulator/reset`, `npx roq-invites reset` and the dashboard.
+   * @throws {RoqError} `INVALID_ARGUMENT` for an empty or too long `tenantId`, or another field.
+   */
+  reset(options?: ResetOptions): Promise<ResetCounts>
 }
 
 /**
@@ -388,6 +401,7 @@ export declare class RemoteEmulator {
   faults(): Promise<QueuedFault[]>
   /** The data as a snapshot (`GET /__emulator/export`). */
   export(): Promise<Snapshot>
+  reset(options?: ResetOptions): Promise<ResetCounts>
 }
 
 /**
@@ -406,3 +420,22 @@ export declare function connectEmulator(
  * @throws {RoqError} `INVALID_ARGUMENT` for wrong options, `NETWORK_ERROR` when the port is taken.
  */
 export declare function startEmulator(options?: EmulatorOptions): Promise<Emulator>
+
+/** What `reset()` takes: the tenant to empty, or nothing for every tenant. */
+export interface ResetOptions {
+  tenantId?: string
+}
+
+/** What a reset removed, by kind. */
+export interface ResetCounts {
+  invites: number
+  mails: number
+  users: number
+  /** The steps of the invites' histories (each also a webhook event, when webhooks are configured). */
+  events: number
+  /** The accept links that resends had replaced. */
+  replacedTokens: number
+  webhookDeliveries: number
+  /** Queued faults: only a reset of every tenant removes them. */
+  faults: number
+}

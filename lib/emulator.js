@@ -13,22 +13,23 @@ const { toJson } = require('./to-json.js')
 /** A ROQ platform emulator running in this process. */
 class Emulator {
   #native
-  #keepAlive
 
   constructor(native) {
     this.#native = native
   }
 
-  /** Keeps Node running while the emulator runs, as `net.Server#ref()` does; `unref()` undoes it. */
+  /**
+   * Keeps Node running while the emulator runs, as `net.Server#ref()` does: the emulator holds a
+   * handle of its own on the event loop (`stop()` lets it go); `unref()` undoes it.
+   */
   ref() {
-    this.#keepAlive ??= setInterval(() => {}, 2 ** 31 - 1)
+    call(() => this.#native.ref())
     return this
   }
 
   /** Lets Node exit while the emulator runs (the default). */
   unref() {
-    clearInterval(this.#keepAlive)
-    this.#keepAlive = undefined
+    this.#native.unref()
     return this
   }
 
@@ -101,9 +102,20 @@ class Emulator {
     this.#native.advanceClock(ms)
   }
 
-  /** Stops the emulator, then writes `exportOnExit`'s snapshot if it was given; calling it again does nothing. */
+  /**
+   * Removes the invites, mails, users and webhook deliveries of one tenant (`{ tenantId }`) or of
+   * every tenant (and then the queued faults too), keeping the credentials and settings →
+   * `{ invites, mails, users, events, replacedTokens, webhookDeliveries, faults }`, what it removed.
+   */
+  async reset(options = {}) {
+    return settle(this.#native.reset(toJson(options, 'reset')))
+  }
+
+  /**
+   * Stops the emulator (and lets Node exit, if `ref()` kept it running), then writes
+   * `exportOnExit`'s snapshot if it was given; calling it again does nothing.
+   */
   async stop() {
-    this.unref()
     let answer
     try {
       answer = await this.#native.stop()
@@ -206,6 +218,10 @@ class RemoteEmulator {
 
   async export() {
     return this.#request('GET', 'export')
+  }
+
+  async reset(options = {}) {
+    return this.#request('POST', 'reset', options, 'reset')
   }
 
   async #request(method, endpoint, input, what = endpoint) {

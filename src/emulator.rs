@@ -6,16 +6,21 @@ use napi::Env;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use roq_emulator::command_line::{COMMAND_LINE, FlagValues, options_from_flags};
-use roq_emulator::{Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, SessionRequest, StartError};
+use roq_emulator::{
+  Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, ResetRequest, SessionRequest, StartError,
+};
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
 
+use crate::keep_alive::KeepAlive;
 use crate::network::NativeRoots;
 use crate::outcome::{Outcome, outcome, spawn_json, to_json};
 
 #[napi]
 pub struct NativeEmulator {
   emulator: Arc<Emulator>,
+  /// Held while JavaScript has called `ref()`: Node stays up while the emulator runs.
+  keep_alive: KeepAlive,
 }
 
 /// Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options,
@@ -41,6 +46,7 @@ pub fn start_emulator<'env>(
   env.spawn_future(async move {
     Ok(outcome(start.await.map(|emulator| NativeEmulator {
       emulator: Arc::new(emulator),
+      keep_alive: KeepAlive::default(),
     })))
   })
 }
@@ -159,10 +165,34 @@ impl NativeEmulator {
     self.emulator.advance_clock(ms as i64);
   }
 
-  /// Stops it; then writes `exportOnExit`'s snapshot, if given (a failure to write it is an
-  /// `INVALID_ARGUMENT` naming the file, after the emulator has stopped).
+  /// `request`: JSON of `{ tenantId? }`; resolves to the JSON of what was removed, by kind.
+  #[napi]
+  pub fn reset<'env>(&self, env: &'env Env, request: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move {
+      let request: ResetRequest = from_json(&request, "reset")?;
+      emulator.reset(&request).map_err(refused)
+    })
+  }
+
+  /// Keeps Node running while the emulator runs, by a handle of its own (`net.Server#ref()`).
+  #[napi(js_name = "ref")]
+  pub fn refer(&self, env: &Env) -> Result<()> {
+    self.keep_alive.hold(env)
+  }
+
+  /// Lets Node exit while the emulator runs (the default).
+  #[napi]
+  pub fn unref(&self) {
+    self.keep_alive.release();
+  }
+
+  /// Stops it and releases what kept Node running for it, for good; then writes `exportOnExit`'s
+  /// snapshot, if given (a failure to write it is an `INVALID_ARGUMENT` naming the file, after
+  /// the emulator has stopped).
   #[napi]
   pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Outcome<()>>> {
+    self.keep_alive.close();
     let emulator = Arc::clone(&self.emulator);
     env.spawn_future(async move {
       Ok(outcome(

@@ -9,6 +9,7 @@
 
 pub mod client;
 pub mod emulator;
+mod keep_alive;
 mod memory;
 pub mod network;
 pub mod outcome;

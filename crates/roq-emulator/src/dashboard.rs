@@ -2,7 +2,7 @@
 //! every invite with its history (filtered by tenant and status), the outbox with each mail
 //! rendered and its accept link, and the faults waiting. It is guarded by the environment's
 //! credentials (the browser asks for them: the environment id as user name, the API key as
-//! password), and it only reads.
+//! password). It only reads, but for its Reset button (`dashboard_reset.rs`).
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::dashboard_reset;
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
 use crate::inspect::{InviteQuery, InviteRecord};
 use crate::mail::{Mail, OutboxFilter, human_time};
@@ -32,6 +33,12 @@ pub struct DashboardQuery {
   status: Option<String>,
   #[serde(default)]
   to: Option<String>,
+  /// After a reset from the dashboard: the tenant reset (empty for every tenant), and what was
+  /// removed (see [`dashboard_reset::notice`]).
+  #[serde(default)]
+  reset: Option<String>,
+  #[serde(default)]
+  removed: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,6 +47,7 @@ enum View {
   Outbox,
   Webhooks,
   Faults,
+  Reset,
 }
 
 /// `GET /__emulator/`
@@ -55,6 +63,7 @@ pub async fn show(
     Some("outbox") => View::Outbox,
     Some("faults") => View::Faults,
     Some("webhooks") => View::Webhooks,
+    Some("reset") => View::Reset,
     _ => View::Invites,
   };
   let body = match view {
@@ -62,6 +71,7 @@ pub async fn show(
     View::Outbox => outbox(&platform, &query),
     View::Webhooks => webhooks(&platform),
     View::Faults => Ok(faults(&platform.faults.queued())),
+    View::Reset => dashboard_reset::confirm(&platform, query.tenant.as_deref().filter(|t| !t.is_empty())),
   };
   let (status, body) = match body {
     Ok(body) => (StatusCode::OK, body),
@@ -75,6 +85,7 @@ pub async fn show(
     View::Outbox => "Outbox",
     View::Webhooks => "Webhooks",
     View::Faults => "Faults",
+    View::Reset => "Reset",
   };
   html_response(status, page(title, html! { (bar(&platform, view)) main { (body) } }))
 }
@@ -169,7 +180,10 @@ fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Proble
       }
       button type="submit" { "Show" }
       span.muted { "showing " (records.data.len()) " of " (records.total_count) " invites, newest first" }
+      // The tenant shown, or every tenant: a page that says what goes asks to confirm.
+      a.button.secondary.reset href=(dashboard_reset::confirm_href(query.tenant.as_deref())) { "Reset…" }
     }
+    @if let (Some(reset), Some(removed)) = (&query.reset, &query.removed) { (dashboard_reset::notice(reset, removed)) }
     @if records.data.is_empty() {
       p.empty { "No invites match. Send some with " code { "roq-invites send" } " or your app." }
     } @else {

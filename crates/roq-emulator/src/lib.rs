@@ -19,6 +19,7 @@ mod auth;
 pub mod command_line;
 mod configured_urls;
 mod dashboard;
+mod dashboard_reset;
 mod expires_in;
 mod expiry;
 mod faults;
@@ -30,6 +31,7 @@ mod listing;
 mod mail;
 mod page;
 mod platform;
+mod reset;
 mod schema;
 mod send;
 mod server;
@@ -59,6 +61,7 @@ pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{Problem, Stats};
+pub use reset::{Removed, ResetRequest};
 pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
 pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
@@ -380,6 +383,12 @@ impl Emulator {
   /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from.
   pub fn export(&self) -> Result<Snapshot, Problem> {
     self.platform.snapshot()
+  }
+
+  /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
+  /// queued faults with them), keeping the credentials and settings; says what it removed.
+  pub fn reset(&self, request: &ResetRequest) -> Result<Removed, Problem> {
+    self.platform.reset(request)
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish; then writes the

@@ -49,6 +49,11 @@ select, input { font: inherit; padding: 6px 8px; border: 1px solid #cbd2d9; bord
 .mail iframe { width: 100%; height: 380px; border: 0; display: block; background: #f4f5f7; }
 .empty { background: #fff; border: 1px dashed #cbd2d9; border-radius: 10px; padding: 24px; color: var(--muted); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
+.button.secondary { background: #fff; color: var(--ink); border: 1px solid #cbd2d9; padding: 6px 14px; font-weight: 500; }
+form.filters .reset { margin-left: auto; }
+button.danger { background: #c92a2a; }
+.notice { background: #d1f7e2; color: #0b6b3a; border-radius: 10px; padding: 12px 16px; }
+.card.confirm { max-width: 640px; }
 "#;
 
 /// A whole page: the frame, `title`, and `body`.

@@ -108,6 +108,66 @@ const MIGRATIONS: &[M<'static>] = &[
    );
    CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, user_invite_id, seq) WHERE state = 'pending';",
   ),
+  // Reset (`reset.rs`): what hangs off an invite is found by an index, not by a scan of its
+  // table (SQLite also checks each foreign key of a deleted row by it), and a tenant's users by
+  // theirs. Mails, events and deliveries are numbered by AUTOINCREMENT, so that a number a test
+  // still holds after a reset (a mail's or a delivery's id) is never given to a new row.
+  M::up(
+    "CREATE INDEX replaced_tokens_by_invite ON replaced_tokens (user_invite_id);
+   CREATE INDEX users_by_tenant ON users (tenant_id);
+   CREATE TABLE mails_next (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     tenant_id TEXT NOT NULL,
+     recipient TEXT NOT NULL,
+     locale TEXT NOT NULL,
+     subject TEXT NOT NULL,
+     body TEXT NOT NULL,
+     accept_url TEXT NOT NULL,
+     token TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     first_name TEXT,
+     app TEXT,
+     valid_till INTEGER
+   );
+   INSERT INTO mails_next SELECT seq, user_invite_id, tenant_id, recipient, locale, subject, body, accept_url, token,
+     created_at, first_name, app, valid_till FROM mails;
+   DROP TABLE mails;
+   ALTER TABLE mails_next RENAME TO mails;
+   CREATE INDEX mails_by_invite ON mails (user_invite_id);
+   CREATE TABLE invite_events_next (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     user_invite_id TEXT NOT NULL REFERENCES user_invites (id),
+     event TEXT NOT NULL,
+     status TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     event_id TEXT,
+     payload TEXT
+   );
+   INSERT INTO invite_events_next SELECT seq, user_invite_id, event, status, at, event_id, payload FROM invite_events;
+   CREATE TABLE webhook_deliveries_next (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     event_seq INTEGER NOT NULL REFERENCES invite_events_next (seq),
+     user_invite_id TEXT NOT NULL,
+     url TEXT NOT NULL,
+     state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+     attempts TEXT NOT NULL DEFAULT '[]',
+     next_attempt_at INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     settled_at INTEGER
+   );
+   INSERT INTO webhook_deliveries_next SELECT seq, event_seq, user_invite_id, url, state, attempts, next_attempt_at,
+     created_at, settled_at FROM webhook_deliveries;
+   -- The child first: then no row refers to the events dropped next.
+   DROP TABLE webhook_deliveries;
+   DROP TABLE invite_events;
+   -- Renaming the events also renames the deliveries' reference to them.
+   ALTER TABLE invite_events_next RENAME TO invite_events;
+   ALTER TABLE webhook_deliveries_next RENAME TO webhook_deliveries;
+   CREATE INDEX invite_events_by_invite ON invite_events (user_invite_id, seq);
+   CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, user_invite_id, seq) WHERE state = 'pending';
+   CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq);",
+  ),
 ];
 
 /// The store: one connection, used under a lock. SQLite work here is short (a batch of invites
@@ -181,6 +241,67 @@ mod tests {
   #[test]
   fn migrations_are_valid() {
     assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+  }
+
+  /// A store of before reset (3 migrations) with an invite, its mail, event and delivery.
+  fn store_of_version_3() -> Connection {
+    let mut connection = Connection::open_in_memory().unwrap();
+    connection.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
+    Migrations::from_slice(&MIGRATIONS[..3])
+      .to_latest(&mut connection)
+      .unwrap();
+    connection
+      .execute_batch(
+        "INSERT INTO user_invites (id, tenant_id, email, email_key, status, status_updated_at, created_by_user_id,
+           user_token_id, token_hash, valid_till, created_at, updated_at)
+         VALUES ('i1', 'acme', 'a@x.io', 'a@x.io', 'pending', 0, 'u', 't', 'h', 1, 0, 0);
+         INSERT INTO mails (seq, user_invite_id, tenant_id, recipient, locale, subject, body, accept_url, token, created_at)
+         VALUES (7, 'i1', 'acme', 'a@x.io', 'en-US', 's', 'b', 'u', 't', 0);
+         INSERT INTO invite_events (seq, user_invite_id, event, status, at, event_id) VALUES (5, 'i1', 'created', 'pending', 0, 'e');
+         INSERT INTO webhook_deliveries (seq, event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+         VALUES (9, 5, 'i1', 'http://127.0.0.1/', 'pending', 0, 0);",
+      )
+      .unwrap();
+    connection
+  }
+
+  #[test]
+  fn upgrading_keeps_the_rows_and_removed_numbers_are_never_given_again() {
+    let mut connection = store_of_version_3();
+    Migrations::from_slice(MIGRATIONS).to_latest(&mut connection).unwrap();
+    let count = |sql: &str| connection.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+    assert_eq!(
+      count(
+        "SELECT count(*) FROM webhook_deliveries d JOIN invite_events e ON e.seq = d.event_seq JOIN mails m ON m.user_invite_id = e.user_invite_id WHERE d.seq = 9 AND e.seq = 5 AND m.seq = 7"
+      ),
+      1
+    );
+    assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    connection
+      .execute_batch("DELETE FROM webhook_deliveries; DELETE FROM invite_events; DELETE FROM mails;")
+      .unwrap();
+    connection
+      .execute_batch(
+        "INSERT INTO mails (user_invite_id, tenant_id, recipient, locale, subject, body, accept_url, token, created_at)
+         VALUES ('i1', 'acme', 'a@x.io', 'en-US', 's', 'b', 'u', 't', 0);
+         INSERT INTO invite_events (user_invite_id, event, status, at) VALUES ('i1', 'created', 'pending', 0);
+         INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+         VALUES (last_insert_rowid(), 'i1', 'http://127.0.0.1/', 'pending', 0, 0);",
+      )
+      .unwrap();
+    let next = (
+      count("SELECT max(seq) FROM mails"),
+      count("SELECT max(seq) FROM invite_events"),
+      count("SELECT max(seq) FROM webhook_deliveries"),
+    );
+    assert_eq!(next, (8, 6, 10));
+    // A delivery must name an event that exists: the reference survived the renames.
+    let orphan = connection.execute(
+      "INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+       VALUES (999, 'i1', 'u', 'pending', 0, 0)",
+      [],
+    );
+    assert!(orphan.is_err());
   }
 
   #[test]

@@ -38,6 +38,21 @@ pub(super) async fn guard(request: Request, next: Next) -> Response {
       ),
     );
   }
+  // The dashboard runs no script: its forms post form bodies, to their own paths only, and only
+  // from a page that shows it is the emulator's own (a form of another site, or none, is refused).
+  if request.uri().path().starts_with(DASHBOARD_FORMS) {
+    if !is_form(request.headers()) || own_page(request.headers()).is_err() {
+      return refusal(
+        StatusCode::FORBIDDEN,
+        "FORBIDDEN",
+        format!(
+          "{} takes the dashboard's own forms only; call the JSON endpoints under /__emulator/ instead",
+          request.uri().path()
+        ),
+      );
+    }
+    return next.run(request).await;
+  }
   if !is_json(request.headers()) {
     return refusal(
       StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -50,6 +65,26 @@ pub(super) async fn guard(request: Request, next: Next) -> Response {
     );
   }
   next.run(request).await
+}
+
+/// Where the dashboard's forms post.
+const DASHBOARD_FORMS: &str = "/__emulator/dashboard/";
+
+/// Whether a request shows it comes from a page of this origin: `Sec-Fetch-Site: same-origin`,
+/// or (from a browser before 2023) an `Origin` equal to this server's address. A request with
+/// neither shows nothing, and is refused.
+fn own_page(headers: &HeaderMap) -> Result<(), &'static str> {
+  let shows = headers.get("sec-fetch-site").map(|v| v.as_bytes()) == Some(b"same-origin")
+    || (headers.get("sec-fetch-site").is_none() && headers.get(header::ORIGIN).is_some());
+  if !shows {
+    return Err("neither Sec-Fetch-Site: same-origin nor an Origin");
+  }
+  same_origin_or_no_browser(headers)
+}
+
+/// Whether the body is a form's (`application/x-www-form-urlencoded`).
+fn is_form(headers: &HeaderMap) -> bool {
+  media_type(headers).is_some_and(|media_type| media_type.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
 }
 
 /// Go's `CrossOriginProtection.Check`, for a request that is not GET, HEAD or OPTIONS.
@@ -80,11 +115,16 @@ fn same_origin_or_no_browser(headers: &HeaderMap) -> Result<(), &'static str> {
 
 /// Whether the body is declared `application/json` (parameters such as `charset` aside).
 fn is_json(headers: &HeaderMap) -> bool {
+  media_type(headers).is_some_and(|media_type| media_type.eq_ignore_ascii_case("application/json"))
+}
+
+/// The body's media type, parameters such as `charset` aside.
+fn media_type(headers: &HeaderMap) -> Option<&str> {
   headers
     .get(header::CONTENT_TYPE)
     .and_then(|v| v.to_str().ok())
     .and_then(|v| v.split(';').next())
-    .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/json"))
+    .map(str::trim)
 }
 
 fn refusal(status: StatusCode, code: &str, message: String) -> Response {
@@ -141,6 +181,26 @@ mod tests {
     ] {
       assert_eq!(same_origin_or_no_browser(&headers(&pairs)).is_ok(), passes, "{pairs:?}");
     }
+  }
+
+  #[test]
+  fn a_dashboard_form_must_show_it_comes_from_the_dashboard() {
+    let host = ("host", "127.0.0.1:4077");
+    for (pairs, passes) in [
+      (vec![host, ("sec-fetch-site", "same-origin")], true),
+      (vec![host, ("origin", "http://127.0.0.1:4077")], true),
+      (vec![host], false),
+      (vec![host, ("sec-fetch-site", "none")], false),
+      (vec![host, ("sec-fetch-site", "cross-site")], false),
+      (vec![host, ("origin", "http://127.0.0.1:3000")], false),
+    ] {
+      assert_eq!(own_page(&headers(&pairs)).is_ok(), passes, "{pairs:?}");
+    }
+    assert!(is_form(&headers(&[(
+      "content-type",
+      "application/x-www-form-urlencoded"
+    )])));
+    assert!(!is_form(&headers(&[("content-type", "text/plain")])));
   }
 
   #[test]

@@ -11,6 +11,7 @@ use crate::faults::Fault;
 use crate::inspect::InviteQuery;
 use crate::mail::OutboxFilter;
 use crate::platform::Problem;
+use crate::reset::ResetRequest;
 use crate::sessions::SessionRequest;
 
 use super::{AppState, json_response, parse_body, problem_response};
@@ -123,6 +124,30 @@ pub(super) async fn export(State(state): State<AppState>, headers: HeaderMap) ->
       crate::snapshot::to_text(&snapshot),
     )
       .into_response(),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/reset`: empties one tenant (`{"tenantId": "..."}`) or every tenant (`{}`),
+/// and answers what it removed, by kind (see [`crate::reset`]).
+pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+  let removed = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| {
+      if body.is_empty() {
+        return Ok(ResetRequest::default());
+      }
+      parse_body::<ResetRequest>(&body).map_err(|problem| {
+        Problem::BadRequest(format!(
+          "{}; send {{}} to reset every tenant, or {{\"tenantId\": \"acme\"}} for one",
+          problem.message()
+        ))
+      })
+    })
+    .and_then(|request| state.platform.reset(&request));
+  match removed {
+    Ok(removed) => json_response(StatusCode::OK, &removed),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -23,14 +23,14 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::faults::{self};
 use crate::platform::{Platform, Problem};
 use crate::schema::{self, RoqSchema};
-use crate::{accept_page, dashboard};
+use crate::{accept_page, dashboard, dashboard_reset};
 
 mod cross_origin;
 mod emulator_api;
 mod graphql;
 mod tokens;
 
-use emulator_api::{create_session, export, invites, outbox, queued_faults, set_faults, webhook_deliveries};
+use emulator_api::{create_session, export, invites, outbox, queued_faults, reset, set_faults, webhook_deliveries};
 use graphql::{browser_graphql, server_graphql};
 use tokens::{service_account_token, user_token};
 
@@ -110,6 +110,8 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/webhooks", get(webhook_deliveries))
     .route("/__emulator/sessions", post(create_session))
     .route("/__emulator/export", get(export))
+    .route("/__emulator/reset", post(reset))
+    .route(dashboard_reset::RESET_ACTION, post(dashboard_reset::reset))
     .route_layer(axum::middleware::from_fn(cross_origin::guard));
   Router::new()
     .merge(browser)
