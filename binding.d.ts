@@ -75,6 +75,8 @@ export declare class NativeEmulator {
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
+  /** Sends the event of the webhook delivery `id` again, as a new delivery; resolves to its JSON. */
+  redeliver(id: string): Promise<Outcome<string>>
   stop(): Promise<undefined>
 }
 

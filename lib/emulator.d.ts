@@ -247,6 +247,15 @@ export declare class Emulator {
   unref(): this
   /** Stops the emulator (and lets Node exit). Calling it again does nothing. */
   stop(): Promise<void>
+  /**
+   * Sends a past delivery's event to its URL again, as `stripe events resend` does: the same
+   * event id and payload (so an idempotent receiver treats it as the event it has seen) and the
+   * same `roq-platform-webhook-key`, as a new delivery with its own attempts and retries, which it
+   * resolves to. Also `POST /__emulator/webhooks/{id}/redeliver` and `roq-invites webhooks redeliver`.
+   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT` when the
+   * emulator has no webhooks configured.
+   */
+  redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }
 
 /**
@@ -266,6 +275,7 @@ export declare class RemoteEmulator {
   webhooks(): Promise<WebhookDelivery[]>
   faults(faults: Fault | Fault[]): Promise<void>
   faults(): Promise<QueuedFault[]>
+  redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }
 
 /**

@@ -101,6 +101,11 @@ class Emulator {
     this.#native.advanceClock(ms)
   }
 
+  /** Sends a past webhook delivery's event again (the same event id) as a new delivery, and resolves to it. */
+  async redeliver(deliveryId) {
+    return settle(this.#native.redeliver(deliveryIdOf(deliveryId)))
+  }
+
   /** Stops the emulator; calling it again does nothing. */
   async stop() {
     this.unref()
@@ -197,6 +202,11 @@ class RemoteEmulator {
     await this.#request('POST', 'faults', Array.isArray(faults) ? faults : [faults])
   }
 
+  async redeliver(deliveryId) {
+    const id = encodeURIComponent(deliveryIdOf(deliveryId))
+    return this.#request('POST', `webhooks/${id}/redeliver`, {}, 'redeliver')
+  }
+
   async #request(method, endpoint, input, what = endpoint) {
     const target = new URL(`/__emulator/${endpoint}`, this.url)
     if (method === 'GET' && input !== undefined) {
@@ -250,6 +260,15 @@ class RemoteEmulator {
       statusCode: response.status,
     })
   }
+}
+
+/** A delivery's id as the emulator takes it: the number `webhooks()` gives, or its text. */
+function deliveryIdOf(id) {
+  if ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.trim() !== ''))
+    return String(id).trim()
+  throw invalidArgument(
+    `redeliver: deliveryId must be the id of a delivery (a whole number, as webhooks() gives it), got ${typeof id === 'string' ? JSON.stringify(id) : String(id)}`,
+  )
 }
 
 /** Starts a ROQ platform emulator in this process. */

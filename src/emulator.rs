@@ -159,6 +159,13 @@ impl NativeEmulator {
     self.emulator.advance_clock(ms as i64);
   }
 
+  /// Sends the event of the webhook delivery `id` again, as a new delivery; resolves to its JSON.
+  #[napi]
+  pub fn redeliver<'env>(&self, env: &'env Env, id: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move { emulator.redeliver(&id).map_err(refused) })
+  }
+
   #[napi]
   pub fn stop<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, ()>> {
     let emulator = Arc::clone(&self.emulator);

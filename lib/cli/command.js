@@ -94,9 +94,11 @@ function parse(command, args) {
   return { values, positionals }
 }
 
-/** `<invite-id>` for exactly one, `[emails...]` for any number. */
+/** `<invite-id>` for exactly one, `[emails...]` for any number, or the command's own `usage`. */
 function positionalsUsage({ positionals }) {
   if (!positionals) return ''
+  // A command with actions (`webhooks list | redeliver <id>`) says them itself.
+  if (positionals.usage) return positionals.usage
   return positionals.multiple ? `[${positionals.name}...]` : `<${positionals.name}>`
 }
 

@@ -2,7 +2,8 @@
 //! every invite with its history (filtered by tenant and status), the outbox with each mail
 //! rendered and its accept link, and the faults waiting. It is guarded by the environment's
 //! credentials (the browser asks for them: the environment id as user name, the API key as
-//! password), and it only reads.
+//! password). It runs no script: its buttons (send a webhook again) are forms that post to the
+//! emulator's own endpoints, which send the browser back here.
 
 use std::sync::Arc;
 
@@ -262,11 +263,11 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
         p.empty { "No event yet: send an invite, and its delivery shows here." }
       } @else {
         table {
-          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } } }
+          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } th {} } }
           tbody {
             @for delivery in &deliveries {
               tr data-delivery=(delivery.id) data-state=(delivery.state) {
-                td { (delivery.change) br; span.muted { (delivery.name) } }
+                td { (delivery.change) br; span.muted { "#" (delivery.id) " · " (delivery.name) } }
                 td { (delivery.email) }
                 td.url { code { (delivery.url) } }
                 td {
@@ -282,6 +283,11 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
                     }
                     " · " (attempt.duration_ms) " ms" }
                 } } }
+                td {
+                  form.redeliver method="post" action={ "/__emulator/webhooks/" (delivery.id) "/redeliver" } {
+                    button type="submit" title="Send this event again (the same event id) as a new delivery" { "Redeliver" }
+                  }
+                }
               }
             }
           }

@@ -321,6 +321,11 @@ impl Emulator {
     self.platform.webhook_deliveries(usize::MAX >> 1)
   }
 
+  /// Sends a past delivery's event again (the same event id) as a new delivery, and returns it.
+  pub fn redeliver(&self, delivery_id: &str) -> Result<WebhookDelivery, Problem> {
+    self.platform.redeliver(delivery_id)
+  }
+
   /// Makes the next requests fail (or slow down) as `faults` say, in order; an empty list
   /// clears the queue. See [`Fault`].
   pub fn set_faults(&self, faults: Vec<Fault>) {

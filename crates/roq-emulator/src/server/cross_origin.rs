@@ -14,6 +14,9 @@
 //! passes. Then the body must be `application/json` (415 otherwise): a form can send only
 //! `text/plain`, `application/x-www-form-urlencoded` or `multipart/form-data`, and a page's
 //! fetch of JSON to another origin must pass a CORS preflight, which these endpoints never grant.
+//! The one exception is a form that a page of the emulator itself posts (the dashboard's buttons,
+//! which run no script): the browser says so (`Sec-Fetch-Site: same-origin`, or an `Origin` that
+//! is this server's), and no other page can make it say that.
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};
@@ -38,7 +41,7 @@ pub(super) async fn guard(request: Request, next: Next) -> Response {
       ),
     );
   }
-  if !is_json(request.headers()) {
+  if !is_json(request.headers()) && !is_own_form(request.headers()) {
     return refusal(
       StatusCode::UNSUPPORTED_MEDIA_TYPE,
       "UNSUPPORTED_MEDIA_TYPE",
@@ -76,6 +79,18 @@ fn same_origin_or_no_browser(headers: &HeaderMap) -> Result<(), &'static str> {
     (Some(authority), Some(host)) if authority.eq_ignore_ascii_case(host) => Ok(()),
     _ => Err("its Origin is not this emulator's address"),
   }
+}
+
+/// Whether the request is a form posted by a page of the emulator itself: the browser says the
+/// page is of this origin (a caller without either header is not a page, and takes JSON).
+pub(super) fn is_own_form(headers: &HeaderMap) -> bool {
+  let form = headers
+    .get(header::CONTENT_TYPE)
+    .and_then(|v| v.to_str().ok())
+    .and_then(|v| v.split(';').next())
+    .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+  let from_a_page = headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN);
+  form && from_a_page && same_origin_or_no_browser(headers).is_ok()
 }
 
 /// Whether the body is declared `application/json` (parameters such as `charset` aside).
@@ -158,5 +173,25 @@ mod tests {
       assert_eq!(is_json(&headers(&[("content-type", value)])), json, "{value}");
     }
     assert!(!is_json(&HeaderMap::new()));
+  }
+
+  #[test]
+  fn a_form_passes_only_from_a_page_of_the_emulator_itself() {
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let host = ("host", "127.0.0.1:4077");
+    for (pairs, own) in [
+      (vec![host, form, ("sec-fetch-site", "same-origin")], true),
+      (vec![host, form, ("origin", "http://127.0.0.1:4077")], true),
+      (vec![host, form], false),
+      (vec![host, form, ("sec-fetch-site", "cross-site")], false),
+      (vec![host, form, ("sec-fetch-site", "same-site")], false),
+      (vec![host, form, ("origin", "http://127.0.0.1:3000")], false),
+      (
+        vec![host, ("content-type", "text/plain"), ("sec-fetch-site", "same-origin")],
+        false,
+      ),
+    ] {
+      assert_eq!(is_own_form(&headers(&pairs)), own, "{pairs:?}");
+    }
   }
 }

@@ -1,10 +1,11 @@
 //! The emulator's own endpoints under `/__emulator/`, guarded by the environment's credentials:
-//! the outbox, the invites with their histories, the fault switch, webhook deliveries, sessions.
+//! the outbox, the invites with their histories, the fault switch, webhook deliveries (and their
+//! redelivery), sessions.
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use crate::faults::Fault;
@@ -13,7 +14,7 @@ use crate::mail::OutboxFilter;
 use crate::platform::Problem;
 use crate::sessions::SessionRequest;
 
-use super::{AppState, json_response, parse_body, problem_response};
+use super::{AppState, cross_origin, json_response, parse_body, problem_response};
 
 /// `GET /__emulator/outbox?to=&userInviteId=`: the mails written so far.
 pub(super) async fn outbox(
@@ -99,6 +100,21 @@ pub(super) async fn create_session(State(state): State<AppState>, headers: Heade
     .and_then(|request| state.platform.session(&request));
   match session {
     Ok(session) => json_response(StatusCode::CREATED, &session),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/webhooks/{id}/redeliver`: sends a past delivery's event again, as a new
+/// delivery (201, the new delivery). The dashboard's button posts a form from the dashboard's own
+/// page: it is sent back to the Webhooks tab, where the new delivery shows.
+pub(super) async fn redeliver(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+  let delivery = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.redeliver(&id));
+  match delivery {
+    Ok(_) if cross_origin::is_own_form(&headers) => Redirect::to("/__emulator/?view=webhooks").into_response(),
+    Ok(delivery) => json_response(StatusCode::CREATED, &delivery),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -30,7 +30,7 @@ mod emulator_api;
 mod graphql;
 mod tokens;
 
-use emulator_api::{create_session, invites, outbox, queued_faults, set_faults, webhook_deliveries};
+use emulator_api::{create_session, invites, outbox, queued_faults, redeliver, set_faults, webhook_deliveries};
 use graphql::{browser_graphql, server_graphql};
 use tokens::{service_account_token, user_token};
 
@@ -109,6 +109,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/faults", get(queued_faults).post(set_faults))
     .route("/__emulator/webhooks", get(webhook_deliveries))
     .route("/__emulator/sessions", post(create_session))
+    .route("/__emulator/webhooks/{id}/redeliver", post(redeliver))
     .route_layer(axum::middleware::from_fn(cross_origin::guard));
   Router::new()
     .merge(browser)
