@@ -374,6 +374,7 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
       '--app-name',
       '--webhook',
       '--webhook-key',
+      '--rate-limit',
       '-h, --help',
     ],
     send: [
@@ -403,6 +404,7 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
       '--json',
       ...connection,
     ],
+    webhooks: ['--json', ...connection],
   }
   // The runs are independent, so they go at once.
   const tool = [['--help'], ['-h'], ['help']].map(async (args) => {
@@ -490,6 +492,7 @@ test(
         '--app-name NAME',
         '--webhook URL',
         '--webhook-key KEY',
+        '--rate-limit N/PERIOD',
       ],
     )
     assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')
@@ -558,7 +561,7 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
     [['list', '--api-kye=secret'], 'unknown option --api-kye', 'list'],
     [
       ['invite', 'ada@acme.io'],
-      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session',
+      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session, webhooks',
       '',
     ],
     [['--tenant', 'acme'], 'unknown option --tenant; options go after the command', ''],

@@ -43,6 +43,14 @@ export interface EmulatorOptions {
   webhookKey?: string
   /** How deliveries are retried. Default: 5 attempts, 1 s doubling to at most 60 s, a 3 s timeout each. */
   webhookRetry?: { attempts?: number; initialDelayMs?: number; maxDelayMs?: number; timeoutMs?: number }
+  /**
+   * At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
+   * `windowMs`, as a sliding window by the emulator's clock (`advanceClock` moves it on); over
+   * it, HTTP 429 in the platform's error shape (`TOO_MANY_REQUESTS`) with `Retry-After`, whole
+   * seconds until a request would be let through. `requests` 1 to 100,000, `windowMs` 1 to a
+   * day. No limit if absent. The token endpoints are not limited. Also `--rate-limit N/PERIOD`.
+   */
+  rateLimit?: { requests: number; windowMs: number }
 }
 
 /** One attempt to deliver a webhook event. */
@@ -105,6 +113,8 @@ export interface EmulatorStats {
   graphql: number
   /** Requests a fault slowed down or spoiled. */
   faults: number
+  /** GraphQL requests the rate limit refused with 429. */
+  rateLimited: number
 }
 
 /**

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EmulatorOptions, WebhookTarget, configured_urls};
+use crate::{EmulatorOptions, RateLimit, WebhookTarget, configured_urls};
 
 /// What a flag takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -152,6 +152,11 @@ pub const COMMAND_LINE: CommandLine = CommandLine {
       "KEY",
       "The roq-platform-webhook-key sent with them; made up (and kept in --db) if absent, and printed as ROQ_WEBHOOK_KEY",
     ),
+    value(
+      "rate-limit",
+      "N/PERIOD",
+      "At most N GraphQL requests in any PERIOD (a sliding window), e.g. 100/10s, 20/1s or 600/1m; over it, HTTP 429 with Retry-After. No limit if absent",
+    ),
   ],
 };
 
@@ -217,6 +222,7 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
       .map(|url| checked(&url, "--webhook", configured_urls::webhook_url).map(|url| WebhookTarget { url, key: None }))
       .collect::<Result<_, _>>()?,
     webhook_key: text("webhook-key"),
+    rate_limit: text("rate-limit").map(|limit| RateLimit::parse(&limit)).transpose()?,
     ..EmulatorOptions::default()
   })
 }
@@ -312,6 +318,7 @@ mod tests {
       ("app-name", text("Acme")),
       ("webhook", FlagValue::List(vec!["http://localhost:3000/hook".into()])),
       ("webhook-key", text("whk")),
+      ("rate-limit", text("100/10s")),
     ])
     .unwrap();
     assert_eq!((given.port, given.host), (0, Some(IpAddr::from([0, 0, 0, 0]))));
@@ -333,6 +340,13 @@ mod tests {
       }]
     );
     assert_eq!(given.webhook_key.as_deref(), Some("whk"));
+    assert_eq!(
+      given.rate_limit,
+      Some(RateLimit {
+        requests: 100,
+        window_ms: 10_000
+      })
+    );
   }
 
   #[test]
@@ -374,6 +388,11 @@ mod tests {
         "invite-validity-days",
         "36501",
         r#"--invite-validity-days must be at most 36500 (a hundred years), got "36501""#,
+      ),
+      (
+        "rate-limit",
+        "100 per 10s",
+        r#"--rate-limit must be N/PERIOD, e.g. 100/10s, 20/1s or 600/1m (N a whole number, PERIOD a whole number of ms, s, m or h); got "100 per 10s""#,
       ),
     ];
     for (name, given, message) in cases {

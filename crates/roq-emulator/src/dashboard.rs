@@ -118,8 +118,20 @@ fn bar(platform: &Platform, view: View) -> Markup {
         "environment " code { (platform.credentials.environment_id) }
         " · clock " (human_time(platform.clock.now_ms()))
         @if offset != 0 { " (moved " (moved(offset)) ")" }
+        @if let Some(rate) = platform.rate_limiter.state(platform.clock.now_ms()) {
+          " · " span.rate data-rate-limit { "rate limit " (rate.limit.requests) " per " (window(rate.limit.window_ms)) " (" (rate.in_window) " in the window)" }
+        }
       }
     }
+  }
+}
+
+/// A rate limit's window as people say it: `1 s`, `10 s`, `1 min`, `250 ms`.
+fn window(ms: u64) -> String {
+  match ms {
+    _ if ms.is_multiple_of(60_000) => format!("{} min", ms / 60_000),
+    _ if ms.is_multiple_of(1000) => format!("{} s", ms / 1000),
+    _ => format!("{ms} ms"),
   }
 }
 
@@ -267,7 +279,7 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
           tbody {
             @for delivery in &deliveries {
               tr data-delivery=(delivery.id) data-state=(delivery.state) {
-                td { (delivery.change) br; span.muted { "#" (delivery.id) " · " (delivery.name) } }
+                td { (delivery.change) " " span.muted { "#" (delivery.id) } br; span.muted { (delivery.name) } }
                 td { (delivery.email) }
                 td.url { code { (delivery.url) } }
                 td {

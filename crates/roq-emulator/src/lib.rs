@@ -30,6 +30,7 @@ mod listing;
 mod mail;
 mod page;
 mod platform;
+mod rate_limit;
 mod schema;
 mod send;
 mod server;
@@ -58,6 +59,7 @@ pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{Problem, Stats};
+pub use rate_limit::{RateLimit, RateLimitState};
 pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
@@ -65,6 +67,7 @@ pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 use crate::auth::Credentials;
 use crate::faults::Faults;
 use crate::platform::{Clock, Counters, Platform, Rules};
+use crate::rate_limit::RateLimiter;
 
 use crate::store::Store;
 use crate::webhooks::Webhooks;
@@ -126,6 +129,10 @@ pub struct EmulatorOptions {
   /// trusts); the machine's store if absent.
   #[serde(skip)]
   pub webhook_tls: Option<rustls::ClientConfig>,
+  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window); over it, 429 with
+  /// `Retry-After`. No limit if absent.
+  #[serde(default)]
+  pub rate_limit: Option<RateLimit>,
 }
 
 pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -184,6 +191,9 @@ impl Emulator {
     let signing_secret = setting("signingSecret", &None, random_text)?;
     let webhook_key = setting("webhookKey", &options.webhook_key, || format!("whk_{}", random_text()))?;
     let webhooks = webhook_config(&options, webhook_key)?;
+    if let Some(limit) = &options.rate_limit {
+      limit.check().map_err(StartError::Options)?;
+    }
 
     let address = SocketAddr::new(options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), options.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -234,6 +244,7 @@ impl Emulator {
         app_name: app_name.map(str::to_owned),
       },
       webhooks,
+      rate_limiter: RateLimiter::new(options.rate_limit),
     });
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
@@ -330,6 +341,11 @@ impl Emulator {
   /// clears the queue. See [`Fault`].
   pub fn set_faults(&self, faults: Vec<Fault>) {
     self.platform.faults.set(faults);
+  }
+
+  /// The rate limit and how many requests are in its window now; none without a limit.
+  pub fn rate_limit(&self) -> Option<RateLimitState> {
+    self.platform.rate_limiter.state(self.platform.clock.now_ms())
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish. Calling it again

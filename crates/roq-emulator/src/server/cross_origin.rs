@@ -88,7 +88,11 @@ pub(super) fn is_own_form(headers: &HeaderMap) -> bool {
     .get(header::CONTENT_TYPE)
     .and_then(|v| v.to_str().ok())
     .and_then(|v| v.split(';').next())
-    .is_some_and(|media_type| media_type.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+    .is_some_and(|media_type| {
+      media_type
+        .trim()
+        .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    });
   let from_a_page = headers.contains_key("sec-fetch-site") || headers.contains_key(header::ORIGIN);
   form && from_a_page && same_origin_or_no_browser(headers).is_ok()
 }
