@@ -458,7 +458,7 @@ function flagsIn(help) {
   const flags = []
   for (const line of help.split('\n')) {
     // roq-invites writes `--port N`, clap `--port <N>`; both put the help two spaces or more after.
-    const flag = /^ +(?:-\w, )?--([\w-]+)(?: <?([A-Z_]+)>?)? {2,}(\S.*)$/.exec(line)
+    const flag = /^ +(?:-\w, )?--([\w-]+)(?: <?([A-Z_/]+)>?)? {2,}(\S.*)$/.exec(line)
     if (flag) flags.push({ name: flag[1], valueName: flag[2], help: flag[3] })
     else if (/^ {20,}\S/.test(line) && flags.length > 0) flags.at(-1).help += ` ${line.trim()}`
   }

@@ -10,7 +10,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqError, connectEmulator } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { clientFor, emulatorFor, readmeSnippets, runSnippet } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 /** One attempt per delivery: a failure is given up at once, and only a redelivery sends it again. */
@@ -151,7 +151,9 @@ test('connectEmulator().redeliver and POST /__emulator/webhooks/{id}/redeliver s
 test("the dashboard's Webhooks tab has a Redeliver button per delivery, which sends it again and comes back", async (t) => {
   const { hook, emulator, failed } = await failedDelivery(t)
   const basic = `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
-  const page = await (await fetch(`${emulator.dashboardUrl}?view=webhooks`, { headers: { authorization: basic } })).text()
+  const page = await (
+    await fetch(`${emulator.dashboardUrl}?view=webhooks`, { headers: { authorization: basic } })
+  ).text()
   const action = `/__emulator/webhooks/${failed.id}/redeliver`
   assert.ok(page.includes(`<form class="redeliver" method="post" action="${action}">`), page)
   // What the browser sends when the button is pressed on the dashboard's own page.
@@ -192,12 +194,18 @@ test('roq-invites webhooks list shows the deliveries; webhooks redeliver <id> se
   assert.equal(listed.code, 0, listed.stderr)
   const [header, row, summary] = listed.stdout.trimEnd().split('\n')
   assert.deepEqual(header.split(/\s+/), ['ID', 'EVENT', 'INVITE', 'TO', 'STATUS', 'ATTEMPTS', 'TIME'])
-  assert.match(row, new RegExp(`^${failed.id}\\s+created\\s+ada@example\\.com\\s+\\S+/webhook\\s+failed\\s+1 \\(last: HTTP 500\\)\\s+\\d{4}-`))
+  assert.match(
+    row,
+    new RegExp(`^${failed.id}\\s+created\\s+ada@example\\.com\\s+\\S+/webhook\\s+failed\\s+1 · HTTP 500\\s+\\d{4}-`),
+  )
   assert.equal(summary, '1 deliveries, newest first')
 
   const redelivered = await cli(emulator, ['webhooks', 'redeliver', String(failed.id)])
   assert.equal(redelivered.code, 0, redelivered.stderr)
-  assert.match(redelivered.stdout, new RegExp(`the created event of ada@example\\.com \\(event ${failed.eventId}\\) is on its way`))
+  assert.match(
+    redelivered.stdout.trimEnd(),
+    new RegExp(`^delivery \\d+: event ${failed.eventId} \\(created, ada@example\\.com\\), on its way again$`),
+  )
   await hook.arrived(2)
   const json = JSON.parse((await cli(emulator, ['webhooks', 'list', '--json'])).stdout)
   assert.equal(json.length, 2)
@@ -227,4 +235,12 @@ test('webhooks list escapes what a terminal would act on', async (t) => {
   assert.equal(listed.code, 0, listed.stderr)
   assert.ok(!listed.stdout.includes('\u202e'), listed.stdout)
   assert.ok(listed.stdout.includes('ada\\u202emoc@example.com'), listed.stdout)
+})
+
+test("the README's redelivery snippet runs as written", async (t) => {
+  const { hook, emulator, failed } = await failedDelivery(t)
+  const [snippet] = readmeSnippets('emulator.redeliver(failed.id)')
+  const again = await runSnippet(snippet, { emulator }, 'again')
+  assert.deepEqual([again.eventId === failed.eventId, again.id !== failed.id], [true, true])
+  await hook.arrived(2)
 })

@@ -22,7 +22,7 @@ function list(deliveries) {
       delivery.email,
       delivery.url,
       delivery.state,
-      last ? `${delivery.attempts.length} (last: ${outcome(last)})` : '0',
+      last ? `${delivery.attempts.length} · ${outcome(last)}` : '0',
       delivery.createdAt.replace(/\.\d+Z$/, 'Z'),
     ]
   })
@@ -51,7 +51,8 @@ async function run(values, [action, id, ...extra]) {
   }
   const delivery = await emulator.redeliver(id)
   if (values.json) console.log(printableJson(delivery))
-  else say(`delivery ${delivery.id}: the ${delivery.change} event of ${delivery.email} (event ${delivery.eventId}) is on its way to ${delivery.url} again`)
+  else
+    say(`delivery ${delivery.id}: event ${delivery.eventId} (${delivery.change}, ${delivery.email}), on its way again`)
   return 0
 }
 
@@ -60,11 +61,14 @@ module.exports = {
   summary: "The emulator's webhook deliveries; send one's event again",
   description: `list prints the emulator's webhook deliveries, newest first, as its dashboard's Webhooks
 tab shows them: id, event, invite, the URL it goes to, status (pending, delivered or failed),
-attempts and when it was made. redeliver <delivery-id> sends a past delivery's event again, with
+attempts (how many, and the last one's outcome) and when it was made. redeliver <delivery-id> sends a past delivery's event again, with
 the same event id (an idempotent receiver treats it as the event it has seen) and the same key,
 as a new delivery with its own attempts; it prints the new delivery.`,
   positionals: { name: 'action', multiple: true, usage: USAGE },
-  options: [{ name: 'json', type: 'boolean', help: 'Print the deliveries (or the new one) as JSON on stdout' }, ...connectionOptions],
+  options: [
+    { name: 'json', type: 'boolean', help: 'Print the deliveries (or the new one) as JSON on stdout' },
+    ...connectionOptions,
+  ],
   examples: ['roq-invites webhooks list\nroq-invites webhooks redeliver 12'],
   run,
 }
