@@ -75,6 +75,8 @@ export declare class NativeEmulator {
   queuedFaults(): string
   /** Moves the emulator's clock by `ms` milliseconds. */
   advanceClock(ms: number): void
+  /** Sends the event of the webhook delivery `id` again, as a new delivery; resolves to its JSON. */
+  redeliver(id: string): Promise<Outcome<string>>
   /** `request`: JSON of `{ tenantId? }`; resolves to the JSON of what was removed, by kind. */
   reset(request: string): Promise<Outcome<string>>
   /** Keeps Node running while the emulator runs, by a handle of its own (`net.Server#ref()`). */

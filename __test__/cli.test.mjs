@@ -374,6 +374,7 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
       '--app-name',
       '--webhook',
       '--webhook-key',
+      '--rate-limit',
       '-h, --help',
     ],
     send: [
@@ -403,6 +404,7 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
       '--json',
       ...connection,
     ],
+    webhooks: ['--json', ...connection],
   }
   // The runs are independent, so they go at once.
   const tool = [['--help'], ['-h'], ['help']].map(async (args) => {
@@ -456,7 +458,7 @@ function flagsIn(help) {
   const flags = []
   for (const line of help.split('\n')) {
     // roq-invites writes `--port N`, clap `--port <N>`; both put the help two spaces or more after.
-    const flag = /^ +(?:-\w, )?--([\w-]+)(?: <?([A-Z_]+)>?)? {2,}(\S.*)$/.exec(line)
+    const flag = /^ +(?:-\w, )?--([\w-]+)(?: <?([A-Z_/]+)>?)? {2,}(\S.*)$/.exec(line)
     if (flag) flags.push({ name: flag[1], valueName: flag[2], help: flag[3] })
     else if (/^ {20,}\S/.test(line) && flags.length > 0) flags.at(-1).help += ` ${line.trim()}`
   }
@@ -492,6 +494,7 @@ test(
         '--webhook-key KEY',
         '--import FILE',
         '--export-on-exit FILE',
+        '--rate-limit N/PERIOD',
       ],
     )
     assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')
@@ -560,7 +563,7 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
     [['list', '--api-kye=secret'], 'unknown option --api-kye', 'list'],
     [
       ['invite', 'ada@acme.io'],
-      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session, reset',
+      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session, reset, webhooks',
       '',
     ],
     [['--tenant', 'acme'], 'unknown option --tenant; options go after the command', ''],

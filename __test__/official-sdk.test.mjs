@@ -181,10 +181,10 @@ test('the SDK caches our tokens (JWTs with exp) and fetches a user token after t
   const platform = platformFor(emulator)
   await platform.asSuperAdmin().userInvites()
   await platform.asSuperAdmin().userInvites()
-  assert.deepEqual(emulator.stats(), { serviceAccountTokens: 1, userTokens: 0, graphql: 2, faults: 0 })
+  assert.deepEqual(emulator.stats(), { serviceAccountTokens: 1, userTokens: 0, graphql: 2, faults: 0, rateLimited: 0 })
   await platform.asUser('alice', 3600).userInvites()
   await platform.asUser('alice', 3600).userInvites()
-  assert.deepEqual(emulator.stats(), { serviceAccountTokens: 1, userTokens: 1, graphql: 4, faults: 0 })
+  assert.deepEqual(emulator.stats(), { serviceAccountTokens: 1, userTokens: 1, graphql: 4, faults: 0, rateLimited: 0 })
 })
 
 test("withBaasToken: the session cookie's roqAccessToken acts as that user", async (t) => {

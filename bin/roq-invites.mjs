@@ -13,11 +13,12 @@ import resend from '../lib/cli/commands/resend.js'
 import reset from '../lib/cli/commands/reset.js'
 import send from '../lib/cli/commands/send.js'
 import session from '../lib/cli/commands/session.js'
+import webhooks from '../lib/cli/commands/webhooks.js'
 import { connectionNote } from '../lib/cli/connection.js'
 import { complain } from '../lib/cli/terminal.js'
 import { UsageError } from '../lib/cli/usage-error.js'
 
-const COMMANDS = [emulator, send, list, resend, cancel, session, emulatorExec, reset]
+const COMMANDS = [emulator, send, list, resend, cancel, session, emulatorExec, reset, webhooks]
 
 const TOOL_HELP = toolUsage({
   description: 'Invite users into a ROQ Platform tenant and manage their invites.',

@@ -54,6 +54,14 @@ export interface EmulatorOptions {
   importFrom?: string | Snapshot | SnapshotSeed
   /** A file that `stop()` writes the snapshot to (replacing it; it may be `importFrom`'s file). */
   exportOnExit?: string
+  /**
+   * At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
+   * `windowMs`, as a sliding window by the emulator's clock (`advanceClock` moves it on); over
+   * it, HTTP 429 in the platform's error shape (`TOO_MANY_REQUESTS`) with `Retry-After`, whole
+   * seconds until a request would be let through. `requests` 1 to 100,000, `windowMs` 1 to a
+   * day. No limit if absent. The token endpoints are not limited. Also `--rate-limit N/PERIOD`.
+   */
+  rateLimit?: { requests: number; windowMs: number }
 }
 
 /** One attempt to deliver a webhook event. */
@@ -116,6 +124,8 @@ export interface EmulatorStats {
   graphql: number
   /** Requests a fault slowed down or spoiled. */
   faults: number
+  /** GraphQL requests the rate limit refused with 429. */
+  rateLimited: number
 }
 
 /**
@@ -380,6 +390,15 @@ export declare class Emulator {
    * @throws {RoqError} `INVALID_ARGUMENT` for an empty or too long `tenantId`, or another field.
    */
   reset(options?: ResetOptions): Promise<ResetCounts>
+  /**
+   * Sends a past delivery's event to its URL again, as `stripe events resend` does: the same
+   * event id and payload (so an idempotent receiver treats it as the event it has seen) and the
+   * same `roq-platform-webhook-key`, as a new delivery with its own attempts and retries, which it
+   * resolves to. Also `POST /__emulator/webhooks/{id}/redeliver` and `roq-invites webhooks redeliver`.
+   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT` when the
+   * emulator has no webhooks configured.
+   */
+  redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }
 
 /**
@@ -402,6 +421,7 @@ export declare class RemoteEmulator {
   /** The data as a snapshot (`GET /__emulator/export`). */
   export(): Promise<Snapshot>
   reset(options?: ResetOptions): Promise<ResetCounts>
+  redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }
 
 /**

@@ -111,6 +111,11 @@ class Emulator {
     return settle(this.#native.reset(toJson(options, 'reset')))
   }
 
+  /** Sends a past webhook delivery's event again (the same event id) as a new delivery, and resolves to it. */
+  async redeliver(deliveryId) {
+    return settle(this.#native.redeliver(deliveryIdOf(deliveryId)))
+  }
+
   /**
    * Stops the emulator (and lets Node exit, if `ref()` kept it running), then writes
    * `exportOnExit`'s snapshot if it was given; calling it again does nothing.
@@ -224,6 +229,11 @@ class RemoteEmulator {
     return this.#request('POST', 'reset', options, 'reset')
   }
 
+  async redeliver(deliveryId) {
+    const id = encodeURIComponent(deliveryIdOf(deliveryId))
+    return this.#request('POST', `webhooks/${id}/redeliver`, {}, 'redeliver')
+  }
+
   async #request(method, endpoint, input, what = endpoint) {
     const target = new URL(`/__emulator/${endpoint}`, this.url)
     if (method === 'GET' && input !== undefined) {
@@ -277,6 +287,15 @@ class RemoteEmulator {
       statusCode: response.status,
     })
   }
+}
+
+/** A delivery's id as the emulator takes it: the number `webhooks()` gives, or its text. */
+function deliveryIdOf(id) {
+  if ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id.trim() !== ''))
+    return String(id).trim()
+  throw invalidArgument(
+    `redeliver: deliveryId must be the id of a delivery (a whole number, as webhooks() gives it), got ${typeof id === 'string' ? JSON.stringify(id) : String(id)}`,
+  )
 }
 
 /** Starts a ROQ platform emulator in this process. */

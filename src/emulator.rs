@@ -165,6 +165,13 @@ impl NativeEmulator {
     self.emulator.advance_clock(ms as i64);
   }
 
+  /// Sends the event of the webhook delivery `id` again, as a new delivery; resolves to its JSON.
+  #[napi]
+  pub fn redeliver<'env>(&self, env: &'env Env, id: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move { emulator.redeliver(&id).map_err(refused) })
+  }
+
   /// `request`: JSON of `{ tenantId? }`; resolves to the JSON of what was removed, by kind.
   #[napi]
   pub fn reset<'env>(&self, env: &'env Env, request: String) -> Result<PromiseRaw<'env, Outcome<String>>> {

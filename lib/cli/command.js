@@ -112,10 +112,15 @@ const missingCommand = (command) =>
     command.name,
   )
 
-/** `<invite-id>` for exactly one, `[emails...]` for any number, `-- <command>` for a command to run. */
+/**
+ * `<invite-id>` for exactly one, `[emails...]` for any number, `-- <command>` for a command to
+ * run, or the command's own `usage`.
+ */
 function positionalsUsage({ positionals }) {
   if (!positionals) return ''
   if (positionals.afterEnd) return `-- <${positionals.name}>`
+  // A command with actions (`webhooks list | redeliver <id>`) says them itself.
+  if (positionals.usage) return positionals.usage
   return positionals.multiple ? `[${positionals.name}...]` : `<${positionals.name}>`
 }
 

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EmulatorOptions, WebhookTarget, configured_urls};
+use crate::{EmulatorOptions, RateLimit, WebhookTarget, configured_urls};
 
 /// What a flag takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -162,6 +162,11 @@ pub const COMMAND_LINE: CommandLine = CommandLine {
       "FILE",
       "Write a snapshot of the data to FILE when the emulator stops (Ctrl+C or SIGTERM); may be the --import file",
     ),
+    value(
+      "rate-limit",
+      "N/PERIOD",
+      "At most N GraphQL requests in any PERIOD (a sliding window), e.g. 100/10s, 20/1s or 600/1m; over it, HTTP 429 with Retry-After. No limit if absent",
+    ),
   ],
 };
 
@@ -229,6 +234,7 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
     webhook_key: text("webhook-key"),
     import_from: text("import").map(|path| crate::ImportFrom::Path(PathBuf::from(path))),
     export_on_exit: text("export-on-exit").map(PathBuf::from),
+    rate_limit: text("rate-limit").map(|limit| RateLimit::parse(&limit)).transpose()?,
     ..EmulatorOptions::default()
   })
 }
@@ -326,6 +332,7 @@ mod tests {
       ("webhook-key", text("whk")),
       ("import", text("seed.json")),
       ("export-on-exit", text("snapshot.json")),
+      ("rate-limit", text("100/10s")),
     ])
     .unwrap();
     assert_eq!((given.port, given.host), (0, Some(IpAddr::from([0, 0, 0, 0]))));
@@ -349,6 +356,13 @@ mod tests {
     assert_eq!(given.webhook_key.as_deref(), Some("whk"));
     assert!(matches!(&given.import_from, Some(crate::ImportFrom::Path(path)) if path == &PathBuf::from("seed.json")));
     assert_eq!(given.export_on_exit, Some(PathBuf::from("snapshot.json")));
+    assert_eq!(
+      given.rate_limit,
+      Some(RateLimit {
+        requests: 100,
+        window_ms: 10_000
+      })
+    );
   }
 
   #[test]
@@ -390,6 +404,11 @@ mod tests {
         "invite-validity-days",
         "36501",
         r#"--invite-validity-days must be at most 36500 (a hundred years), got "36501""#,
+      ),
+      (
+        "rate-limit",
+        "100 per 10s",
+        r#"--rate-limit must be N/PERIOD, e.g. 100/10s, 20/1s or 600/1m (N a whole number, PERIOD a whole number of ms, s, m or h); got "100 per 10s""#,
       ),
     ];
     for (name, given, message) in cases {

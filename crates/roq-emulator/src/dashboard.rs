@@ -2,7 +2,9 @@
 //! every invite with its history (filtered by tenant and status), the outbox with each mail
 //! rendered and its accept link, and the faults waiting. It is guarded by the environment's
 //! credentials (the browser asks for them: the environment id as user name, the API key as
-//! password). It only reads, but for its Reset button (`dashboard_reset.rs`).
+//! password). It only reads, but for its buttons, forms that post to `/__emulator/dashboard/...`
+//! (the guard lets the dashboard's own forms, and nothing else's, through there): Reset
+//! (`dashboard_reset.rs`) and Redeliver, which send the browser back here.
 
 use std::sync::Arc;
 
@@ -128,11 +130,23 @@ fn bar(platform: &Platform, view: View) -> Markup {
         "environment " code { (platform.credentials.environment_id) }
         " · clock " (human_time(platform.clock.now_ms()))
         @if offset != 0 { " (moved " (moved(offset)) ")" }
+        @if let Some(rate) = platform.rate_limiter.state(platform.clock.now_ms()) {
+          " · " span.rate data-rate-limit { "rate limit " (rate.limit.requests) " per " (window(rate.limit.window_ms)) " (" (rate.in_window) " in the window)" }
+        }
       }
       // A download of GET /__emulator/export: the snapshot --import starts from.
       a.export href="export" download="roq-emulator-snapshot.json"
         title="Download a snapshot of the data as JSON, which --import / importFrom starts from" { "Export" }
     }
+  }
+}
+
+/// A rate limit's window as people say it: `1 s`, `10 s`, `1 min`, `250 ms`.
+fn window(ms: u64) -> String {
+  match ms {
+    _ if ms.is_multiple_of(60_000) => format!("{} min", ms / 60_000),
+    _ if ms.is_multiple_of(1000) => format!("{} s", ms / 1000),
+    _ => format!("{ms} ms"),
   }
 }
 
@@ -279,11 +293,11 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
         p.empty { "No event yet: send an invite, and its delivery shows here." }
       } @else {
         table {
-          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } } }
+          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } th {} } }
           tbody {
             @for delivery in &deliveries {
               tr data-delivery=(delivery.id) data-state=(delivery.state) {
-                td { (delivery.change) br; span.muted { (delivery.name) } }
+                td { (delivery.change) " " span.muted { "#" (delivery.id) } br; span.muted { (delivery.name) } }
                 td { (delivery.email) }
                 td.url { code { (delivery.url) } }
                 td {
@@ -299,6 +313,11 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
                     }
                     " · " (attempt.duration_ms) " ms" }
                 } } }
+                td {
+                  form.redeliver method="post" action={ "/__emulator/dashboard/webhooks/" (delivery.id) "/redeliver" } {
+                    button type="submit" title="Send this event again (the same event id) as a new delivery" { "Redeliver" }
+                  }
+                }
               }
             }
           }

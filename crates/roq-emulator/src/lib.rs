@@ -31,6 +31,7 @@ mod listing;
 mod mail;
 mod page;
 mod platform;
+mod rate_limit;
 mod reset;
 mod schema;
 mod send;
@@ -61,6 +62,7 @@ pub use history::{HistoryEntry, InviteEvent};
 pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
 pub use mail::{Mail, OutboxFilter};
 pub use platform::{Problem, Stats};
+pub use rate_limit::{RateLimit, RateLimitState};
 pub use reset::{Removed, ResetRequest};
 pub use roq_rules as rules;
 pub use sessions::{Session, SessionRequest};
@@ -70,6 +72,7 @@ pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 use crate::auth::Credentials;
 use crate::faults::Faults;
 use crate::platform::{Clock, Counters, Platform, Rules};
+use crate::rate_limit::RateLimiter;
 
 use crate::store::Store;
 use crate::webhooks::Webhooks;
@@ -138,6 +141,10 @@ pub struct EmulatorOptions {
   /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
+  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window); over it, 429 with
+  /// `Retry-After`. No limit if absent.
+  #[serde(default)]
+  pub rate_limit: Option<RateLimit>,
 }
 
 /// Without the API key and the webhook key: a `{:?}` of the options must not print them.
@@ -161,6 +168,7 @@ impl std::fmt::Debug for EmulatorOptions {
       .field("webhook_retry", &self.webhook_retry)
       .field("import_from", &self.import_from)
       .field("export_on_exit", &self.export_on_exit)
+      .field("rate_limit", &self.rate_limit)
       .finish_non_exhaustive()
   }
 }
@@ -232,6 +240,9 @@ impl Emulator {
     let signing_secret = setting("signingSecret", &None, random_text)?;
     let webhook_key = setting("webhookKey", &options.webhook_key, || format!("whk_{}", random_text()))?;
     let webhooks = webhook_config(&options, webhook_key)?;
+    if let Some(limit) = &options.rate_limit {
+      limit.check().map_err(StartError::Options)?;
+    }
 
     let address = SocketAddr::new(options.host.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)), options.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -282,6 +293,7 @@ impl Emulator {
         app_name: app_name.map(str::to_owned),
       },
       webhooks,
+      rate_limiter: RateLimiter::new(options.rate_limit),
     });
     if let Some(from) = &options.import_from {
       snapshot::import(&platform, from, platform.clock.now_ms())
@@ -374,6 +386,11 @@ impl Emulator {
     self.platform.webhook_deliveries(usize::MAX >> 1)
   }
 
+  /// Sends a past delivery's event again (the same event id) as a new delivery, and returns it.
+  pub fn redeliver(&self, delivery_id: &str) -> Result<WebhookDelivery, Problem> {
+    self.platform.redeliver(delivery_id)
+  }
+
   /// Makes the next requests fail (or slow down) as `faults` say, in order; an empty list
   /// clears the queue. See [`Fault`].
   pub fn set_faults(&self, faults: Vec<Fault>) {
@@ -389,6 +406,11 @@ impl Emulator {
   /// queued faults with them), keeping the credentials and settings; says what it removed.
   pub fn reset(&self, request: &ResetRequest) -> Result<Removed, Problem> {
     self.platform.reset(request)
+  }
+
+  /// The rate limit and how many requests are in its window now; none without a limit.
+  pub fn rate_limit(&self) -> Option<RateLimitState> {
+    self.platform.rate_limiter.state(self.platform.clock.now_ms())
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish; then writes the

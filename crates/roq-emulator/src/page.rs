@@ -48,6 +48,7 @@ select, input { font: inherit; padding: 6px 8px; border: 1px solid #cbd2d9; bord
 .mail .head .link { flex-basis: 100%; font-size: 13px; overflow-wrap: anywhere; }
 .mail iframe { width: 100%; height: 380px; border: 0; display: block; background: #f4f5f7; }
 .empty { background: #fff; border: 1px dashed #cbd2d9; border-radius: 10px; padding: 24px; color: var(--muted); }
+form.redeliver button { padding: 4px 12px; font-size: 13px; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
 .button.secondary { background: #fff; color: var(--ink); border: 1px solid #cbd2d9; padding: 6px 14px; font-weight: 500; }
 form.filters .reset { margin-left: auto; }

@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::auth::Credentials;
 use crate::faults::Faults;
+use crate::rate_limit::RateLimiter;
 use crate::webhooks::Webhooks;
 
 use crate::store::Store;
@@ -33,6 +34,8 @@ pub enum Problem {
   /// A request body larger than the emulator takes.
   TooLarge(String),
   Internal(String),
+  /// Over the environment's rate limit (see [`crate::rate_limit`]).
+  TooManyRequests(String),
 }
 
 impl Problem {
@@ -45,6 +48,7 @@ impl Problem {
       Self::Conflict(_) => 409,
       Self::TooLarge(_) => 413,
       Self::Internal(_) => 500,
+      Self::TooManyRequests(_) => 429,
     }
   }
 
@@ -59,6 +63,7 @@ impl Problem {
       Self::Conflict(_) => "CONFLICT",
       Self::TooLarge(_) => "PAYLOAD_TOO_LARGE",
       Self::Internal(_) => "INTERNAL_ERROR",
+      Self::TooManyRequests(_) => "TOO_MANY_REQUESTS",
     }
   }
 
@@ -70,7 +75,8 @@ impl Problem {
       | Self::NotFound(m)
       | Self::Conflict(m)
       | Self::TooLarge(m)
-      | Self::Internal(m) => m,
+      | Self::Internal(m)
+      | Self::TooManyRequests(m) => m,
     }
   }
 }
@@ -115,6 +121,7 @@ pub struct Counters {
   pub user_tokens: AtomicU64,
   pub graphql: AtomicU64,
   pub faults: AtomicU64,
+  pub rate_limited: AtomicU64,
 }
 
 /// A snapshot of [`Counters`].
@@ -126,6 +133,8 @@ pub struct Stats {
   pub graphql: u64,
   /// Requests a fault slowed down or spoiled.
   pub faults: u64,
+  /// GraphQL requests the rate limit refused (429).
+  pub rate_limited: u64,
 }
 
 impl Counters {
@@ -139,6 +148,7 @@ impl Counters {
       user_tokens: self.user_tokens.load(Ordering::Relaxed),
       graphql: self.graphql.load(Ordering::Relaxed),
       faults: self.faults.load(Ordering::Relaxed),
+      rate_limited: self.rate_limited.load(Ordering::Relaxed),
     }
   }
 }
@@ -167,6 +177,7 @@ pub struct Platform {
   pub credentials: Credentials,
   pub rules: Rules,
   pub webhooks: Webhooks,
+  pub rate_limiter: RateLimiter,
 }
 
 /// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).

@@ -212,14 +212,56 @@ const MAX_IN_FLIGHT: usize = 8;
 impl Platform {
   /// Every delivery, newest first (at most `limit`).
   pub fn webhook_deliveries(&self, limit: usize) -> Result<Vec<WebhookDelivery>, Problem> {
+    self.deliveries_where("1 ORDER BY d.seq DESC LIMIT ?1", limit as i64)
+  }
+
+  /// One delivery, by its id.
+  pub fn webhook_delivery(&self, id: i64) -> Result<Option<WebhookDelivery>, Problem> {
+    Ok(self.deliveries_where("d.seq = ?1", id)?.pop())
+  }
+
+  /// Sends a past delivery's event again, as the Stripe CLI's `events resend` does: a new
+  /// delivery to the same URL with its own attempts, of the same event (the same event id and
+  /// payload, so an idempotent receiver sees the event it already knows), with the URL's key.
+  pub fn redeliver(&self, id: &str) -> Result<WebhookDelivery, Problem> {
+    let unknown = || {
+      Problem::NotFound(format!(
+        "No webhook delivery {id:?}: pass the id of one that GET /__emulator/webhooks (or `roq-invites webhooks list`) shows"
+      ))
+    };
+    let id: i64 = id.trim().parse().map_err(|_| unknown())?;
+    if !self.webhooks.enabled() {
+      return Err(Problem::Conflict(
+        "No webhooks are configured, so nothing would send it: start the emulator with --webhook URL (webhooks: [{ url }])".into(),
+      ));
+    }
+    let now = self.clock.now_ms();
+    let seq = {
+      let connection = self.store.lock();
+      let copied = connection.execute(
+        "INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+         SELECT event_seq, user_invite_id, url, 'pending', ?2, ?2 FROM webhook_deliveries WHERE seq = ?1",
+        params![id, now],
+      )?;
+      if copied == 0 {
+        return Err(unknown());
+      }
+      connection.last_insert_rowid()
+    };
+    self.webhooks.wake();
+    self.webhook_delivery(seq)?.ok_or_else(unknown)
+  }
+
+  /// The deliveries that `condition` (SQL over `d`, with `?1` bound to `value`) selects.
+  fn deliveries_where(&self, condition: &str, value: i64) -> Result<Vec<WebhookDelivery>, Problem> {
     let connection = self.store.lock();
-    let mut statement = connection.prepare_cached(
+    let mut statement = connection.prepare_cached(&format!(
       "SELECT d.seq, e.event_id, e.payload, d.user_invite_id, i.email, d.url, d.state, d.attempts, d.created_at,
               d.settled_at, d.next_attempt_at
        FROM webhook_deliveries d JOIN invite_events e ON e.seq = d.event_seq JOIN user_invites i ON i.id = d.user_invite_id
-       ORDER BY d.seq DESC LIMIT ?1",
-    )?;
-    let rows = statement.query_map([limit as i64], |row| {
+       WHERE {condition}"
+    ))?;
+    let rows = statement.query_map([value], |row| {
       let payload: String = row.get(2)?;
       let event: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
       let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();

@@ -1,5 +1,5 @@
 //! The client: a configuration, one HTTP connection pool, one token cache, one retry budget,
-//! and an identity. Its operations hang off [`Client::roq_platform`]; each goes through
+//! one pacing gate, and an identity. Its operations hang off [`Client::roq_platform`]; each goes through
 //! [`Client::execute`] (or, for a batch of a send, [`Client::attempt`]) and the one attempt loop,
 //! [`Client::retrying`], which owns backoff, the budget and the deadline.
 
@@ -22,11 +22,12 @@ use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
+use crate::pacing::Pacing;
 use crate::retry::{Attempt, Attempts, RetryBudget};
 use crate::transport::{Call, Transport};
 
 /// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,
-/// the token cache and the retry budget.
+/// the token cache, the retry budget and the pacing gate.
 #[derive(Clone)]
 pub struct Client {
   shared: Arc<Shared>,
@@ -42,6 +43,8 @@ struct Shared {
   budget: RetryBudget,
   /// `Basic base64(environmentId:apiKey)`, sent on every server GraphQL call.
   server_authorization: HeaderValue,
+  /// Closed by a 429's `Retry-After`: every request of the family waits for it.
+  pacing: Pacing,
 }
 
 /// Settings for the calls of one client: see [`Client::with_call_options`].
@@ -78,6 +81,7 @@ impl Client {
       tokens: TokenCache::default(),
       budget: RetryBudget::default(),
       server_authorization,
+      pacing: Pacing::default(),
     };
     Ok(Self {
       shared: Arc::new(shared),
@@ -146,6 +150,11 @@ impl Client {
     &self.shared.budget
   }
 
+  /// The pacing gate this client's family shares.
+  pub(crate) fn pacing(&self) -> &Pacing {
+    &self.shared.pacing
+  }
+
   /// When a call starting now must be done.
   pub(crate) fn deadline(&self) -> Instant {
     Instant::now() + self.call.timeout.unwrap_or(self.shared.config.timeout())
@@ -204,6 +213,13 @@ impl Client {
     };
     let mut may_refresh = TokenCache::can_refresh(&self.identity);
     loop {
+      // Nothing has been sent yet: whatever stops the wait, the attempt may be made again.
+      if let Err(error) = self.wait_for_pacing(deadline).await {
+        return Attempt::Failed {
+          error,
+          replayable: true,
+        };
+      }
       // Token requests are always safe to repeat: nothing has been sent to GraphQL yet.
       let bearer = match self
         .guard(deadline, self.shared.tokens.bearer(&self.identity, &call))
@@ -257,6 +273,29 @@ impl Client {
     );
     let reply = call.post("v01/server/graphql", headers, body).await?;
     graphql::decode(operation, &reply)
+  }
+
+  /// Waits while the pacing gate is closed; if it opens only past `deadline`, the call ends now
+  /// with `RATE_LIMITED` (for good: waiting longer cannot help it).
+  async fn wait_for_pacing(&self, deadline: Instant) -> Result<()> {
+    let Some(opens) = self.shared.pacing.closed_until() else {
+      return Ok(());
+    };
+    if opens >= deadline {
+      let limit = self.call.timeout.unwrap_or(self.shared.config.timeout());
+      let message = format!(
+        "the platform is rate limiting this client (HTTP 429) and asked it to wait {} ms more (Retry-After), past this call's deadline (timeoutMs, {} ms); raise timeoutMs, or send fewer requests at once",
+        opens.saturating_duration_since(Instant::now()).as_millis(),
+        limit.as_millis()
+      );
+      return Err(Error::new(ErrorCode::RateLimited, message).with_status(429).lasting());
+    }
+    self
+      .guard(deadline, async {
+        tokio::time::sleep_until(opens.into()).await;
+        Ok(())
+      })
+      .await
   }
 
   /// Runs `work` unless the call is cancelled (`ABORTED`) or its deadline passes (`TIMEOUT`)

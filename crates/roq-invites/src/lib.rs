@@ -40,6 +40,7 @@ mod roq_platform;
 mod send;
 
 mod json_object;
+mod pacing;
 mod retry;
 mod session;
 mod transport;

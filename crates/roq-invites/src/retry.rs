@@ -9,6 +9,13 @@
 //! a minute. The budget is a token bucket as in
 //! aws-sdk-rust: 500 tokens, a retry costs 5 (10 after a timeout or a broken connection), and
 //! every success puts one back. When it runs dry, failures are returned at once.
+//!
+//! A 429 with a `Retry-After` of at most a minute is pacing, not failure (`pacing.rs`): it
+//! closes the family's gate until then, and the attempt is made again when it opens, without
+//! spending the budget or a retry, for as long as the deadline allows; a 429 is an answer of a
+//! platform that did nothing, so even a mutation may go again. `RATE_LIMITED` is returned when
+//! the gate would open past the deadline, when `maxRetries` is 0, or for a 429 without
+//! `Retry-After` (or with a longer one) once the retries or the budget run out.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -54,6 +61,14 @@ impl Client {
         }
         Attempt::Failed { error, replayable } => (error, replayable),
       };
+      if let Some(wait) = pacing_wait(&error) {
+        // Every request of the family waits; this call too, unless it may not be retried.
+        self.pacing().hold_for(wait);
+        if replayable && max_retries > 0 {
+          // The next attempt waits at the gate, or ends the call if it opens past the deadline.
+          continue;
+        }
+      }
       let wait = policy.backoff(retries, &error);
       let retry = replayable
         && retries < max_retries
@@ -108,6 +123,14 @@ impl RetryPolicy {
     let ceiling = self.base.saturating_mul(2u32.saturating_pow(retry)).min(self.cap);
     ceiling.mul_f64(rand::rng().random::<f64>())
   }
+}
+
+/// How long a 429 asks every request to wait, when it is pacing: a `Retry-After` of at most
+/// [`MAX_RETRY_AFTER`] (a `Retry-After: 0` would be a storm, and is retried as any 429).
+fn pacing_wait(error: &Error) -> Option<Duration> {
+  let after = error.retry_after()?;
+  let told = error.status_code() == Some(429) && !error.is_lasting();
+  (told && after > Duration::ZERO && after <= MAX_RETRY_AFTER).then_some(after)
 }
 
 /// Whether another attempt can fix `error`: HTTP 408, 429, 502, 503, 504, a connection that

@@ -14,6 +14,9 @@
 //! passes. Then the body must be `application/json` (415 otherwise): a form can send only
 //! `text/plain`, `application/x-www-form-urlencoded` or `multipart/form-data`, and a page's
 //! fetch of JSON to another origin must pass a CORS preflight, which these endpoints never grant.
+//! The one exception is a form that a page of the emulator itself posts (the dashboard's buttons,
+//! which run no script): the browser says so (`Sec-Fetch-Site: same-origin`, or an `Origin` that
+//! is this server's), and no other page can make it say that.
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, Method, StatusCode, header};

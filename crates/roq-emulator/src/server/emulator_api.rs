@@ -1,10 +1,11 @@
 //! The emulator's own endpoints under `/__emulator/`, guarded by the environment's credentials:
-//! the outbox, the invites with their histories, the fault switch, webhook deliveries, sessions.
+//! the outbox, the invites with their histories, the fault switch, webhook deliveries (and their
+//! redelivery), sessions.
 
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use crate::faults::Fault;
@@ -148,6 +149,38 @@ pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap, bod
     .and_then(|request| state.platform.reset(&request));
   match removed {
     Ok(removed) => json_response(StatusCode::OK, &removed),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/webhooks/{id}/redeliver`: sends a past delivery's event again, as a new
+/// delivery (201, the new delivery).
+pub(super) async fn redeliver(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+  let delivery = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.redeliver(&id));
+  match delivery {
+    Ok(delivery) => json_response(StatusCode::CREATED, &delivery),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `POST /__emulator/dashboard/webhooks/{id}/redeliver`: the Webhooks tab's Redeliver button (a
+/// form of the dashboard's own page, as the guard checks); sends the browser back to the tab,
+/// where the new delivery shows.
+pub(super) async fn redeliver_from_dashboard(
+  State(state): State<AppState>,
+  Path(id): Path<String>,
+  headers: HeaderMap,
+) -> Response {
+  let delivery = state
+    .platform
+    .check_emulator_access(&headers)
+    .and_then(|()| state.platform.redeliver(&id));
+  match delivery {
+    // See Other: reloading the tab it leads to sends nothing again.
+    Ok(_) => Redirect::to("/__emulator/?view=webhooks").into_response(),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -29,8 +29,12 @@ mod cross_origin;
 mod emulator_api;
 mod graphql;
 mod tokens;
+mod too_many_requests;
 
-use emulator_api::{create_session, export, invites, outbox, queued_faults, reset, set_faults, webhook_deliveries};
+use emulator_api::{
+  create_session, export, invites, outbox, queued_faults, redeliver, redeliver_from_dashboard, reset, set_faults,
+  webhook_deliveries,
+};
 use graphql::{browser_graphql, server_graphql};
 use tokens::{service_account_token, user_token};
 
@@ -78,6 +82,7 @@ impl BrowserOrigins {
 pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
   let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), faults::inject);
+  let limit = || axum::middleware::from_fn_with_state(Arc::clone(&platform), too_many_requests::limit);
   let cors = CorsLayer::new()
     .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
     .allow_methods([Method::POST])
@@ -85,16 +90,25 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
       header::CONTENT_TYPE,
       HeaderName::from_static("roq-platform-authorization"),
     ])
-    .max_age(Duration::from_secs(600));
+    .max_age(Duration::from_secs(600))
+    // A page's graphql-request must be able to read when to come back.
+    .expose_headers([header::RETRY_AFTER]);
   // CORS outside the faults, so that a faulty answer still reaches the page that asked.
   let browser = Router::new()
     .route("/v01/graphql", post(browser_graphql))
+    .layer(limit())
     .layer(faults())
     .layer(cors);
+  // The rate limit is on GraphQL only (see `too_many_requests.rs`), inside the faults: a fault
+  // queued for a request still comes first.
   let server = Router::new()
     .route("/v01/authorize/serviceAccount", post(service_account_token))
     .route("/v01/authorize", post(user_token))
-    .route("/v01/server/graphql", post(server_graphql))
+    .merge(
+      Router::new()
+        .route("/v01/server/graphql", post(server_graphql))
+        .layer(limit()),
+    )
     .layer(faults());
   // The accept page's POST needs the mail's one-time token, which a page of another site does
   // not have; it stays outside the cross-origin guard.
@@ -112,6 +126,11 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/export", get(export))
     .route("/__emulator/reset", post(reset))
     .route(dashboard_reset::RESET_ACTION, post(dashboard_reset::reset))
+    .route("/__emulator/webhooks/{id}/redeliver", post(redeliver))
+    .route(
+      "/__emulator/dashboard/webhooks/{id}/redeliver",
+      post(redeliver_from_dashboard),
+    )
     .route_layer(axum::middleware::from_fn(cross_origin::guard));
   Router::new()
     .merge(browser)
