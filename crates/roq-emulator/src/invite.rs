@@ -43,6 +43,37 @@ pub struct Invite {
 }
 
 impl Invite {
+  /// Stores it with the digest of its accept token (and when that was used: an import may say),
+  /// in the transaction of the send or the import that made it.
+  pub(crate) fn insert(&self, tx: &Transaction, token_hash: &str, token_used_at: Option<i64>) -> rusqlite::Result<()> {
+    tx.prepare_cached(&format!(
+      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key, token_hash, token_used_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+    ))?
+    .execute(params![
+      self.id,
+      self.tenant_id,
+      self.email,
+      self.first_name,
+      self.last_name,
+      self.locale,
+      self.data.as_ref().map(to_json),
+      self.role_keys.as_ref().map(to_json),
+      self.status.as_str(),
+      self.status_updated_at,
+      self.created_by_user_id,
+      self.accepted_by_user_id,
+      self.user_token_id,
+      self.valid_till,
+      self.created_at,
+      self.updated_at,
+      roq_rules::email_key(&self.email),
+      token_hash,
+      token_used_at,
+    ])?;
+    Ok(())
+  }
+
   /// The status at `now`: a pending invite past its validity reads as expired.
   pub fn status(&self, now: i64) -> UserInviteStatus {
     if self.status == UserInviteStatus::Pending && self.valid_till <= now {
@@ -147,6 +178,10 @@ pub(crate) fn random_token() -> String {
 }
 
 /// Tokens are stored as digests; only the mail carries the token itself.
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+  serde_json::to_string(value).expect("JSON values and string lists always encode")
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
   format!("{:x}", Sha256::digest(token.as_bytes()))
 }

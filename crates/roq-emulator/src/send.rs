@@ -226,29 +226,7 @@ impl Platform {
       created_at: now,
       updated_at: now,
     };
-    tx.prepare_cached(&format!(
-      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key, token_hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
-    ))?
-    .execute(params![
-      invite.id,
-      invite.tenant_id,
-      invite.email,
-      invite.first_name,
-      invite.last_name,
-      invite.locale,
-      invite.data.as_ref().map(to_json),
-      invite.role_keys.as_ref().map(to_json),
-      invite.status.as_str(),
-      invite.status_updated_at,
-      invite.created_by_user_id,
-      invite.accepted_by_user_id,
-      invite.user_token_id,
-      invite.valid_till,
-      invite.created_at,
-      invite.updated_at,
-      email_key(&invite.email),
-      token_hash(&token),
-    ])?;
+    invite.insert(tx, &token_hash(&token), None)?;
     self.record(
       tx,
       Change {
@@ -304,10 +282,6 @@ pub(crate) fn check_details(
     return Err(format!("data is larger than {} KiB", MAX_DATA_BYTES / 1024));
   }
   Ok(())
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-  serde_json::to_string(value).expect("JSON values and string lists always encode")
 }
 
 impl Platform {

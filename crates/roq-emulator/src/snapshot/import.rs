@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use rusqlite::{Transaction, params};
 use serde_json::Value;
 
-use roq_rules::{UserInviteStatus, email_key};
+use roq_rules::UserInviteStatus;
 
 use super::checks::check;
 use super::{ImportFrom, Moment, Snapshot, SnapshotInvite, parse};
 use crate::history::InviteEvent;
-use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, token_hash};
+use crate::invite::{Invite, new_id, random_token, token_hash};
 use crate::mail::{accept_link, write_invitation};
 use crate::platform::{Platform, iso};
 use crate::users::save_user;
@@ -219,34 +219,7 @@ fn store_invite(
     created_at,
     updated_at: given.updated_at.map_or(created_at, time),
   };
-  let json = |value: Option<Value>| value.map(|v| v.to_string());
-  tx.execute(
-    &format!(
-      "INSERT INTO user_invites ({INVITE_COLUMNS}, email_key, token_hash, token_used_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
-    ),
-    params![
-      invite.id,
-      invite.tenant_id,
-      invite.email,
-      invite.first_name,
-      invite.last_name,
-      invite.locale,
-      json(invite.data.clone().map(Value::Object)),
-      json(invite.role_keys.clone().map(Value::from)),
-      invite.status.as_str(),
-      invite.status_updated_at,
-      invite.created_by_user_id,
-      invite.accepted_by_user_id,
-      invite.user_token_id,
-      invite.valid_till,
-      invite.created_at,
-      invite.updated_at,
-      email_key(&invite.email),
-      digest,
-      given.token_used_at.map(time),
-    ],
-  )?;
+  invite.insert(tx, &digest, given.token_used_at.map(time))?;
   for replaced in &given.replaced_tokens {
     tx.execute(
       "INSERT INTO replaced_tokens (token_hash, user_invite_id, replaced_at) VALUES (?1, ?2, ?3)",
