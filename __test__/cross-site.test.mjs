@@ -4,12 +4,11 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import { test } from 'node:test'
 
 import { connectEmulator } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { NO_CHROMIUM, clientFor, emulatorFor, launchChromium } from './helpers.mjs'
 
 /** What a page of another site would try: queue a fault (the next call fails), mint a session. */
 const ATTACKS = [
@@ -184,11 +183,9 @@ test(
   },
 )
 
-const CHROMIUM = '/usr/bin/chromium'
-
 test(
   "in a real Chromium that holds the emulator's credentials, another origin's page changes nothing",
-  { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM} (Debian's chromium package)` },
+  { skip: NO_CHROMIUM },
   async (t) => {
     const emulator = await emulatorFor(t, { strict: true })
     // The attacker: pages on localhost (another site than 127.0.0.1) and on 127.0.0.1 at another
@@ -219,23 +216,7 @@ test(
     t.after(() => attacker.close())
     const port = attacker.address().port
 
-    const { chromium } = await import('playwright-core')
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // This machine has no network: Chromium must not try to reach anything but the test's.
-        '--disable-quic',
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-      ],
-    })
-    t.after(() => browser.close())
+    const browser = await launchChromium(t)
     const context = await browser.newContext({
       httpCredentials: { username: emulator.environmentId, password: emulator.apiKey, origin: emulator.url },
     })

@@ -1,5 +1,6 @@
-// Shared by the Node tests: an emulator per test, a client for it, and the README's snippets.
-import { readFileSync } from 'node:fs'
+// Shared by the Node tests: an emulator per test, a client for it, the README's snippets, and a
+// headless Chromium.
+import { existsSync, readFileSync } from 'node:fs'
 import { RoqClient, startEmulator } from '../index.js'
 
 /**
@@ -37,4 +38,31 @@ const AsyncFunction = (async () => {}).constructor
 export function runSnippet(code, scope, result) {
   const names = Object.keys(scope)
   return new AsyncFunction(...names, `${code}\nreturn ${result};`)(...names.map((n) => scope[n]))
+}
+
+/** Debian's Chromium, which the browser tests drive through playwright-core. */
+export const CHROMIUM = '/usr/bin/chromium'
+/** Why a browser test skips on a machine without it, or false. */
+export const NO_CHROMIUM = !existsSync(CHROMIUM) && `no ${CHROMIUM} (Debian's chromium package)`
+
+/** Headless Chromium, closed after `t`; it reaches nothing but this machine's loopback. */
+export async function launchChromium(t) {
+  const { chromium } = await import('playwright-core')
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // This machine has no network: Chromium must not try to reach anything but the test's.
+      '--disable-quic',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    ],
+  })
+  t.after(() => browser.close())
+  return browser
 }

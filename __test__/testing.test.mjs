@@ -2,17 +2,13 @@
 // emulator's session to a real app server, which reads the cookie and acts as its user.
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { existsSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { test } from 'node:test'
 
 import { readSessionToken } from 'roq-invites'
 import { SESSION_COOKIE, signInAs } from 'roq-invites/testing'
 
-import { clientFor, emulatorFor } from './helpers.mjs'
-
-const CHROMIUM = '/usr/bin/chromium'
-const NO_CHROMIUM = !existsSync(CHROMIUM) && `no ${CHROMIUM} (Debian's chromium package)`
+import { NO_CHROMIUM, clientFor, emulatorFor, launchChromium } from './helpers.mjs'
 
 /**
  * The app: as a ROQ app's server does, it reads who is signed in from the roq-session-token
@@ -33,26 +29,6 @@ async function appFor(t, emulator) {
   await once(app, 'listening')
   t.after(() => app.close())
   return { url: `http://127.0.0.1:${app.address().port}`, port: app.address().port }
-}
-
-async function chromium(t) {
-  const { chromium } = await import('playwright-core')
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
-  })
-  t.after(() => browser.close())
-  return browser
 }
 
 /** What the app answers the context's page: who it thinks is signed in. */
@@ -84,7 +60,7 @@ test(
       data: { tenantId: 'globex', userInvites: [{ createdByUserId: 'owner', email: 'c@x.io' }] },
     })
     const app = await appFor(t, emulator)
-    const browser = await chromium(t)
+    const browser = await launchChromium(t)
 
     const context = await browser.newContext()
     const session = await signInAs(context, {
@@ -134,7 +110,7 @@ test(
     })
     Object.assign(process.env, emulator.env)
     const app = await appFor(t, emulator)
-    const context = await (await chromium(t)).newContext()
+    const context = await (await launchChromium(t)).newContext()
     const { roqUserId } = await signInAs(context, { url: new URL(app.url), tenantId: 'globex', email: 'bob@globex.io' })
     const bob = await whoAmI(context, app.url)
     assert.deepEqual([bob.status, bob.roqUserId, bob.tenantId, bob.invitesSeen], [200, roqUserId, 'globex', 0])
