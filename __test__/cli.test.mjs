@@ -10,40 +10,14 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqClient, readSessionToken } from '../index.js'
-import { NO_SIGNALS, clientFor, emulatorFor } from './helpers.mjs'
+import { BIN, NO_SIGNALS, cliEnv as envWith, clientFor, emulatorFor, startCli } from './helpers.mjs'
 
-const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TIMEOUT_MS = 20_000
 // A debug build of the roq-emulator binary, when cargo finds it stale, on a slow machine.
 const BUILD_TIMEOUT_MS = 15 * 60_000
 // The release workflow tests the built addon where there is no Rust (in node:*-alpine, say).
 const NO_CARGO = spawnSync('cargo', ['--version']).error && 'needs cargo, to build the roq-emulator binary from source'
-
-/** This process's environment without any ROQ_* setting, plus `extra`. */
-function envWith(extra = {}) {
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('ROQ_')) delete env[name]
-  delete env.NODE_TEST_CONTEXT
-  return { ...env, ...extra }
-}
-
-/** Starts the CLI; `exited` resolves to its exit code and output. */
-function startCli(args, { env = envWith(), input } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: TIMEOUT_MS })
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  child.stdin.end(input)
-  const exited = new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
-  return { child, exited }
-}
 
 function cli(args, options) {
   return startCli(args, options).exited

@@ -10,20 +10,11 @@ import { delimiter, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { NO_SIGNALS } from './helpers.mjs'
+import { BIN, NO_SIGNALS, cliEnv as envWith, startCli } from './helpers.mjs'
 
-const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 const INDEX = fileURLToPath(new URL('../index.js', import.meta.url))
 const TIMEOUT_MS = 30_000
 const NODE = process.execPath
-
-/** This process's environment without any ROQ_* setting, plus `extra`. */
-function envWith(extra = {}) {
-  const env = { ...process.env }
-  for (const name of Object.keys(env)) if (name.startsWith('ROQ_')) delete env[name]
-  delete env.NODE_TEST_CONTEXT
-  return { ...env, ...extra }
-}
 
 /**
  * Starts `roq-invites emulator exec ...args`; `exited` resolves to its exit code and output. It
@@ -31,24 +22,12 @@ function envWith(extra = {}) {
  * what this test sends.
  */
 function startExec(args, { env = envWith(), input } = {}) {
-  const child = spawn(NODE, [BIN, 'emulator', 'exec', ...args], {
+  return startCli(['emulator', 'exec', ...args], {
     env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    timeout: TIMEOUT_MS,
+    input,
     detached: process.platform !== 'win32',
+    timeout: TIMEOUT_MS,
   })
-  child.stdout.setEncoding('utf8')
-  child.stderr.setEncoding('utf8')
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk) => (stdout += chunk))
-  child.stderr.on('data', (chunk) => (stderr += chunk))
-  child.stdin.end(input)
-  const exited = new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
-  })
-  return { child, exited }
 }
 
 /** Ends whatever is left of the tool's process group (a command it failed to wait for), after `t`. */

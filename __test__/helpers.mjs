@@ -1,6 +1,9 @@
 // Shared by the Node tests: an emulator per test, a client for it, the README's snippets, and a
-// headless Chromium.
+// headless Chromium, and the command line run as a child process.
+import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
 import { RoqClient, startEmulator } from '../index.js'
 
 /**
@@ -65,4 +68,35 @@ export async function launchChromium(t) {
   })
   t.after(() => browser.close())
   return browser
+}
+
+/** The command line, bin/roq-invites.mjs. */
+export const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
+
+/** This process's environment without any ROQ_* setting, plus `extra`. */
+export function cliEnv(extra = {}) {
+  const env = { ...process.env }
+  for (const name of Object.keys(env)) if (name.startsWith('ROQ_')) delete env[name]
+  delete env.NODE_TEST_CONTEXT
+  return { ...env, ...extra }
+}
+
+/**
+ * Starts `roq-invites ...args` with `input` on its stdin; `exited` resolves to its exit code,
+ * signal and output. `detached` runs it in a session of its own, without a terminal.
+ */
+export function startCli(args, { env = cliEnv(), input, detached = false, timeout = 20_000 } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout, detached })
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk) => (stdout += chunk))
+  child.stderr.on('data', (chunk) => (stderr += chunk))
+  child.stdin.end(input)
+  const exited = new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+  })
+  return { child, exited }
 }
