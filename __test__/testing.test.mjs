@@ -17,6 +17,9 @@ import { NO_CHROMIUM, clientFor, emulatorFor, launchChromium } from './helpers.m
 async function appFor(t, emulator) {
   const client = clientFor(emulator)
   const app = createServer(async (request, response) => {
+    // Only the page: the browser's own requests (a favicon) may come after the test has stopped
+    // the emulator, and must not reach it.
+    if (request.url !== '/') return response.writeHead(404).end()
     const cookies = new URLSearchParams((request.headers.cookie ?? '').replaceAll('; ', '&'))
     const token = cookies.get(SESSION_COOKIE)
     if (!token) return response.writeHead(401, { 'content-type': 'application/json' }).end('{"signedIn":false}')
