@@ -215,7 +215,7 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   let delivered
   const allDelivered = new Promise((resolve) => (delivered = resolve))
   const onEvent = (json) => {
-    const event = JSON.parse(json)
+    const event = readEvent(json)
     if (event.results) {
       for (const sent of event.results.success) success.push(sent)
       for (const refusal of event.results.errors) errors.push(refusal)
@@ -238,6 +238,15 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   // A send that got under way fails with what it did; its results came here rather than with it.
   if (answer.partial) failure.partial = result
   throw failure
+}
+
+/**
+ * An event of a native send, from its JSON text: `{ results: { success, errors } }` (a batch's
+ * entries, each with its `index` in the caller's list), `{ progress }` or `{ done: true }`. The
+ * one place that reads the events' format.
+ */
+function readEvent(json) {
+  return JSON.parse(json)
 }
 
 /** Entries sorted by their index in the caller's list. */

@@ -5,7 +5,9 @@ const { invalidArgument } = require('./errors.js')
 // Arguments cross to the native side as JSON text: V8's JSON.stringify is far faster than walking
 // objects through N-API. But JSON.stringify converts what JSON cannot carry instead of refusing
 // it (NaN and Infinity become null, a Date a string, a Map {}, a hole in an array null), so the
-// replacer below refuses those first, and a failure names the path and the fix.
+// replacer below refuses those first, and a failure names the path and the fix. A replacer call
+// per value costs more than the stringify itself, so plain data (nearly every argument) is
+// checked by a loop first and stringified without one; anything else takes the replacer's path.
 
 /** How deep an argument may nest: the deepest argument (`data`) may be 32 levels deep itself. */
 const MAX_DEPTH = 40
@@ -78,12 +80,56 @@ function findRefusal(value) {
 }
 
 /**
+ * Whether JSON.stringify carries `value` as it is, nothing in it refused or converted: strings,
+ * booleans, finite numbers, null, undefined, arrays without holes and objects of an Object.prototype
+ * (or of none) without toJSON or a toStringTag, at most MAX_DEPTH deep (a cycle is deeper). False
+ * says only "not this simple": the replacer decides. It may throw (a getter): the same.
+ */
+function isPlain(value, depth) {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+    case 'undefined':
+      return true
+    case 'number':
+      return Number.isFinite(value)
+    case 'object':
+      break
+    default:
+      return false
+  }
+  if (value === null) return true
+  if (depth >= MAX_DEPTH || typeof value.toJSON === 'function') return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i]
+      if ((item === undefined && !(i in value)) || !isPlain(item, depth + 1)) return false
+    }
+    return true
+  }
+  // Object.prototype of any realm (Jest gives each test file its own) has no prototype itself.
+  const prototype = Object.getPrototypeOf(value)
+  if ((prototype !== null && Object.getPrototypeOf(prototype) !== null) || value[Symbol.toStringTag] !== undefined)
+    return false
+  // for-in: own enumerable keys, plus any enumerable ones on Object.prototype (more checked, never fewer).
+  for (const key in value) {
+    if (!isPlain(value[key], depth + 1)) return false
+  }
+  return true
+}
+
+/**
  * The JSON text of an argument, or an INVALID_ARGUMENT naming the path of the first value JSON
  * cannot carry (`data.userInvites[2].data.when: a Date is not JSON; pass date.toISOString()`).
  * `what` names the argument itself in messages. `undefined` becomes null, which the native side
  * reports as missing.
  */
 function toJson(value, what) {
+  try {
+    if (isPlain(value, 0)) return JSON.stringify(value) ?? 'null'
+  } catch {
+    // A getter that threw, say: the replacer's path below finds it and names it.
+  }
   try {
     const text = JSON.stringify(value, function replacer(key, item) {
       // `this[key]` is the value before its toJSON (a Date's, for one) was called.
