@@ -10,16 +10,18 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
-use roq_invites::{OnExisting, ResultsSink, SendOptions, SendUserInvites, SendUserInvitesResult};
+use roq_invites::{OnExisting, ResultsSink, SendOptions, SendUserInvites, SendUserInvitesResult, SentJson, SentSink};
 use serde::{Deserialize, Serialize};
 
 use crate::client::{AbortHandle, NativeClient, for_call};
 use crate::memory;
 use crate::outcome::{Outcome, spawn_json};
 
-/// Called, in order, with the JSON of what a send reports as it goes: `{"results":{success,
-/// errors}}` for each batch, `{"progress":{completed,total,succeeded,failed}}` after it when
-/// asked for, and `{"done":true}` last, however the send ends. Not weak: Node stays up until
+/// Called, in order, with the JSON of what a send reports as it goes: for each batch
+/// `{"sent":[[...],...]}` (the invites the platform created, as arrays: see `SentJson`) and
+/// `{"results":{success,errors}}` (the rest), each only when it has entries,
+/// `{"progress":{completed,total,succeeded,failed}}` after it when asked for, and
+/// `{"done":true}` last, however the send ends. Not weak: Node stays up until
 /// `done` has been delivered.
 pub type SendEvents = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
 
@@ -37,13 +39,15 @@ impl Drop for DoneOnDrop {
 /// From this many entries on, a send gives its memory back to the system when it ends.
 const LARGE_SEND: usize = 1_000;
 
-/// Sends `{"<key>":<value as JSON>}` to `events`.
+/// Sends `{"<key>":<value as JSON>}` to `events`, written once into one string.
 fn emit(events: &SendEvents, key: &str, value: &impl Serialize) {
-  if let Ok(json) = serde_json::to_string(value) {
-    events.call(
-      format!(r#"{{"{key}":{json}}}"#),
-      ThreadsafeFunctionCallMode::NonBlocking,
-    );
+  let mut json = format!(r#"{{"{key}":"#).into_bytes();
+  if serde_json::to_writer(&mut json, value).is_ok() {
+    json.push(b'}');
+    // serde_json writes UTF-8.
+    if let Ok(json) = String::from_utf8(json) {
+      events.call(json, ThreadsafeFunctionCallMode::NonBlocking);
+    }
   }
 }
 
@@ -103,12 +107,23 @@ impl NativeClient {
           emit(&events, "results", &results);
         })
       };
+      let on_sent: SentSink = {
+        let events = Arc::clone(&events);
+        Arc::new(move |sent: SentJson| {
+          let mut json = String::with_capacity(sent.json.len() + 10);
+          json.push_str(r#"{"sent":"#);
+          json.push_str(&sent.json);
+          json.push('}');
+          events.call(json, ThreadsafeFunctionCallMode::NonBlocking);
+        })
+      };
       let send = SendOptions {
         batch_size: options.batch_size.unwrap_or(defaults.batch_size),
         concurrency: options.concurrency.unwrap_or(defaults.concurrency),
         on_existing: options.on_existing.unwrap_or(defaults.on_existing),
         on_progress,
         on_results: Some(on_results),
+        on_sent: Some(on_sent),
       };
       let outcome = client.roq_platform().send_user_invites_with(&request, &send).await;
       if request.len() >= LARGE_SEND {

@@ -152,20 +152,37 @@ fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> R
     .get(root_field)
     .filter(|raw| raw.get() != "null")
     .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{root_field}`")))?;
-  parse(field.get()).map_err(|e| {
-    Error::protocol(format!(
-      "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
-      e.path(),
-      e.inner()
-    ))
-  })
+  parse(field.get()).map_err(|e| mismatch_error(name, root_field, &e))
+}
+
+/// Why `json`, an answer's `data.<root field>` that did not read as what `operation` answers,
+/// does not match the schema; read again with the path tracked, to say where.
+pub(crate) fn mismatch<T: DeserializeOwned>(operation: &Operation, json: &str) -> Error {
+  let (name, root_field) = (operation.name, operation.root_field.unwrap_or_default());
+  if json == "null" {
+    return Error::protocol(format!("{name}: the answer has no `data.{root_field}`"));
+  }
+  match parse::<T>(json) {
+    Err(e) => mismatch_error(name, root_field, &e),
+    Ok(_) => Error::protocol(format!("{name}: the answer at data.{root_field} could not be read")),
+  }
+}
+
+fn mismatch_error(name: &str, root_field: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
+  Error::protocol(format!(
+    "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
+    e.path(),
+    e.inner()
+  ))
 }
 
 /// The common case, in one pass over the text: an answer without errors whose
 /// `data.<root_field>` reads as a `T`, straight from the text. Anything else is `None`, and
 /// [`decode_answer`] reads the answer again, carefully, to say what is wrong with it.
 fn read_success<T: DeserializeOwned>(body: &[u8], root_field: &str) -> Option<T> {
-  let mut deserializer = serde_json::Deserializer::from_slice(body);
+  // UTF-8 checked once for the whole text: from a slice, serde_json checks each string anew.
+  let text = std::str::from_utf8(body).ok()?;
+  let mut deserializer = serde_json::Deserializer::from_str(text);
   let value = Success {
     root_field,
     value: PhantomData,

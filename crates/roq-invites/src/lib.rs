@@ -59,7 +59,7 @@ pub use retry::RetryPolicy;
 pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
-pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions};
+pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions, SentJson, SentSink};
 pub use session::{Session, SessionUser, read_session};
 pub use trust::TrustedRoots;
 pub use types::*;

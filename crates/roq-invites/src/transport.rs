@@ -108,7 +108,10 @@ impl Transport {
     let is_json = header(CONTENT_TYPE).is_some_and(is_json_content_type);
     let retry_after = header(RETRY_AFTER).and_then(parse_retry_after);
     let status = response.status().as_u16();
-    let mut body = Vec::new();
+    // Sized once from Content-Length (a lying one costs at most the limit): a batch's answer
+    // comes in many chunks, and growing the buffer copied it over and over.
+    let announced = response.content_length().unwrap_or(0).min(MAX_BODY_BYTES as u64);
+    let mut body = Vec::with_capacity(usize::try_from(announced).unwrap_or(0));
     while let Some(chunk) = response.chunk().await.map_err(failed)? {
       if body.len() + chunk.len() > MAX_BODY_BYTES {
         let message = format!(

@@ -3,6 +3,7 @@
 //! their index; after, the platform's answer (two lists keyed by email, with no positions) is
 //! matched to the entries sent; at the end, the results are put back in the caller's order.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque, hash_map};
 
 use roq_rules::{email_key, is_email};
@@ -82,20 +83,54 @@ pub(super) fn unknown_text(error: &Error) -> String {
   )
 }
 
-/// Gives every entry at `indices` its outcome. The platform answers with two lists keyed by
-/// email and no positions, so entries are matched by email (ignoring case and surrounding
-/// space), in order: of two entries with the same email, the first takes the first outcome.
+/// An invite in the platform's answer, as far as attribution needs it.
+pub(super) trait Answered {
+  fn email(&self) -> Cow<'_, str>;
+}
+
+impl Answered for UserInvite {
+  fn email(&self) -> Cow<'_, str> {
+    Cow::Borrowed(&self.email)
+  }
+}
+
+/// [`attribute`] for the typed model: each created invite as a [`SentInvite`].
 pub(super) fn attribute_results(
   request: &SendUserInvites,
   indices: &[usize],
   model: CreateUserInvitesModel,
 ) -> Result<Vec<(usize, EntryResult)>> {
-  let mut created: HashMap<String, VecDeque<UserInvite>> = HashMap::new();
-  for invite in model.success.unwrap_or_default() {
-    created.entry(email_key(&invite.email)).or_default().push_back(invite);
+  let attributed = attribute(request, indices, model.success, model.errors)?;
+  Ok(
+    attributed
+      .into_iter()
+      .map(|(index, result)| {
+        let sent = result.map(|invite| SentInvite {
+          invite,
+          index,
+          outcome: InviteOutcome::Created,
+        });
+        (index, sent)
+      })
+      .collect(),
+  )
+}
+
+/// Gives every entry at `indices` its outcome. The platform answers with two lists keyed by
+/// email and no positions, so entries are matched by email (ignoring case and surrounding
+/// space), in order: of two entries with the same email, the first takes the first outcome.
+pub(super) fn attribute<I: Answered>(
+  request: &SendUserInvites,
+  indices: &[usize],
+  success: Option<Vec<I>>,
+  errors: Option<Vec<CreateUserInviteError>>,
+) -> Result<Vec<(usize, std::result::Result<I, UserInviteError>)>> {
+  let mut created: HashMap<String, VecDeque<I>> = HashMap::new();
+  for invite in success.unwrap_or_default() {
+    created.entry(email_key(&invite.email())).or_default().push_back(invite);
   }
   let mut refused: HashMap<String, VecDeque<CreateUserInviteError>> = HashMap::new();
-  for error in model.errors.unwrap_or_default() {
+  for error in errors.unwrap_or_default() {
     refused.entry(email_key(&error.email)).or_default().push_back(error);
   }
   let mut results = Vec::with_capacity(indices.len());
@@ -103,14 +138,7 @@ pub(super) fn attribute_results(
     let email = request.entry(index).email;
     let key = email_key(email);
     if let Some(invite) = created.get_mut(&key).and_then(VecDeque::pop_front) {
-      results.push((
-        index,
-        Ok(SentInvite {
-          invite,
-          index,
-          outcome: InviteOutcome::Created,
-        }),
-      ));
+      results.push((index, Ok(invite)));
     } else if let Some(error) = refused.get_mut(&key).and_then(VecDeque::pop_front) {
       let code = InviteErrorCode::from_platform_text(&error.error, &error.email);
       let refusal = UserInviteError {

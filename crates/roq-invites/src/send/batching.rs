@@ -8,9 +8,12 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use super::attribution::{attribute_results, refusal, unknown_text};
+use serde_json::value::RawValue;
+
+use super::answer::SendAnswer;
+use super::attribution::{attribute, attribute_results, refusal, unknown_text};
 use super::reconciliation::{apply_on_existing, reconcile};
-use super::{EntryResult, OnExisting, SendOptions};
+use super::{EntryResult, OnExisting, SendOptions, SentJson};
 use crate::client::{CallOptions, Client, Replay};
 use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
 use crate::error::{Error, Result};
@@ -22,9 +25,11 @@ use crate::types::{CreateUserInvitesModel, InviteErrorCode, SendUserInvites, Use
 /// and reconciled.
 const ABORT_GRACE: Duration = Duration::from_millis(500);
 
-/// The outcome of one batch: the results it established, and the error that stopped it.
+/// The outcome of one batch: the results it established (the created invites as JSON instead,
+/// when the caller takes them so), and the error that stopped it.
 pub(super) struct BatchOutcome {
   pub results: Vec<(usize, EntryResult)>,
+  pub sent: Option<SentJson>,
   pub error: Option<Error>,
 }
 
@@ -86,19 +91,31 @@ pub(super) async fn send_batch(
     deadline,
     remaining: indices,
     results: Vec::new(),
+    sent: options.on_sent.is_some().then(|| SentJson {
+      json: "[".to_owned(),
+      count: 0,
+    }),
   };
-  let sent = client.retrying(deadline, &mut batch).await;
-  let mut results = batch.results;
-  if let Err(error) = sent {
+  let outcome = client.retrying(deadline, &mut batch).await;
+  let (mut results, mut sent) = (batch.results, batch.sent);
+  if let Some(sent) = &mut sent {
+    sent.json.push(']');
+  }
+  if let Err(error) = outcome {
     return BatchOutcome {
       results,
+      sent,
       error: Some(error),
     };
   }
   if options.on_existing != OnExisting::Error {
     apply_on_existing(client, request, &mut results, options.on_existing).await;
   }
-  BatchOutcome { results, error: None }
+  BatchOutcome {
+    results,
+    sent,
+    error: None,
+  }
 }
 
 /// One batch, as the attempt loop runs it: the entries still without a result, and the results.
@@ -109,6 +126,8 @@ struct Batch<'a> {
   deadline: Instant,
   remaining: Vec<usize>,
   results: Vec<(usize, EntryResult)>,
+  /// The created invites, written as JSON, when the caller takes them so.
+  sent: Option<SentJson>,
 }
 
 impl Attempts for Batch<'_> {
@@ -126,20 +145,16 @@ impl Attempts for Batch<'_> {
         };
       }
     };
-    let attempt = client
-      .attempt::<CreateUserInvitesModel>(self.operation, body, Replay::Never, self.deadline, &HeaderMap::new())
-      .await;
-    let error = match attempt {
-      Attempt::Done(model) => match attribute_results(request, &self.remaining, model) {
-        Ok(answered) => {
-          let redacted = answered
-            .into_iter()
-            .map(|(index, result)| (index, redact_refusal(client, result)));
-          self.results.extend(redacted);
-          return Attempt::Done(());
-        }
-        Err(unaccounted) => unaccounted,
-      },
+    let answered = match self.sent.take() {
+      Some(mut sent) => {
+        let answered = self.read_as_json(body, &mut sent).await;
+        self.sent = Some(sent);
+        answered
+      }
+      None => self.read_typed(body).await,
+    };
+    let error = match answered {
+      Attempt::Done(()) => return Attempt::Done(()),
       // The platform did nothing: the whole batch may go again.
       Attempt::Failed {
         error,
@@ -185,6 +200,72 @@ impl Attempts for Batch<'_> {
         }
       }
     }
+  }
+}
+
+impl Batch<'_> {
+  /// One attempt whose answer is read into typed results.
+  async fn read_typed(&mut self, body: Bytes) -> Attempt<()> {
+    let (client, request) = (self.client, self.request);
+    let attempt = client
+      .attempt::<CreateUserInvitesModel>(self.operation, body, Replay::Never, self.deadline, &HeaderMap::new())
+      .await;
+    match attempt {
+      Attempt::Done(model) => match attribute_results(request, &self.remaining, model) {
+        Ok(answered) => {
+          let redacted = answered
+            .into_iter()
+            .map(|(index, result)| (index, redact_refusal(client, result)));
+          self.results.extend(redacted);
+          Attempt::Done(())
+        }
+        Err(unaccounted) => not_replayable(unaccounted),
+      },
+      Attempt::Failed { error, replayable } => Attempt::Failed { error, replayable },
+    }
+  }
+
+  /// One attempt whose answer's created invites are written as JSON from its text; refusals
+  /// are typed. The answer is checked as the typed model would be.
+  async fn read_as_json(&mut self, body: Bytes, sent: &mut SentJson) -> Attempt<()> {
+    let (client, request) = (self.client, self.request);
+    let attempt = client
+      .attempt::<Box<RawValue>>(self.operation, body, Replay::Never, self.deadline, &HeaderMap::new())
+      .await;
+    let text = match attempt {
+      Attempt::Done(text) => text,
+      Attempt::Failed { error, replayable } => return Attempt::Failed { error, replayable },
+    };
+    let Some(answer) = SendAnswer::read(text.get()) else {
+      return not_replayable(
+        graphql::mismatch::<CreateUserInvitesModel>(self.operation, text.get()).with_outcome_unknown(),
+      );
+    };
+    let answered = match attribute(request, &self.remaining, answer.success, answer.errors) {
+      Ok(answered) => answered,
+      Err(unaccounted) => return not_replayable(unaccounted),
+    };
+    for (index, result) in answered {
+      match result {
+        Ok(invite) => {
+          if sent.count > 0 {
+            sent.json.push(',');
+          }
+          invite.write_json(index, &mut sent.json);
+          sent.count += 1;
+        }
+        Err(refusal) => self.results.push((index, redact_refusal(client, Err(refusal)))),
+      }
+    }
+    Attempt::Done(())
+  }
+}
+
+/// An attempt whose outcome is not known: the platform may have acted on it.
+fn not_replayable(error: Error) -> Attempt<()> {
+  Attempt::Failed {
+    error,
+    replayable: false,
   }
 }
 
