@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
 use crate::pacing::Pacing;
 use crate::retry::{Attempt, Attempts, RetryBudget};
-use crate::transport::{Call, Transport};
+use crate::transport::{Call, Reply, Transport};
 
 /// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,
 /// the token cache, the retry budget and the pacing gate.
@@ -206,6 +206,20 @@ impl Client {
     deadline: Instant,
     headers: &HeaderMap,
   ) -> Attempt<T> {
+    let decode = |reply: &Reply| graphql::decode(operation, reply);
+    self.attempt_reading(body, replay, deadline, headers, decode).await
+  }
+
+  /// [`Client::attempt`], with each answer handed to `read`, which may work on it in place
+  /// rather than decode it into an owned value first. A failure of `read` is the attempt's.
+  pub(crate) async fn attempt_reading<T>(
+    &self,
+    body: Bytes,
+    replay: Replay,
+    deadline: Instant,
+    headers: &HeaderMap,
+    read: impl Fn(&Reply) -> Result<T>,
+  ) -> Attempt<T> {
     let call = Call {
       config: &self.shared.config,
       transport: &self.shared.transport,
@@ -236,7 +250,7 @@ impl Client {
       let error = match self
         .guard(
           deadline,
-          self.post_graphql(&call, operation, &bearer, body.clone(), headers),
+          self.post_graphql(&call, &bearer, body.clone(), headers, &read),
         )
         .await
       {
@@ -256,13 +270,13 @@ impl Client {
     }
   }
 
-  async fn post_graphql<T: DeserializeOwned>(
+  async fn post_graphql<T>(
     &self,
     call: &Call<'_>,
-    operation: &Operation<'_>,
     bearer: &SecretString,
     body: Bytes,
     extra: &HeaderMap,
+    read: &impl Fn(&Reply) -> Result<T>,
   ) -> Result<T> {
     // The caller's headers first; the platform's two always overwrite them, as the SDK does.
     let mut headers = extra.clone();
@@ -272,7 +286,7 @@ impl Client {
       self.shared.server_authorization.clone(),
     );
     let reply = call.post("v01/server/graphql", headers, body).await?;
-    graphql::decode(operation, &reply)
+    read(&reply)
   }
 
   /// Waits while the pacing gate is closed; if it opens only past `deadline`, the call ends now

@@ -152,34 +152,30 @@ fn decode_answer<T: DeserializeOwned>(operation: &Operation, reply: &Reply) -> R
     .get(root_field)
     .filter(|raw| raw.get() != "null")
     .ok_or_else(|| Error::protocol(format!("{name}: the answer has no `data.{root_field}`")))?;
-  parse(field.get()).map_err(|e| mismatch_error(name, root_field, &e))
+  parse(field.get()).map_err(|e| {
+    Error::protocol(format!(
+      "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
+      e.path(),
+      e.inner()
+    ))
+  })
 }
 
-/// Why `json`, an answer's `data.<root field>` that did not read as what `operation` answers,
-/// does not match the schema; read again with the path tracked, to say where.
-pub(crate) fn mismatch<T: DeserializeOwned>(operation: &Operation, json: &str) -> Error {
-  let (name, root_field) = (operation.name, operation.root_field.unwrap_or_default());
-  if json == "null" {
-    return Error::protocol(format!("{name}: the answer has no `data.{root_field}`"));
+/// The common case of an answer, read in place: `data.<root field>` of an answer without errors,
+/// as a `T` that may borrow from its text. `None` otherwise, and [`decode`] says what is wrong.
+pub(crate) fn read_in_place<'a, T: Deserialize<'a>>(operation: &Operation, reply: &'a Reply) -> Option<T> {
+  let root_field = operation.root_field?;
+  if reply.is_json && reply.is_success() {
+    read_success(&reply.body, root_field)
+  } else {
+    None
   }
-  match parse::<T>(json) {
-    Err(e) => mismatch_error(name, root_field, &e),
-    Ok(_) => Error::protocol(format!("{name}: the answer at data.{root_field} could not be read")),
-  }
-}
-
-fn mismatch_error(name: &str, root_field: &str, e: &serde_path_to_error::Error<serde_json::Error>) -> Error {
-  Error::protocol(format!(
-    "{name}: the answer does not match the schema at data.{root_field}.{}: {}",
-    e.path(),
-    e.inner()
-  ))
 }
 
 /// The common case, in one pass over the text: an answer without errors whose
 /// `data.<root_field>` reads as a `T`, straight from the text. Anything else is `None`, and
 /// [`decode_answer`] reads the answer again, carefully, to say what is wrong with it.
-fn read_success<T: DeserializeOwned>(body: &[u8], root_field: &str) -> Option<T> {
+fn read_success<'a, T: Deserialize<'a>>(body: &'a [u8], root_field: &str) -> Option<T> {
   // UTF-8 checked once for the whole text: from a slice, serde_json checks each string anew.
   let text = std::str::from_utf8(body).ok()?;
   let mut deserializer = serde_json::Deserializer::from_str(text);

@@ -58,14 +58,6 @@ pub(super) struct AnsweredInvite<'a> {
   updated_at: Option<Text<'a>>,
 }
 
-impl<'a> SendAnswer<'a> {
-  /// Reads the answer's `data.<root field>` text; `None` if it is not what the schema says
-  /// (the typed model then says where).
-  pub(super) fn read(json: &'a str) -> Option<Self> {
-    serde_json::from_str(json).ok()
-  }
-}
-
 impl AnsweredInvite<'_> {
   /// Appends the invite as the JSON array the binding's `readEvent` reads: the fields in
   /// `UserInvite`'s order, then `index` and `outcome` (`"created"`).
@@ -198,7 +190,7 @@ mod tests {
   #[test]
   fn reads_each_field_as_the_typed_model_does() {
     let json = format!(r#"{{"success":[{INVITE}],"errors":[]}}"#);
-    let answer = SendAnswer::read(&json).unwrap();
+    let answer = serde_json::from_str::<SendAnswer>(&json).unwrap();
     let invite = &answer.success.as_ref().unwrap()[0];
     let typed: UserInvite = serde_json::from_str(INVITE).unwrap();
     assert_eq!(invite.to_invite(), typed);
@@ -211,7 +203,7 @@ mod tests {
   #[test]
   fn absent_and_null_fields_are_null() {
     let json = r#"{"success":[{"id":"i","email":"a@x.io","status":"accepted","createdByUserId":"u","userTokenId":"k","createdAt":"c"}]}"#;
-    let answer = SendAnswer::read(json).unwrap();
+    let answer = serde_json::from_str::<SendAnswer>(json).unwrap();
     let mut out = String::new();
     answer.success.as_ref().unwrap()[0].write_json(0, &mut out);
     assert_eq!(
@@ -227,7 +219,7 @@ mod tests {
       invite.insert(field.into(), serde_json::from_str(value).unwrap());
       let json = format!(r#"{{"success":[{}]}}"#, serde_json::Value::Object(invite));
       let typed = serde_json::from_str::<crate::types::CreateUserInvitesModel>(&json).is_ok();
-      (SendAnswer::read(&json).is_some(), typed)
+      (serde_json::from_str::<SendAnswer>(&json).is_ok(), typed)
     };
     for (field, value) in [
       ("id", "5"),
@@ -252,6 +244,6 @@ mod tests {
       assert_eq!(with(field, value), (true, true), "{field}: {value}");
     }
     let missing = r#"{"success":[{"id":"i","email":"a@x.io","status":"pending"}]}"#;
-    assert!(SendAnswer::read(missing).is_none());
+    assert!(serde_json::from_str::<SendAnswer>(missing).is_err());
   }
 }

@@ -8,8 +8,6 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use tokio_util::sync::{CancellationToken, DropGuard};
 
-use serde_json::value::RawValue;
-
 use super::answer::SendAnswer;
 use super::attribution::{attribute, attribute_results, refusal, unknown_text};
 use super::reconciliation::{apply_on_existing, reconcile};
@@ -19,6 +17,7 @@ use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
 use crate::error::{Error, Result};
 use crate::graphql;
 use crate::retry::{Attempt, Attempts};
+use crate::transport::Reply;
 use crate::types::{CreateUserInvitesModel, InviteErrorCode, SendUserInvites, UserInviteError};
 
 /// How long batches already sent may still finish after an abort; one stuck longer is cancelled
@@ -225,40 +224,63 @@ impl Batch<'_> {
     }
   }
 
-  /// One attempt whose answer's created invites are written as JSON from its text; refusals
-  /// are typed. The answer is checked as the typed model would be.
+  /// One attempt whose answer's created invites are written as JSON straight from its text
+  /// (refusals stay typed). An answer that does not read so is decoded as the typed model,
+  /// which says what is wrong with it, or reads it after all.
   async fn read_as_json(&mut self, body: Bytes, sent: &mut SentJson) -> Attempt<()> {
-    let (client, request) = (self.client, self.request);
+    let (client, request, operation, remaining) = (self.client, self.request, self.operation, &self.remaining);
+    let read = |reply: &Reply| -> Result<Answered> {
+      let Some(answer) = graphql::read_in_place::<SendAnswer>(operation, reply) else {
+        let model = graphql::decode::<CreateUserInvitesModel>(operation, reply)?;
+        return Ok(Answered::Typed(attribute_results(request, remaining, model)?));
+      };
+      let mut written = SentJson::default();
+      let mut refused = Vec::new();
+      for (index, result) in attribute(request, remaining, answer.success, answer.errors)? {
+        match result {
+          Ok(invite) => {
+            if written.count > 0 {
+              written.json.push(',');
+            }
+            invite.write_json(index, &mut written.json);
+            written.count += 1;
+          }
+          Err(refusal) => refused.push((index, Err(refusal))),
+        }
+      }
+      Ok(Answered::Written(written, refused))
+    };
     let attempt = client
-      .attempt::<Box<RawValue>>(self.operation, body, Replay::Never, self.deadline, &HeaderMap::new())
+      .attempt_reading(body, Replay::Never, self.deadline, &HeaderMap::new(), read)
       .await;
-    let text = match attempt {
-      Attempt::Done(text) => text,
-      Attempt::Failed { error, replayable } => return Attempt::Failed { error, replayable },
-    };
-    let Some(answer) = SendAnswer::read(text.get()) else {
-      return not_replayable(
-        graphql::mismatch::<CreateUserInvitesModel>(self.operation, text.get()).with_outcome_unknown(),
-      );
-    };
-    let answered = match attribute(request, &self.remaining, answer.success, answer.errors) {
-      Ok(answered) => answered,
-      Err(unaccounted) => return not_replayable(unaccounted),
-    };
-    for (index, result) in answered {
-      match result {
-        Ok(invite) => {
+    let results = match attempt {
+      Attempt::Done(Answered::Typed(results)) => results,
+      Attempt::Done(Answered::Written(written, refused)) => {
+        if written.count > 0 {
           if sent.count > 0 {
             sent.json.push(',');
           }
-          invite.write_json(index, &mut sent.json);
-          sent.count += 1;
+          sent.json.push_str(&written.json);
+          sent.count += written.count;
         }
-        Err(refusal) => self.results.push((index, redact_refusal(client, Err(refusal)))),
+        refused
       }
-    }
+      Attempt::Failed { error, replayable } => return Attempt::Failed { error, replayable },
+    };
+    let redacted = results
+      .into_iter()
+      .map(|(index, result)| (index, redact_refusal(client, result)));
+    self.results.extend(redacted);
     Attempt::Done(())
   }
+}
+
+/// A batch's answer, as [`Batch::read_as_json`] read it.
+enum Answered {
+  /// The created invites written as JSON (the inside of an array), and the refusals.
+  Written(SentJson, Vec<(usize, EntryResult)>),
+  /// Every result typed: the answer read only as the typed model.
+  Typed(Vec<(usize, EntryResult)>),
 }
 
 /// An attempt whose outcome is not known: the platform may have acted on it.
