@@ -266,6 +266,29 @@ console.log(
   `\n${TARGETS.map((t) => `${t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${Number.isFinite(t.value) ? figure(t.value) : '–'} ${t.unit}`).join('\n')}`,
 )
 
+// The emulator alone (bench/emulator.mjs): the figures a test suite waits on, in their own
+// processes; `--only=emulator` runs this section alone.
+const emulatorAlone =
+  !only || only.includes('emulator')
+    ? JSON.parse(
+        execFileSync(process.execPath, [join(root, 'bench/emulator.mjs'), '--json', ...(quick ? ['--quick'] : [])], {
+          cwd: root,
+          encoding: 'utf8',
+        }),
+      )
+    : undefined
+if (emulatorAlone) {
+  const { cold, single, bulk } = emulatorAlone
+  console.log(
+    [
+      '\nthe emulator alone (bench/emulator.mjs; medians):',
+      `startEmulator() to the first answer, fresh process, in-memory store: ${figure(cold.memory.totalMs.median)} ms (of which startEmulator() ${figure(cold.memory.startMs.median)} ms, the first request ${figure(cold.memory.firstRequestMs.median)} ms)`,
+      `one invite per call: p50 ${figure(single.p50Ms.median)} ms, ${figure(single.emulatorCpuUsPerRequest.median)} µs of emulator CPU per request`,
+      `10,000 invites, 100 a batch, 4 in flight: ${figure(bulk.invitesPerSec.median)} invites/s, ${figure(bulk.emulatorCpuUsPerInvite.median)} µs of emulator CPU per invite`,
+    ].join('\n'),
+  )
+}
+
 const machine = {
   cpus: cpus().length,
   cpu: cpus()[0].model,
@@ -281,6 +304,7 @@ const results = {
     METRICS.map(([s, k]) => [`${s}.${k}`, Object.fromEntries(COLUMNS.map((c) => [c, m(s, c, k)]))]),
   ),
   targets: TARGETS,
+  emulator: emulatorAlone,
 }
 // A quick run only checks that the benchmark works: it neither replaces the published results
 // nor fails on a target.

@@ -277,3 +277,33 @@ fn the_binary_starts_from_import_and_writes_export_on_exit_on_sigint_and_sigterm
   }
   std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// The emulator keeps the documents it has parsed: the same text sent again with other variables
+/// must be answered by those, with `@include` and `@skip` applied to its own copy.
+#[tokio::test]
+async fn a_document_sent_again_is_answered_by_its_own_variables() {
+  let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+  let http = http();
+  let headers = [
+    (
+      "roq-platform-authorization",
+      format!("Bearer {}", service_token(&http, &emulator).await),
+    ),
+    ("roq-platform-server-authorization", basic(&emulator)),
+  ];
+  let query = "query page($data: Boolean!) { userInvites(limit: 1) { totalCount data @include(if: $data) { id } } }";
+  for data in [true, false, true, false] {
+    let (status, answer) = graphql(
+      &http,
+      &emulator,
+      &headers,
+      json!({ "query": query, "variables": { "data": data } }),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let page = answer["data"]["userInvites"].as_object().unwrap();
+    assert_eq!(page.contains_key("data"), data, "{answer}");
+    assert_eq!(page["totalCount"], 0);
+  }
+  emulator.stop().await.unwrap();
+}

@@ -21,6 +21,7 @@ use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResu
 use roq_rules::{DEFAULT_PAGE_SIZE, MAX_INVITES_PER_REQUEST, MAX_PAGE_SIZE, MAX_ROLES};
 
 use super::document_shape::{DocumentShape, Measured};
+use super::parsed_documents::ParsedDocuments;
 
 /// The text of a document, in bytes: parsing takes time in proportion to it. Our client's and
 /// ROQ's SDKs' documents are under 1 KiB; graphql-js's introspection query, about 2 KiB.
@@ -71,12 +72,16 @@ pub fn roles_cost(child_complexity: usize) -> usize {
   MAX_ROLES.saturating_mul(child_complexity).saturating_add(1)
 }
 
-/// The extension that keeps the limits; `schema::build` adds it.
-pub struct DocumentLimits;
+/// The extension that keeps the limits; `schema::build` adds it. It parses each document, so
+/// it also keeps the documents it has parsed (and checked) for the next request that sends one.
+#[derive(Clone, Default)]
+pub struct DocumentLimits {
+  parsed: Arc<ParsedDocuments>,
+}
 
 impl ExtensionFactory for DocumentLimits {
   fn create(&self) -> Arc<dyn Extension> {
-    Arc::new(DocumentLimits)
+    Arc::new(self.clone())
   }
 }
 
@@ -101,8 +106,15 @@ impl Extension for DocumentLimits {
         request.query.len()
       )));
     }
-    // Parsed once, here; async-graphql takes the parsed document from the request.
+    // Parsed once, here, or not at all if it was sent before; async-graphql takes the parsed
+    // document from the request. A kept document has passed the shape check.
+    if let Some(document) = self.parsed.get(&request.query) {
+      request.set_parsed_query(document);
+      return Ok(request);
+    }
     check_shape(DocumentShape::of(request.parsed_query()?, MAX_NESTING))?;
+    let document = request.parsed_query()?.clone();
+    self.parsed.keep(&request.query, document);
     Ok(request)
   }
 

@@ -15,6 +15,7 @@ mod inputs;
 mod lifecycle;
 mod limits;
 mod models;
+mod parsed_documents;
 mod query;
 mod scalars;
 mod send;
@@ -44,7 +45,7 @@ pub fn build(platform: Arc<Platform>) -> RoqSchema {
 fn builder() -> SchemaBuilder<Query, Mutation, EmptySubscription> {
   Schema::build(Query, Mutation::default(), EmptySubscription)
     .limit_recursive_depth(MAX_NESTING)
-    .extension(DocumentLimits)
+    .extension(DocumentLimits::default())
 }
 
 #[cfg(test)]

@@ -270,3 +270,21 @@ async fn the_documents_of_real_clients_run_and_use_at_most_a_quarter_of_any_limi
     }
   }
 }
+
+#[tokio::test]
+async fn a_document_sent_again_is_checked_again_unless_it_passed() {
+  // One schema for every request, as the server has: the documents it parsed are kept.
+  let (schema, recorder) = schema();
+  let too_deep = introspection_of_depth(MAX_DEPTH + 3);
+  for _ in 0..2 {
+    let response = schema.execute(too_deep.as_str()).await;
+    let messages: Vec<_> = response.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(messages, ["the document is 23 levels deep; the emulator allows 20"]);
+  }
+  assert_eq!(recorder.executed.load(Ordering::SeqCst), 0, "nothing may run");
+  let fine = introspection_of_depth(MAX_DEPTH);
+  for _ in 0..2 {
+    assert!(schema.execute(fine.as_str()).await.errors.is_empty());
+  }
+  assert_eq!(recorder.executed.load(Ordering::SeqCst), 2);
+}
