@@ -110,10 +110,10 @@ impl NativeClient {
       let on_sent: SentSink = {
         let events = Arc::clone(&events);
         Arc::new(move |sent: SentJson| {
-          let mut json = String::with_capacity(sent.json.len() + 10);
-          json.push_str(r#"{"sent":"#);
+          let mut json = String::with_capacity(sent.json.len() + 12);
+          json.push_str(r#"{"sent":["#);
           json.push_str(&sent.json);
-          json.push('}');
+          json.push_str("]}");
           events.call(json, ThreadsafeFunctionCallMode::NonBlocking);
         })
       };

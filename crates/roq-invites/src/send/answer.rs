@@ -87,39 +87,6 @@ impl AnsweredInvite<'_> {
     let _ = write!(out, "{index}");
     out.push_str(",\"created\"]");
   }
-
-  /// The invite, typed (for callers who take typed results, and for tests).
-  #[cfg(test)]
-  pub(super) fn to_invite(&self) -> crate::types::UserInvite {
-    let mut array = String::new();
-    self.write_json(0, &mut array);
-    let [
-      id,
-      email,
-      first_name,
-      last_name,
-      locale,
-      data,
-      status,
-      status_updated_at,
-      created_by_user_id,
-      accepted_by_user_id,
-      tenant_id,
-      role_keys,
-      user_token_id,
-      created_at,
-      updated_at,
-      _,
-      _,
-    ]: [serde_json::Value; 17] = serde_json::from_str(&array).unwrap();
-    serde_json::from_value(serde_json::json!({
-      "id": id, "email": email, "firstName": first_name, "lastName": last_name, "locale": locale, "data": data,
-      "status": status, "statusUpdatedAt": status_updated_at, "createdByUserId": created_by_user_id,
-      "acceptedByUserId": accepted_by_user_id, "tenantId": tenant_id, "roleKeys": role_keys,
-      "userTokenId": user_token_id, "createdAt": created_at, "updatedAt": updated_at,
-    }))
-    .unwrap()
-  }
 }
 
 impl Answered for AnsweredInvite<'_> {
@@ -128,8 +95,14 @@ impl Answered for AnsweredInvite<'_> {
   }
 }
 
+/// A JSON value of the kind whose text starts with `FIRST`, as its text.
+struct Raw<'a, const FIRST: u8>(&'a RawValue);
+
 /// A JSON string, as its text (quotes and escapes included).
-struct Text<'a>(&'a RawValue);
+type Text<'a> = Raw<'a, b'"'>;
+
+/// A JSON object (the schema's `JsonObject`), as its text.
+type Object<'a> = Raw<'a, b'{'>;
 
 impl<'a> Text<'a> {
   /// The string it stands for: the text between the quotes when it has no escape in it.
@@ -143,28 +116,14 @@ impl<'a> Text<'a> {
   }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+impl<'de: 'a, 'a, const FIRST: u8> Deserialize<'de> for Raw<'a, FIRST> {
   fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
     let raw = <&RawValue>::deserialize(deserializer)?;
-    if raw.get().starts_with('"') {
-      Ok(Self(raw))
-    } else {
-      Err(de::Error::custom("expected a string"))
+    if raw.get().as_bytes().first() == Some(&FIRST) {
+      return Ok(Self(raw));
     }
-  }
-}
-
-/// A JSON object (the schema's `JsonObject`), as its text.
-struct Object<'a>(&'a RawValue);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Object<'a> {
-  fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-    let raw = <&RawValue>::deserialize(deserializer)?;
-    if raw.get().starts_with('{') {
-      Ok(Self(raw))
-    } else {
-      Err(de::Error::custom("expected an object"))
-    }
+    let expected = if FIRST == b'"' { "a string" } else { "an object" };
+    Err(de::Error::custom(format!("expected {expected}")))
   }
 }
 
@@ -182,8 +141,37 @@ impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
 
 #[cfg(test)]
 mod tests {
+  use serde_json::Value;
+
   use super::*;
   use crate::types::UserInvite;
+
+  /// `UserInvite`'s fields, in the order `write_json` writes them (and `lib/client.js` reads them).
+  const FIELDS: [&str; 15] = [
+    "id",
+    "email",
+    "firstName",
+    "lastName",
+    "locale",
+    "data",
+    "status",
+    "statusUpdatedAt",
+    "createdByUserId",
+    "acceptedByUserId",
+    "tenantId",
+    "roleKeys",
+    "userTokenId",
+    "createdAt",
+    "updatedAt",
+  ];
+
+  /// The invite `write_json` wrote, as the object of its fields.
+  fn written(invite: &AnsweredInvite) -> Value {
+    let mut array = String::new();
+    invite.write_json(0, &mut array);
+    let values: Vec<Value> = serde_json::from_str(&array).unwrap();
+    FIELDS.iter().map(|f| f.to_string()).zip(values).collect()
+  }
 
   const INVITE: &str = r#"{"acceptedByUserId":null,"createdAt":"2024-01-01T00:00:00.000Z","createdByUserId":"u1","data":{"team":"Blue \"B\""},"email":"Ada\u0040example.com","firstName":"Ada","id":"i1","locale":"en-US","lastName":null,"roleKeys":["member"],"status":"pending","statusUpdatedAt":"2024-01-01T00:00:00.000Z","tenantId":"t1","updatedAt":"2024-01-01T00:00:00.000Z","userTokenId":"k1","extra":5}"#;
 
@@ -193,7 +181,7 @@ mod tests {
     let answer = serde_json::from_str::<SendAnswer>(&json).unwrap();
     let invite = &answer.success.as_ref().unwrap()[0];
     let typed: UserInvite = serde_json::from_str(INVITE).unwrap();
-    assert_eq!(invite.to_invite(), typed);
+    assert_eq!(written(invite), serde_json::to_value(typed).unwrap());
     assert_eq!(invite.email(), "Ada@example.com");
     let mut out = String::new();
     invite.write_json(7, &mut out);

@@ -90,16 +90,10 @@ pub(super) async fn send_batch(
     deadline,
     remaining: indices,
     results: Vec::new(),
-    sent: options.on_sent.is_some().then(|| SentJson {
-      json: "[".to_owned(),
-      count: 0,
-    }),
+    sent: options.on_sent.is_some().then(SentJson::default),
   };
   let outcome = client.retrying(deadline, &mut batch).await;
-  let (mut results, mut sent) = (batch.results, batch.sent);
-  if let Some(sent) = &mut sent {
-    sent.json.push(']');
-  }
+  let (mut results, sent) = (batch.results, batch.sent);
   if let Err(error) = outcome {
     return BatchOutcome {
       results,
@@ -144,13 +138,10 @@ impl Attempts for Batch<'_> {
         };
       }
     };
-    let answered = match self.sent.take() {
-      Some(mut sent) => {
-        let answered = self.read_as_json(body, &mut sent).await;
-        self.sent = Some(sent);
-        answered
-      }
-      None => self.read_typed(body).await,
+    let answered = if self.sent.is_some() {
+      self.read_as_json(body).await
+    } else {
+      self.read_typed(body).await
     };
     let error = match answered {
       Attempt::Done(()) => return Attempt::Done(()),
@@ -227,7 +218,7 @@ impl Batch<'_> {
   /// One attempt whose answer's created invites are written as JSON straight from its text
   /// (refusals stay typed). An answer that does not read so is decoded as the typed model,
   /// which says what is wrong with it, or reads it after all.
-  async fn read_as_json(&mut self, body: Bytes, sent: &mut SentJson) -> Attempt<()> {
+  async fn read_as_json(&mut self, body: Bytes) -> Attempt<()> {
     let (client, request, operation, remaining) = (self.client, self.request, self.operation, &self.remaining);
     let read = |reply: &Reply| -> Result<Answered> {
       let Some(answer) = graphql::read_in_place::<SendAnswer>(operation, reply) else {
@@ -238,13 +229,7 @@ impl Batch<'_> {
       let mut refused = Vec::new();
       for (index, result) in attribute(request, remaining, answer.success, answer.errors)? {
         match result {
-          Ok(invite) => {
-            if written.count > 0 {
-              written.json.push(',');
-            }
-            invite.write_json(index, &mut written.json);
-            written.count += 1;
-          }
+          Ok(invite) => invite.write_json(index, written.next()),
           Err(refusal) => refused.push((index, Err(refusal))),
         }
       }
@@ -256,13 +241,7 @@ impl Batch<'_> {
     let results = match attempt {
       Attempt::Done(Answered::Typed(results)) => results,
       Attempt::Done(Answered::Written(written, refused)) => {
-        if written.count > 0 {
-          if sent.count > 0 {
-            sent.json.push(',');
-          }
-          sent.json.push_str(&written.json);
-          sent.count += written.count;
-        }
+        self.sent.get_or_insert_default().append(written);
         refused
       }
       Attempt::Failed { error, replayable } => return Attempt::Failed { error, replayable },
@@ -277,7 +256,7 @@ impl Batch<'_> {
 
 /// A batch's answer, as [`Batch::read_as_json`] read it.
 enum Answered {
-  /// The created invites written as JSON (the inside of an array), and the refusals.
+  /// The created invites written as JSON, and the refusals.
   Written(SentJson, Vec<(usize, EntryResult)>),
   /// Every result typed: the answer read only as the typed model.
   Typed(Vec<(usize, EntryResult)>),
