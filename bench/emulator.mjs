@@ -13,16 +13,16 @@
 // The emulator runs in its own process (`roq-invites emulator --port 0`), so its CPU is read from
 // Linux's scheduler (/proc/<pid>/task/*/schedstat) and is its own; the client is roq-invites.
 // It measures the addon it finds (a debug build measures much slower than a release build).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 
-const root = resolve(fileURLToPath(new URL('..', import.meta.url)))
-const BIN = join(root, 'bin/roq-invites.mjs')
+import { standaloneEmulator } from './standalone-emulator.mjs'
+
 const quick = process.argv.includes('--quick')
 const COLD_ROUNDS = quick ? 3 : 20
 const SINGLE_SENDS = quick ? 200 : 2000
@@ -119,19 +119,7 @@ function coldStarts() {
   return results
 }
 
-// ---- a standalone emulator, and its CPU --------------------------------------------------------
-
-async function emulator() {
-  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  const env = {}
-  let buffer = ''
-  for await (const chunk of child.stdout) {
-    buffer += chunk
-    for (const [, name, value] of buffer.matchAll(/^(ROQ_\w+)=(.*)$/gm)) env[name] = value
-    if (env.ROQ_API_KEY) break
-  }
-  return { env, pid: child.pid, stop: () => new Promise((done) => child.once('exit', done).kill('SIGTERM')) }
-}
+// ---- a standalone emulator's CPU ----------------------------------------------------------------
 
 /** CPU time of every thread of process `pid`, in ms, from Linux's scheduler (to the ns). */
 function cpuMs(pid) {
@@ -166,7 +154,7 @@ async function client(env) {
 const emails = (count, tag) => Array.from({ length: count }, (_, i) => `${tag}-${i}@example.com`)
 
 async function singleSends() {
-  const platform = await emulator()
+  const platform = await standaloneEmulator()
   try {
     const send = await client(platform.env)
     for (const email of emails(200, 'warmup')) await send([email]) // a token, a connection, warm caches
@@ -186,7 +174,7 @@ async function singleSends() {
 }
 
 async function bulkSend(round) {
-  const platform = await emulator() // a fresh store: a bigger store is slower
+  const platform = await standaloneEmulator() // a fresh store: a bigger store is slower
   try {
     const send = await client(platform.env)
     await send([`warmup-${round}@example.com`])

@@ -6,13 +6,14 @@
 // bench/results.json and bench/chart.svg. `--quick` runs fewer rounds, only to check that
 // the benchmark itself works (into bench/.quick/); `--only=warm,bulk` runs those scenarios alone
 // (into bench/.only/).
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { chart, figure } from './chart.mjs'
+import { onCore, standaloneEmulator } from './standalone-emulator.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const quick = process.argv.includes('--quick')
@@ -34,26 +35,6 @@ const SCENARIOS = {
   warm: { rounds: quick ? 1 : 5, freshEmulator: true, clients: ['roq-invites', '@roq/nodejs'] },
   concurrent: { rounds: quick ? 1 : 5 },
   memory: { rounds: quick ? 1 : 3, freshEmulator: true },
-}
-
-/** `command` and `args`, on core `core` if given. */
-const onCore = (core, command, args) =>
-  core === undefined ? [command, args] : ['taskset', ['-c', String(core), command, ...args]]
-
-/** A standalone emulator: the package's command line, in its own process (on `core`, if given). */
-async function emulator(core) {
-  const child = spawn(
-    ...onCore(core, process.execPath, [join(root, 'bin/roq-invites.mjs'), 'emulator', '--port', '0']),
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  )
-  const env = {}
-  let buffer = ''
-  for await (const chunk of child.stdout) {
-    buffer += chunk
-    for (const [, name, value] of buffer.matchAll(/^(ROQ_\w+)=(.*)$/gm)) env[name] = value
-    if (env.ROQ_API_KEY) break
-  }
-  return { env, stop: () => new Promise((done) => child.once('exit', done).kill('SIGTERM')) }
 }
 
 let runs = 0
@@ -113,7 +94,7 @@ execFileSync('cargo', ['build', '--quiet', '--release', '-p', 'roq-invites', '--
 for (const [name, { rounds, clients = CLIENTS, freshEmulator, pin }] of Object.entries(SCENARIOS)) {
   if (only && !only.includes(name)) continue
   const [emulatorCore, clientCore] = pin ? [0, 1] : []
-  let platform = await emulator(emulatorCore)
+  let platform = await standaloneEmulator(emulatorCore)
   try {
     for (let round = 0; round < rounds; round++) {
       const order = clients.map((_, i) => clients[(i + round) % clients.length])
@@ -121,14 +102,14 @@ for (const [name, { rounds, clients = CLIENTS, freshEmulator, pin }] of Object.e
         // The store grows with each run, and a bigger store is slower: bulk runs start even.
         if (freshEmulator && (round > 0 || client !== order[0])) {
           await platform.stop()
-          platform = await emulator(emulatorCore)
+          platform = await standaloneEmulator(emulatorCore)
         }
         record(name, client, scenario(client, name, platform.env, clientCore))
       }
       if (name === 'bulk') {
         for (const mode of ['client', 'emulator']) {
           await platform.stop()
-          platform = await emulator()
+          platform = await standaloneEmulator()
           record(name, mode === 'client' ? 'rust alone' : 'emulator alone', ceiling(mode, platform.env))
         }
       }
