@@ -1,7 +1,9 @@
 // Shared by the Node tests: an emulator per test, a client for it, the README's snippets, and a
 // headless Chromium, and the command line run as a child process.
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync, readFileSync } from 'node:fs'
+import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
 import { RoqClient, startEmulator } from '../index.js'
@@ -99,4 +101,43 @@ export function startCli(args, { env = cliEnv(), input, detached = false, timeou
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
   })
   return { child, exited }
+}
+
+/**
+ * A local webhook receiver, closed when the test ends. `answer(request, n, response)` decides
+ * each request's fate by its number (from 1): a status, `'hang'` (no answer; keep `response` to
+ * give one later), or `'drop'` (destroys the connection). Each request is kept as `{ headers,
+ * body, event, eventId }`; `arrived(count)` resolves once `count` have.
+ */
+export async function webhookReceiver(t, answer = () => 200, port = 0) {
+  const received = []
+  const arrivals = new EventTarget()
+  const server = createServer(async (request, response) => {
+    let body = ''
+    for await (const chunk of request) body += chunk
+    const eventId = request.headers['roq-platform-webhook-event-id']
+    received.push({ headers: request.headers, body, event: JSON.parse(body), eventId })
+    arrivals.dispatchEvent(new Event('request'))
+    const fate = answer(request, received.length, response)
+    if (fate === 'hang') return
+    if (fate === 'drop') return request.socket.destroy()
+    response.writeHead(fate).end()
+  })
+  server.listen(port, '127.0.0.1')
+  await once(server, 'listening')
+  t.after(() => {
+    server.closeAllConnections()
+    server.close()
+  })
+  const arrived = async (count) => {
+    while (received.length < count) await once(arrivals, 'request')
+    return received
+  }
+  return {
+    url: `http://127.0.0.1:${server.address().port}/webhook`,
+    port: server.address().port,
+    received,
+    arrived,
+    server,
+  }
 }

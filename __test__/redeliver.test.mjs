@@ -5,40 +5,18 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:http'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqError, connectEmulator } from '../index.js'
-import { clientFor, emulatorFor, readmeSnippets, runSnippet } from './helpers.mjs'
+import { clientFor, emulatorFor, readmeSnippets, runSnippet, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 /** One attempt per delivery: a failure is given up at once, and only a redelivery sends it again. */
 const ONCE = { attempts: 1, initialDelayMs: 20, maxDelayMs: 20, timeoutMs: 2000 }
 
 /** A receiver that answers 500 to its first `failures` requests, then 200. */
-async function receiver(t, failures = 1) {
-  const received = []
-  const arrivals = new EventTarget()
-  const server = createServer(async (request, response) => {
-    let body = ''
-    for await (const chunk of request) body += chunk
-    received.push({ headers: request.headers, body })
-    response.writeHead(received.length <= failures ? 500 : 200).end()
-    arrivals.dispatchEvent(new Event('request'))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  t.after(() => {
-    server.closeAllConnections()
-    server.close()
-  })
-  const arrived = async (count) => {
-    while (received.length < count) await once(arrivals, 'request')
-    return received
-  }
-  return { url: `http://127.0.0.1:${server.address().port}/webhook`, received, arrived }
-}
+const receiver = (t, failures = 1) => webhookReceiver(t, (request, n) => (n <= failures ? 500 : 200))
 
 /** Resolves once `check()` gives something, looking again after each attempt could have ended. */
 async function until(check) {

@@ -5,42 +5,19 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { createServer } from 'node:http'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { connectEmulator } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { clientFor, emulatorFor, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 
 /** A webhook receiver that answers 200, or holds the requests `hold(n)` picks until `release()`. */
 async function receiver(t, hold = () => false) {
-  const received = []
   const held = []
-  const arrivals = new EventTarget()
-  const server = createServer(async (request, response) => {
-    let body = ''
-    for await (const chunk of request) body += chunk
-    received.push({ eventId: request.headers['roq-platform-webhook-event-id'], event: JSON.parse(body) })
-    if (hold(received.length)) held.push(response)
-    else response.writeHead(200).end()
-    arrivals.dispatchEvent(new Event('request'))
-  })
-  server.listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  t.after(() => {
-    server.closeAllConnections()
-    server.close()
-  })
-  return {
-    url: `http://127.0.0.1:${server.address().port}/webhook`,
-    received,
-    arrived: async (count) => {
-      while (received.length < count) await once(arrivals, 'request')
-    },
-    release: () => held.splice(0).forEach((response) => response.writeHead(200).end()),
-  }
+  const hooks = await webhookReceiver(t, (request, n, response) => (hold(n) ? (held.push(response), 'hang') : 200))
+  return { ...hooks, release: () => held.splice(0).forEach((response) => response.writeHead(200).end()) }
 }
 
 /** The emulator's deliveries that `pick` picks, once there are any, looking again after each attempt could have ended. */

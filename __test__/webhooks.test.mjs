@@ -2,52 +2,13 @@
 // (some that fail, hang, drop the connection or are down for a while), and the package verifies
 // and reads what they receive.
 import assert from 'node:assert/strict'
-import { once } from 'node:events'
-import { createServer } from 'node:http'
 import { test } from 'node:test'
 
 import { RoqError, isInviteEvent, parseWebhookEvent, verifyWebhook } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { clientFor, emulatorFor, webhookReceiver } from './helpers.mjs'
 
 /** Fast retries, so that a test waits on events, not on a developer's backoff. */
 const QUICK = { attempts: 4, initialDelayMs: 20, maxDelayMs: 40, timeoutMs: 300 }
-
-/**
- * A local receiver. `answer(request, n)` decides each request's fate by its number (from 1):
- * a status, `'hang'` (never answers), or `'drop'` (destroys the connection).
- */
-async function receiver(t, answer = () => 200, port = 0) {
-  const received = []
-  const arrivals = new EventTarget()
-  const server = createServer(async (request, response) => {
-    let body = ''
-    for await (const chunk of request) body += chunk
-    received.push({ headers: request.headers, body, event: JSON.parse(body) })
-    arrivals.dispatchEvent(new Event('request'))
-    const fate = answer(request, received.length)
-    if (fate === 'hang') return
-    if (fate === 'drop') return request.socket.destroy()
-    response.writeHead(fate).end()
-  })
-  server.listen(port, '127.0.0.1')
-  await once(server, 'listening')
-  t.after(() => {
-    server.closeAllConnections()
-    server.close()
-  })
-  /** Resolves once `count` requests have arrived. */
-  const arrived = async (count) => {
-    while (received.length < count) await once(arrivals, 'request')
-    return received
-  }
-  return {
-    url: `http://127.0.0.1:${server.address().port}/webhook`,
-    port: server.address().port,
-    received,
-    arrived,
-    server,
-  }
-}
 
 /** Resolves once `check()` holds, looking again after each delivery attempt could have ended. */
 async function until(check) {
@@ -61,7 +22,7 @@ async function until(check) {
 const invite = (email) => ({ data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email }] } })
 
 test('every change of an invite reaches the receiver once, in order, with the key and no secret', async (t) => {
-  const hook = await receiver(t)
+  const hook = await webhookReceiver(t)
   const emulator = await emulatorFor(t, { webhooks: [{ url: hook.url }], webhookRetry: QUICK })
   const { roqPlatform } = clientFor(emulator)
   const [ada] = (await roqPlatform.sendUserInvites(invite('ada@example.com'))).success
@@ -105,7 +66,7 @@ test('every change of an invite reaches the receiver once, in order, with the ke
 
 test('a receiver that answers 500, hangs past the timeout or drops the connection gets the same event again', async (t) => {
   const fates = [500, 'hang', 'drop', 204]
-  const hook = await receiver(t, (request, n) => fates[n - 1] ?? 204)
+  const hook = await webhookReceiver(t, (request, n) => fates[n - 1] ?? 204)
   const emulator = await emulatorFor(t, {
     webhooks: [{ url: hook.url, key: 'whk_own_key_of_this_receiver' }],
     webhookRetry: QUICK,
@@ -128,7 +89,7 @@ test('a receiver that answers 500, hangs past the timeout or drops the connectio
 
 test('a receiver that is down comes back later: every event arrives once it can, in order per invite', async (t) => {
   // The port is taken and let go, so nothing listens on it until the receiver starts there.
-  const placeholder = await receiver(t)
+  const placeholder = await webhookReceiver(t)
   const { port, url } = placeholder
   placeholder.server.closeAllConnections()
   await new Promise((resolve) => placeholder.server.close(resolve))
@@ -151,7 +112,7 @@ test('a receiver that is down comes back later: every event arrives once it can,
   assert.ok((await emulator.webhooks()).every((d) => d.state === 'pending'))
   assert.match((await emulator.webhooks()).find((d) => d.attempts.length > 0).attempts[0].error, /refused/)
 
-  const back = await receiver(t, () => 200, port)
+  const back = await webhookReceiver(t, () => 200, port)
   const received = await back.arrived(7)
   await until(async () => (await emulator.webhooks()).every((d) => d.state === 'delivered'))
   assert.equal(back.received.length, 7, 'nothing arrived twice')
@@ -163,7 +124,7 @@ test('a receiver that is down comes back later: every event arrives once it can,
 
 test("the platform's answers never wait for a receiver, and a receiver never undoes a change", async (t) => {
   const held = []
-  const hook = await receiver(t, (request) => {
+  const hook = await webhookReceiver(t, (request) => {
     held.push(request)
     return 'hang'
   })
@@ -186,7 +147,7 @@ test("the platform's answers never wait for a receiver, and a receiver never und
 })
 
 test('a receiver that always fails is given up after the last attempt, and the invite stays', async (t) => {
-  const hook = await receiver(t, () => 503)
+  const hook = await webhookReceiver(t, () => 503)
   const emulator = await emulatorFor(t, { webhooks: [{ url: hook.url }], webhookRetry: { ...QUICK, attempts: 3 } })
   await clientFor(emulator).roqPlatform.sendUserInvites(invite('ada@example.com'))
   const [delivery] = await until(async () => {
@@ -202,7 +163,7 @@ test('a receiver that always fails is given up after the last attempt, and the i
 })
 
 test('an invite that expires as the clock passes its validity is an event too', async (t) => {
-  const hook = await receiver(t)
+  const hook = await webhookReceiver(t)
   const emulator = await emulatorFor(t, {
     webhooks: [{ url: hook.url }],
     webhookRetry: QUICK,
