@@ -214,8 +214,11 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   const errors = []
   let delivered
   const allDelivered = new Promise((resolve) => (delivered = resolve))
+  // Each event's JSON: `{ sent: [[...], ...] }` (the invites a batch created, as arrays: see
+  // `sentInvite`), `{ results: { success, errors } }` (its other entries), each entry with its
+  // `index` in the caller's list, `{ progress }`, or `{ done: true }`.
   const onEvent = (json) => {
-    const event = readEvent(json)
+    const event = JSON.parse(json)
     if (event.sent) {
       for (const invite of event.sent) success.push(sentInvite(invite))
     } else if (event.results) {
@@ -240,16 +243,6 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   // A send that got under way fails with what it did; its results came here rather than with it.
   if (answer.partial) failure.partial = result
   throw failure
-}
-
-/**
- * An event of a native send, from its JSON text: `{ sent: [[...], ...] }` (the invites a batch
- * created, as arrays: see `sentInvite`), `{ results: { success, errors } }` (its other entries),
- * each entry with its `index` in the caller's list, `{ progress }` or `{ done: true }`. The one
- * place that reads the events' format.
- */
-function readEvent(json) {
-  return JSON.parse(json)
 }
 
 /**
