@@ -59,7 +59,7 @@ pub(super) struct AnsweredInvite<'a> {
 }
 
 impl AnsweredInvite<'_> {
-  /// Appends the invite as the JSON array the binding's `readEvent` reads: the fields in
+  /// Appends the invite as the JSON array `lib/client.js`'s `sentInvite` reads: the fields in
   /// `UserInvite`'s order, then `index` and `outcome` (`"created"`).
   pub(super) fn write_json(&self, index: usize, out: &mut String) {
     out.push('[');
