@@ -4,6 +4,7 @@
 // waits as the emulator tells it to.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import http from 'node:http'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -32,12 +33,17 @@ async function endpoints(emulator) {
     })
     return { status: response.status, retryAfter: response.headers.get('retry-after'), answer: await response.json() }
   }
-  return {
-    server: post('/v01/server/graphql', {
+  const headers = {
+    server: {
       'roq-platform-server-authorization': basic,
       'roq-platform-authorization': `Bearer ${service.accessToken}`,
-    }),
-    browser: post('/v01/graphql', { 'roq-platform-authorization': `Bearer ${session.accessToken}` }),
+    },
+    browser: { 'roq-platform-authorization': `Bearer ${session.accessToken}` },
+  }
+  return {
+    server: post('/v01/server/graphql', headers.server),
+    browser: post('/v01/graphql', headers.browser),
+    headers,
   }
 }
 
@@ -190,4 +196,47 @@ test('roq-invites emulator --rate-limit refuses a value that is not N/PERIOD, na
     assert.equal(run.status, 2, run.stderr)
     assert.equal(run.stderr.split('\n')[0], message)
   }
+})
+
+test('16 clients at once, 4,000 requests against 3,000 a day: exactly 3,000 let through, the other 1,000 answered 429', async (t) => {
+  const requests = 3000
+  const emulator = await emulatorFor(t, { rateLimit: { requests, windowMs: 86_400_000 } })
+  const { headers } = await endpoints(emulator)
+  const body = JSON.stringify({ query: '{ __typename }' })
+  // Each client has a connection of its own and sends its requests one after another; the 16 are
+  // in flight together, half at each endpoint (one window for both). node:http rather than fetch:
+  // lighter, so more requests meet at the limiter.
+  const statuses = await Promise.all(
+    Array.from({ length: 16 }, async (_, i) => {
+      const [path, own] = i % 2 === 0 ? ['/v01/server/graphql', headers.server] : ['/v01/graphql', headers.browser]
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+      t.after(() => agent.destroy())
+      const post = () =>
+        new Promise((resolve, reject) => {
+          const request = http.request(`${emulator.url}${path}`, {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', ...own },
+          })
+          request.on('error', reject)
+          request.on('response', (response) => {
+            response.resume()
+            response.on('end', () => {
+              const { statusCode } = response
+              resolve(
+                statusCode === 429 && !(Number(response.headers['retry-after']) >= 1) ? 'no Retry-After' : statusCode,
+              )
+            })
+          })
+          request.end(body)
+        })
+      const mine = []
+      for (let n = 0; n < 250; n++) mine.push(await post())
+      return mine
+    }),
+  )
+  const counted = {}
+  for (const status of statuses.flat()) counted[status] = (counted[status] ?? 0) + 1
+  assert.deepEqual(counted, { 200: requests, 429: 1000 })
+  assert.deepEqual([emulator.stats().rateLimited, emulator.stats().graphql], [1000, requests])
 })

@@ -410,7 +410,7 @@ impl Emulator {
 
   /// The rate limit and how many requests are in its window now; none without a limit.
   pub fn rate_limit(&self) -> Option<RateLimitState> {
-    self.platform.rate_limiter.state(self.platform.clock.now_ms())
+    self.platform.rate_limiter.state(|| self.platform.clock.now_ms())
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish; then writes the

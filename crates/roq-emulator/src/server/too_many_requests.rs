@@ -22,13 +22,13 @@ pub(super) async fn limit(State(platform): State<Arc<Platform>>, request: Reques
   if request.method() == Method::OPTIONS {
     return next.run(request).await;
   }
-  let Err(wait_ms) = platform.rate_limiter.admit(platform.clock.now_ms()) else {
+  // The clock is read under the limiter's lock (see `RateLimiter::admit`).
+  let Err(wait_ms) = platform.rate_limiter.admit(|| platform.clock.now_ms()) else {
     return next.run(request).await;
   };
   Counters::bump(&platform.counters.rate_limited);
   let seconds = retry_after_seconds(wait_ms);
-  let state = platform.rate_limiter.state(platform.clock.now_ms());
-  let limit = state.map(|s| s.limit);
+  let limit = platform.rate_limiter.limit();
   let problem = Problem::TooManyRequests(format!(
     "Too many requests: this environment takes at most {} GraphQL requests in {} ms; try again in {seconds} s (Retry-After)",
     limit.map_or(0, |l| l.requests),
