@@ -58,8 +58,10 @@ export interface EmulatorOptions {
    * At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
    * `windowMs`, as a sliding window by the emulator's clock (`advanceClock` moves it on); over
    * it, HTTP 429 in the platform's error shape (`TOO_MANY_REQUESTS`) with `Retry-After`, whole
-   * seconds until a request would be let through. `requests` 1 to 100,000, `windowMs` 1 to a
-   * day. No limit if absent. The token endpoints are not limited. Also `--rate-limit N/PERIOD`.
+   * seconds until a request would be let through. Only requests with the environment's valid
+   * credentials count: one without them is answered `UNAUTHORIZED_EXCEPTION` and uses up
+   * nothing. `requests` 1 to 100,000, `windowMs` 1 to a day. No limit if absent. The token
+   * endpoints are not limited. Also `--rate-limit N/PERIOD`.
    */
   rateLimit?: { requests: number; windowMs: number }
 }

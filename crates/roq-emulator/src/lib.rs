@@ -141,8 +141,9 @@ pub struct EmulatorOptions {
   /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
-  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window); over it, 429 with
-  /// `Retry-After`. No limit if absent.
+  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window), counting only
+  /// those with the environment's valid credentials; over it, 429 with `Retry-After`. No limit
+  /// if absent.
   #[serde(default)]
   pub rate_limit: Option<RateLimit>,
 }

@@ -1,6 +1,8 @@
 //! The rate limiter: at most `requests` GraphQL requests of the environment in any `windowMs`,
 //! as a real platform limits an app (Clerk's development instances: 100 per 10 s), answered
-//! with 429 and `Retry-After` (see `server/too_many_requests.rs`). Off unless configured.
+//! with 429 and `Retry-After` (see `server/too_many_requests.rs`). Off unless configured. Only
+//! requests with the environment's valid credentials are counted: the GraphQL handlers ask once
+//! the caller is known.
 //!
 //! A sliding log: the times of the requests let through in the last window, oldest first. It is
 //! exact (never more than `requests` in any window, wherever the window starts) and tells exactly
