@@ -393,12 +393,15 @@ export declare class Emulator {
    */
   reset(options?: ResetOptions): Promise<ResetCounts>
   /**
-   * Sends a past delivery's event to its URL again, as `stripe events resend` does: the same
-   * event id and payload (so an idempotent receiver treats it as the event it has seen) and the
-   * same `roq-platform-webhook-key`, as a new delivery with its own attempts and retries, which it
-   * resolves to. Also `POST /__emulator/webhooks/{id}/redeliver` and `roq-invites webhooks redeliver`.
-   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT` when the
-   * emulator has no webhooks configured.
+   * Sends a past delivery's event again, as `stripe events resend` does: the same event id and
+   * payload (so an idempotent receiver treats it as the event it has seen), as a new delivery
+   * with its own attempts and retries, which it resolves to. It goes to the webhook configured
+   * now, with that webhook's key: the past delivery's URL if it is still one of `webhooks`; else
+   * (started again with other webhooks) every one of them, a new delivery each, and it resolves to
+   * the first (`webhooks()` shows the others). Also `POST /__emulator/webhooks/{id}/redeliver`,
+   * the dashboard and `roq-invites webhooks redeliver`.
+   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT`, saying how
+   * to configure one, when the emulator has no webhook configured.
    */
   redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }

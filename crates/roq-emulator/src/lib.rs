@@ -387,7 +387,9 @@ impl Emulator {
     self.platform.webhook_deliveries(usize::MAX >> 1)
   }
 
-  /// Sends a past delivery's event again (the same event id) as a new delivery, and returns it.
+  /// Sends a past delivery's event again (the same event id) as a new delivery to the webhook
+  /// configured now, and returns it: to its URL if it is still configured, else to every webhook
+  /// configured now (the first returned); `CONFLICT` with none.
   pub fn redeliver(&self, delivery_id: &str) -> Result<WebhookDelivery, Problem> {
     self.platform.redeliver(delivery_id)
   }
