@@ -4,6 +4,7 @@
 // waits as the emulator tells it to.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import http from 'node:http'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -32,12 +33,17 @@ async function endpoints(emulator) {
     })
     return { status: response.status, retryAfter: response.headers.get('retry-after'), answer: await response.json() }
   }
-  return {
-    server: post('/v01/server/graphql', {
+  const headers = {
+    server: {
       'roq-platform-server-authorization': basic,
       'roq-platform-authorization': `Bearer ${service.accessToken}`,
-    }),
-    browser: post('/v01/graphql', { 'roq-platform-authorization': `Bearer ${session.accessToken}` }),
+    },
+    browser: { 'roq-platform-authorization': `Bearer ${session.accessToken}` },
+  }
+  return {
+    server: post('/v01/server/graphql', headers.server),
+    browser: post('/v01/graphql', headers.browser),
+    headers,
   }
 }
 
@@ -190,4 +196,135 @@ test('roq-invites emulator --rate-limit refuses a value that is not N/PERIOD, na
     assert.equal(run.status, 2, run.stderr)
     assert.equal(run.stderr.split('\n')[0], message)
   }
+})
+
+test('16 clients at once, 4,000 requests against 3,000 a day: exactly 3,000 let through, the other 1,000 answered 429', async (t) => {
+  const requests = 3000
+  const emulator = await emulatorFor(t, { rateLimit: { requests, windowMs: 86_400_000 } })
+  const { headers } = await endpoints(emulator)
+  const body = JSON.stringify({ query: '{ __typename }' })
+  // Each client has a connection of its own and sends its requests one after another; the 16 are
+  // in flight together, half at each endpoint (one window for both). node:http rather than fetch:
+  // lighter, so more requests meet at the limiter.
+  const statuses = await Promise.all(
+    Array.from({ length: 16 }, async (_, i) => {
+      const [path, own] = i % 2 === 0 ? ['/v01/server/graphql', headers.server] : ['/v01/graphql', headers.browser]
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+      t.after(() => agent.destroy())
+      const post = () =>
+        new Promise((resolve, reject) => {
+          const request = http.request(`${emulator.url}${path}`, {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/json', ...own },
+          })
+          request.on('error', reject)
+          request.on('response', (response) => {
+            response.resume()
+            response.on('end', () => {
+              const { statusCode } = response
+              resolve(
+                statusCode === 429 && !(Number(response.headers['retry-after']) >= 1) ? 'no Retry-After' : statusCode,
+              )
+            })
+          })
+          request.end(body)
+        })
+      const mine = []
+      for (let n = 0; n < 250; n++) mine.push(await post())
+      return mine
+    }),
+  )
+  const counted = {}
+  for (const status of statuses.flat()) counted[status] = (counted[status] ?? 0) + 1
+  assert.deepEqual(counted, { 200: requests, 429: 1000 })
+  assert.deepEqual([emulator.stats().rateLimited, emulator.stats().graphql], [1000, requests])
+})
+
+test("requests without the environment's credentials count nothing: after a flood of them, the app's own call goes through", async (t) => {
+  const emulator = await emulatorFor(t, { rateLimit: { requests: 1, windowMs: MINUTE } })
+  const { url, environmentId, apiKey } = emulator
+  const basic = (id, key) => `Basic ${Buffer.from(`${id}:${key}`).toString('base64')}`
+  // A token that is well formed but not this environment's: another emulator signed it.
+  const other = await emulatorFor(t)
+  const foreign = (await other.session({ tenantId: 'acme', email: 'mallory@acme.io' })).accessToken
+  const service = await (
+    await fetch(`${url}/v01/authorize/serviceAccount`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'project-service-account@roq.tech', environmentId, apiKey }),
+    })
+  ).json()
+  const flood = [
+    ['/v01/server/graphql', {}],
+    ['/v01/server/graphql', { 'roq-platform-server-authorization': basic(environmentId, 'not-the-key') }],
+    [
+      '/v01/server/graphql',
+      {
+        'roq-platform-server-authorization': basic(environmentId, 'not-the-key'),
+        'roq-platform-authorization': `Bearer ${service.accessToken}`,
+      },
+    ],
+    // The right API key, but no token, or another environment's.
+    ['/v01/server/graphql', { 'roq-platform-server-authorization': basic(environmentId, apiKey) }],
+    [
+      '/v01/server/graphql',
+      {
+        'roq-platform-server-authorization': basic(environmentId, apiKey),
+        'roq-platform-authorization': `Bearer ${foreign}`,
+      },
+    ],
+    ['/v01/graphql', {}],
+    ['/v01/graphql', { 'roq-platform-authorization': 'Bearer not-a-token' }],
+    ['/v01/graphql', { 'roq-platform-authorization': `Bearer ${foreign}` }],
+    // What a page in a browser sends: its origin, allowed or not, and no credentials.
+    ['/v01/graphql', { origin: 'http://localhost:3000' }],
+    ['/v01/graphql', { origin: 'https://evil.example', 'roq-platform-authorization': `Bearer ${foreign}` }],
+  ]
+  const answers = await Promise.all(
+    flood.flatMap(([path, headers]) =>
+      Array.from({ length: 20 }, async () => {
+        const response = await fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', ...headers },
+          body: JSON.stringify({ query: LIST }),
+        })
+        return [response.status, (await response.json()).errors?.[0]?.extensions?.code]
+      }),
+    ),
+  )
+  assert.deepEqual(new Set(answers.map(String)), new Set(['200,UNAUTHORIZED_EXCEPTION']))
+  // A browser's preflight is not a call either.
+  for (let n = 0; n < 20; n++) {
+    const preflight = await fetch(`${url}/v01/graphql`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, roq-platform-authorization',
+      },
+    })
+    assert.equal(preflight.status, 200)
+  }
+  assert.equal(emulator.stats().rateLimited, 0)
+
+  // The window of one request is still the app's.
+  const { totalCount } = await clientFor(emulator).roqPlatform.userInvites()
+  assert.equal(totalCount, 0)
+  // And the app's call was counted: the next one is over the limit.
+  const { server } = await endpoints(emulator)
+  assert.equal((await server(LIST)).status, 429)
+  // A fault still comes before the limit.
+  emulator.faults([{ answer: 'status', status: 503 }])
+  const faulty = await fetch(`${url}/v01/server/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'roq-platform-server-authorization': basic(environmentId, apiKey),
+      'roq-platform-authorization': `Bearer ${service.accessToken}`,
+    },
+    body: JSON.stringify({ query: LIST }),
+  })
+  assert.equal(faulty.status, 503)
+  assert.equal((await server(LIST)).status, 429)
 })

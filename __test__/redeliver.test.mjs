@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { RoqError, connectEmulator } from '../index.js'
+import { RoqError, connectEmulator, startEmulator } from '../index.js'
 import { clientFor, emulatorFor, readmeSnippets, runSnippet, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
@@ -37,6 +40,9 @@ async function failedDelivery(t) {
   const failed = await until(async () => (await emulator.webhooks()).find((d) => d.state === 'failed'))
   return { hook, emulator, failed }
 }
+
+/** `text` as a regular expression that matches it only. */
+const escaped = (text) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 const settled = (emulator, id) =>
   until(async () => (await emulator.webhooks()).find((d) => d.id === id && d.state !== 'pending'))
@@ -195,7 +201,9 @@ test('roq-invites webhooks list shows the deliveries; webhooks redeliver <id> se
   assert.equal(redelivered.code, 0, redelivered.stderr)
   assert.match(
     redelivered.stdout.trimEnd(),
-    new RegExp(`^delivery \\d+: event ${failed.eventId} \\(created, ada@example\\.com\\), on its way again$`),
+    new RegExp(
+      `^delivery \\d+: event ${failed.eventId} \\(created, ada@example\\.com\\), on its way again to ${escaped(failed.url)}$`,
+    ),
   )
   await hook.arrived(2)
   const json = JSON.parse((await cli(emulator, ['webhooks', 'list', '--json'])).stdout)
@@ -234,4 +242,161 @@ test("the README's redelivery snippet runs as written", async (t) => {
   const again = await runSnippet(snippet, { emulator }, 'again')
   assert.deepEqual([again.eventId === failed.eventId, again.id !== failed.id], [true, true])
   await hook.arrived(2)
+})
+
+/**
+ * A store (`dbPath`) whose one invite's `created` event was delivered to receiver A by an
+ * emulator started with `--db F --webhook A --webhook-key key-a`, since stopped.
+ */
+async function deliveredBefore(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'roq-redeliver-'))
+  t.after(() => rmSync(dir, { recursive: true, force: true }))
+  const dbPath = join(dir, 'platform.db')
+  const hookA = await receiver(t, 0)
+  const first = await startEmulator({ dbPath, webhooks: [{ url: hookA.url }], webhookKey: 'key-a', webhookRetry: ONCE })
+  try {
+    await clientFor(first).roqPlatform.sendUserInvites({
+      data: { tenantId: 'acme', userInvites: [{ createdByUserId: 'alice', email: 'ada@example.com' }] },
+    })
+    const past = await until(async () => (await first.webhooks()).find((d) => d.state === 'delivered'))
+    assert.equal(past.url, hookA.url)
+    assert.equal(hookA.received[0].headers['roq-platform-webhook-key'], 'key-a')
+    return { dbPath, hookA, past }
+  } finally {
+    await first.stop()
+  }
+}
+
+test('after a restart with another --webhook and key, a redelivery goes to the new webhook with its key, and the old URL gets nothing', async (t) => {
+  const { dbPath, hookA, past } = await deliveredBefore(t)
+  const hookB = await receiver(t, 0)
+  const emulator = await emulatorFor(t, {
+    dbPath,
+    webhooks: [{ url: hookB.url }],
+    webhookKey: 'key-b',
+    webhookRetry: ONCE,
+  })
+  assert.deepEqual(
+    (await emulator.webhooks()).map((d) => [d.id, d.url]),
+    [[past.id, hookA.url]],
+  )
+
+  const again = await emulator.redeliver(past.id)
+  assert.deepEqual([again.url, again.eventId, again.state], [hookB.url, past.eventId, 'pending'])
+  const [arrived] = await hookB.arrived(1)
+  assert.equal(arrived.headers['roq-platform-webhook-key'], 'key-b')
+  assert.equal(arrived.eventId, past.eventId)
+  assert.equal(arrived.body, hookA.received[0].body, 'the same event, byte for byte')
+  assert.equal((await settled(emulator, again.id)).state, 'delivered')
+
+  // The command line and the dashboard's button go the same way.
+  const printed = await cli(emulator, ['webhooks', 'redeliver', String(past.id)])
+  assert.equal(printed.code, 0, printed.stderr)
+  assert.match(printed.stdout, new RegExp(`on its way again to ${escaped(hookB.url)}\n$`))
+  const basic = `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
+  const pressed = await fetch(new URL(`/__emulator/dashboard/webhooks/${past.id}/redeliver`, emulator.url), {
+    method: 'POST',
+    headers: {
+      authorization: basic,
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+    },
+    body: '',
+    redirect: 'manual',
+  })
+  assert.equal(pressed.status, 303)
+  const received = await hookB.arrived(3)
+  assert.deepEqual(
+    received.map((r) => [r.eventId, r.headers['roq-platform-webhook-key']]),
+    Array(3).fill([past.eventId, 'key-b']),
+  )
+  const deliveries = await until(async () => {
+    const all = await emulator.webhooks()
+    return all.every((d) => d.state !== 'pending') && all
+  })
+  assert.deepEqual(
+    deliveries.map((d) => [d.url, d.state]),
+    [...Array(3).fill([hookB.url, 'delivered']), [hookA.url, 'delivered']],
+  )
+  assert.equal(hookA.received.length, 1, 'the URL no longer configured got nothing')
+})
+
+test('a redelivery goes to its URL while it is still configured (with the key it has now), else to every webhook configured now', async (t) => {
+  const { dbPath, hookA, past } = await deliveredBefore(t)
+  const [hookB, hookC] = [await receiver(t, 0), await receiver(t, 0)]
+
+  // Restarted with A among others, A with a key of its own now: only A, with that key.
+  const withA = await startEmulator({
+    dbPath,
+    webhooks: [{ url: hookB.url }, { url: hookA.url, key: 'key-a2' }],
+    webhookRetry: ONCE,
+  })
+  try {
+    const again = await withA.redeliver(past.id)
+    assert.equal(again.url, hookA.url)
+    const [, arrived] = await hookA.arrived(2)
+    assert.deepEqual([arrived.eventId, arrived.headers['roq-platform-webhook-key']], [past.eventId, 'key-a2'])
+    assert.equal((await settled(withA, again.id)).state, 'delivered')
+  } finally {
+    await withA.stop()
+  }
+
+  // Restarted with B and C, each with its key: a new delivery to each, answered with the first.
+  const emulator = await emulatorFor(t, {
+    dbPath,
+    webhooks: [
+      { url: hookB.url, key: 'key-b' },
+      { url: hookC.url, key: 'key-c' },
+    ],
+    webhookRetry: ONCE,
+  })
+  const again = await connectEmulator(emulator).redeliver(past.id)
+  assert.deepEqual([again.url, again.eventId], [hookB.url, past.eventId])
+  const [[toB], [toC]] = await Promise.all([hookB.arrived(1), hookC.arrived(1)])
+  assert.deepEqual([toB.eventId, toB.headers['roq-platform-webhook-key']], [past.eventId, 'key-b'])
+  assert.deepEqual([toC.eventId, toC.headers['roq-platform-webhook-key']], [past.eventId, 'key-c'])
+  const deliveries = await until(async () => {
+    const all = await emulator.webhooks()
+    return all.every((d) => d.state !== 'pending') && all
+  })
+  assert.deepEqual(
+    deliveries.map((d) => [d.id, d.url, d.eventId]),
+    [
+      [again.id + 1, hookC.url, past.eventId],
+      [again.id, hookB.url, past.eventId],
+      [again.id - 1, hookA.url, past.eventId],
+      [past.id, hookA.url, past.eventId],
+    ],
+  )
+  assert.equal(hookA.received.length, 2, 'A got nothing once it was no longer configured')
+})
+
+test('with no webhook configured now, a redelivery is CONFLICT, saying how to configure one; an unknown id is still NOT_FOUND', async (t) => {
+  const { dbPath, hookA, past } = await deliveredBefore(t)
+  const emulator = await emulatorFor(t, { dbPath })
+  const message = `No webhook is configured, so there is nowhere to send delivery ${past.id} again: start the emulator with --webhook URL (startEmulator({ webhooks: [{ url }] })) and the same --db (dbPath), then redeliver it`
+  for (const [redeliver, prefix] of [
+    [() => emulator.redeliver(past.id), ''],
+    [() => connectEmulator(emulator).redeliver(past.id), 'redeliver: '],
+  ]) {
+    await assert.rejects(redeliver(), (error) => {
+      assert.ok(error instanceof RoqError)
+      assert.equal(error.code, 'CONFLICT')
+      assert.equal(error.message, `${prefix}${message}`)
+      return true
+    })
+  }
+  const printed = await cli(emulator, ['webhooks', 'redeliver', String(past.id)])
+  assert.equal(printed.code, 1)
+  assert.match(
+    printed.stderr,
+    /nowhere to send delivery \d+ again: start the emulator with --webhook URL.*\(CONFLICT\)/,
+  )
+  await assert.rejects(emulator.redeliver(past.id + 1), { code: 'NOT_FOUND' })
+  assert.deepEqual(
+    (await emulator.webhooks()).map((d) => d.id),
+    [past.id],
+    'no delivery was made',
+  )
+  assert.equal(hookA.received.length, 1)
 })

@@ -58,8 +58,10 @@ export interface EmulatorOptions {
    * At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
    * `windowMs`, as a sliding window by the emulator's clock (`advanceClock` moves it on); over
    * it, HTTP 429 in the platform's error shape (`TOO_MANY_REQUESTS`) with `Retry-After`, whole
-   * seconds until a request would be let through. `requests` 1 to 100,000, `windowMs` 1 to a
-   * day. No limit if absent. The token endpoints are not limited. Also `--rate-limit N/PERIOD`.
+   * seconds until a request would be let through. Only requests with the environment's valid
+   * credentials count: one without them is answered `UNAUTHORIZED_EXCEPTION` and uses up
+   * nothing. `requests` 1 to 100,000, `windowMs` 1 to a day. No limit if absent. The token
+   * endpoints are not limited. Also `--rate-limit N/PERIOD`.
    */
   rateLimit?: { requests: number; windowMs: number }
 }
@@ -391,12 +393,15 @@ export declare class Emulator {
    */
   reset(options?: ResetOptions): Promise<ResetCounts>
   /**
-   * Sends a past delivery's event to its URL again, as `stripe events resend` does: the same
-   * event id and payload (so an idempotent receiver treats it as the event it has seen) and the
-   * same `roq-platform-webhook-key`, as a new delivery with its own attempts and retries, which it
-   * resolves to. Also `POST /__emulator/webhooks/{id}/redeliver` and `roq-invites webhooks redeliver`.
-   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT` when the
-   * emulator has no webhooks configured.
+   * Sends a past delivery's event again, as `stripe events resend` does: the same event id and
+   * payload (so an idempotent receiver treats it as the event it has seen), as a new delivery
+   * with its own attempts and retries, which it resolves to. It goes to the webhook configured
+   * now, with that webhook's key: the past delivery's URL if it is still one of `webhooks`; else
+   * (started again with other webhooks) every one of them, a new delivery each, and it resolves to
+   * the first (`webhooks()` shows the others). Also `POST /__emulator/webhooks/{id}/redeliver`,
+   * the dashboard and `roq-invites webhooks redeliver`.
+   * @throws {RoqError} `NOT_FOUND` naming the id when no delivery has it; `CONFLICT`, saying how
+   * to configure one, when the emulator has no webhook configured.
    */
   redeliver(deliveryId: number | string): Promise<WebhookDelivery>
 }

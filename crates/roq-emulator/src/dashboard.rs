@@ -130,7 +130,7 @@ fn bar(platform: &Platform, view: View) -> Markup {
         "environment " code { (platform.credentials.environment_id) }
         " · clock " (human_time(platform.clock.now_ms()))
         @if offset != 0 { " (moved " (moved(offset)) ")" }
-        @if let Some(rate) = platform.rate_limiter.state(platform.clock.now_ms()) {
+        @if let Some(rate) = platform.rate_limiter.state(|| platform.clock.now_ms()) {
           " · " span.rate data-rate-limit { "rate limit " (rate.limit.requests) " per " (window(rate.limit.window_ms)) " (" (rate.in_window) " in the window)" }
         }
       }

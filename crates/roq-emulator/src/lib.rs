@@ -141,8 +141,9 @@ pub struct EmulatorOptions {
   /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
-  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window); over it, 429 with
-  /// `Retry-After`. No limit if absent.
+  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window), counting only
+  /// those with the environment's valid credentials; over it, 429 with `Retry-After`. No limit
+  /// if absent.
   #[serde(default)]
   pub rate_limit: Option<RateLimit>,
 }
@@ -386,7 +387,9 @@ impl Emulator {
     self.platform.webhook_deliveries(usize::MAX >> 1)
   }
 
-  /// Sends a past delivery's event again (the same event id) as a new delivery, and returns it.
+  /// Sends a past delivery's event again (the same event id) as a new delivery to the webhook
+  /// configured now, and returns it: to its URL if it is still configured, else to every webhook
+  /// configured now (the first returned); `CONFLICT` with none.
   pub fn redeliver(&self, delivery_id: &str) -> Result<WebhookDelivery, Problem> {
     self.platform.redeliver(delivery_id)
   }
@@ -410,7 +413,7 @@ impl Emulator {
 
   /// The rate limit and how many requests are in its window now; none without a limit.
   pub fn rate_limit(&self) -> Option<RateLimitState> {
-    self.platform.rate_limiter.state(self.platform.clock.now_ms())
+    self.platform.rate_limiter.state(|| self.platform.clock.now_ms())
   }
 
   /// Stops listening and waits (up to 5 s) for requests in flight to finish; then writes the

@@ -1,6 +1,8 @@
 //! The rate limiter: at most `requests` GraphQL requests of the environment in any `windowMs`,
 //! as a real platform limits an app (Clerk's development instances: 100 per 10 s), answered
-//! with 429 and `Retry-After` (see `server/too_many_requests.rs`). Off unless configured.
+//! with 429 and `Retry-After` (see `server/too_many_requests.rs`). Off unless configured. Only
+//! requests with the environment's valid credentials are counted: the GraphQL handlers ask once
+//! the caller is known.
 //!
 //! A sliding log: the times of the requests let through in the last window, oldest first. It is
 //! exact (never more than `requests` in any window, wherever the window starts) and tells exactly
@@ -107,13 +109,22 @@ impl RateLimiter {
     }
   }
 
-  /// Lets a request through at `now` (ms, the emulator's clock) and logs it; or, at the limit,
-  /// says how many milliseconds until one would be let through (at least 1).
-  pub fn admit(&self, now: i64) -> Result<(), u64> {
+  /// The limit, if there is one.
+  pub fn limit(&self) -> Option<RateLimit> {
+    self.limit
+  }
+
+  /// Lets a request through and logs it; or, at the limit, says how many milliseconds until one
+  /// would be let through (at least 1). `now` reads the clock (ms, the emulator's), and is called
+  /// under the log's lock: a time read before it could be older than one another request has
+  /// logged meanwhile, which would then look like a time that has not come yet and be forgotten,
+  /// letting more than the limit through.
+  pub fn admit(&self, now: impl FnOnce() -> i64) -> Result<(), u64> {
     let Some(limit) = self.limit else {
       return Ok(());
     };
     let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+    let now = now();
     forget_outside(&mut log, limit, now);
     if log.len() < limit.requests as usize {
       log.push_back(now);
@@ -124,11 +135,12 @@ impl RateLimiter {
     Err(u64::try_from(opens - now).unwrap_or(0).max(1))
   }
 
-  /// The limit and the requests in its window at `now`; none when there is no limit.
-  pub fn state(&self, now: i64) -> Option<RateLimitState> {
+  /// The limit and the requests in its window now (`now` read under the lock, as for
+  /// [`Self::admit`]); none when there is no limit.
+  pub fn state(&self, now: impl FnOnce() -> i64) -> Option<RateLimitState> {
     let limit = self.limit?;
     let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
-    forget_outside(&mut log, limit, now);
+    forget_outside(&mut log, limit, now());
     Some(RateLimitState {
       limit,
       in_window: log.len(),
@@ -137,13 +149,17 @@ impl RateLimiter {
 }
 
 /// Drops the requests that are out of the window ending at `now`: older than it, or later than
-/// `now` (the clock was moved back past them: they have not happened yet, by the new clock).
+/// `now` (the clock was moved back past them: they have not happened yet, by the new clock). The
+/// log is in order, oldest first, since every time in it was read under the lock and a later
+/// time than `now` is dropped before `now` is logged; so both ends are trimmed where they are.
 fn forget_outside(log: &mut VecDeque<i64>, limit: RateLimit, now: i64) {
   let start = now.saturating_sub(i64::try_from(limit.window_ms).unwrap_or(i64::MAX));
   while log.front().is_some_and(|&at| at <= start) {
     log.pop_front();
   }
-  log.retain(|&at| at <= now);
+  while log.back().is_some_and(|&at| at > now) {
+    log.pop_back();
+  }
 }
 
 /// `Retry-After` for a wait of `ms`: whole seconds, rounded up, at least 1.
@@ -153,43 +169,122 @@ pub fn retry_after_seconds(ms: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
+  use std::sync::atomic::{AtomicI64, Ordering};
+
   use super::*;
 
-  fn limiter(requests: u32, window_ms: u64) -> RateLimiter {
+  fn limiter_of(requests: u32, window_ms: u64) -> RateLimiter {
     RateLimiter::new(Some(RateLimit { requests, window_ms }))
   }
 
   #[test]
   fn at_most_n_in_any_window_and_the_wait_is_until_the_oldest_leaves() {
-    let limiter = limiter(3, 1000);
-    assert_eq!(limiter.admit(0), Ok(()));
-    assert_eq!(limiter.admit(400), Ok(()));
-    assert_eq!(limiter.admit(900), Ok(()));
-    assert_eq!(limiter.admit(950), Err(50));
+    let limiter = limiter_of(3, 1000);
+    assert_eq!(limiter.admit(|| 0), Ok(()));
+    assert_eq!(limiter.admit(|| 400), Ok(()));
+    assert_eq!(limiter.admit(|| 900), Ok(()));
+    assert_eq!(limiter.admit(|| 950), Err(50));
     // A refusal is not logged: the wait does not grow while a client knocks.
-    assert_eq!(limiter.admit(999), Err(1));
-    assert_eq!(limiter.admit(1000), Ok(()));
-    assert_eq!(limiter.admit(1001), Err(399));
+    assert_eq!(limiter.admit(|| 999), Err(1));
+    assert_eq!(limiter.admit(|| 1000), Ok(()));
+    assert_eq!(limiter.admit(|| 1001), Err(399));
     // Sliding, not fixed: 400, 900 and 1000 are still in the window ending at 1399.
-    assert_eq!(limiter.admit(1399), Err(1));
-    assert_eq!(limiter.admit(1400), Ok(()));
-    assert_eq!(limiter.state(1400).map(|s| s.in_window), Some(3));
-    assert_eq!(limiter.state(5000).map(|s| s.in_window), Some(0));
+    assert_eq!(limiter.admit(|| 1399), Err(1));
+    assert_eq!(limiter.admit(|| 1400), Ok(()));
+    assert_eq!(limiter.state(|| 1400).map(|s| s.in_window), Some(3));
+    assert_eq!(limiter.state(|| 5000).map(|s| s.in_window), Some(0));
   }
 
   #[test]
   fn no_limit_lets_everything_through() {
     let limiter = RateLimiter::default();
-    assert!((0..10_000).all(|n| limiter.admit(n % 3).is_ok()));
-    assert_eq!(limiter.state(0), None);
+    assert!((0..10_000).all(|n| limiter.admit(|| n % 3).is_ok()));
+    assert_eq!(limiter.state(|| 0), None);
   }
 
   #[test]
   fn a_clock_moved_back_forgets_what_has_not_happened_yet() {
-    let limiter = limiter(1, 60_000);
-    assert_eq!(limiter.admit(100_000), Ok(()));
-    assert_eq!(limiter.admit(100_001), Err(59_999));
-    assert_eq!(limiter.admit(10_000), Ok(()));
+    let limiter = limiter_of(1, 60_000);
+    assert_eq!(limiter.admit(|| 100_000), Ok(()));
+    assert_eq!(limiter.admit(|| 100_001), Err(59_999));
+    assert_eq!(limiter.admit(|| 10_000), Ok(()));
+
+    // Back past some of the log, not all: what is still in the past stays counted.
+    let limiter = limiter_of(3, 60_000);
+    for at in [100, 200, 300] {
+      assert_eq!(limiter.admit(|| at), Ok(()));
+    }
+    assert_eq!(limiter.state(|| 150).map(|s| s.in_window), Some(1));
+    assert_eq!(limiter.admit(|| 160), Ok(()));
+    assert_eq!(limiter.admit(|| 170), Ok(()));
+    assert_eq!(limiter.admit(|| 180), Err(59_920));
+  }
+
+  /// `threads` threads each ask `each` times, against a clock that moves on by 1 ms at every
+  /// reading (so no two requests share a time, and the window slides while they ask); the times
+  /// let through, in order.
+  fn hammered(limit: RateLimit, threads: usize, each: usize) -> Vec<i64> {
+    let limiter = RateLimiter::new(Some(limit));
+    let clock = AtomicI64::new(0);
+    let mut admitted: Vec<i64> = std::thread::scope(|scope| {
+      let workers: Vec<_> = (0..threads)
+        .map(|_| {
+          scope.spawn(|| {
+            let mut mine = Vec::new();
+            for _ in 0..each {
+              let mut read = 0;
+              let asked = limiter.admit(|| {
+                read = clock.fetch_add(1, Ordering::SeqCst);
+                read
+              });
+              if asked.is_ok() {
+                mine.push(read);
+              }
+            }
+            mine
+          })
+        })
+        .collect();
+      workers
+        .into_iter()
+        .flat_map(|worker| worker.join().expect("a thread of the test panicked"))
+        .collect()
+    });
+    admitted.sort_unstable();
+    admitted
+  }
+
+  #[test]
+  fn many_threads_at_once_get_exactly_the_limit_through_a_window_they_overflow() {
+    let window_ms = 1 << 40; // nothing leaves it during the test
+    let admitted = hammered(
+      RateLimit {
+        requests: 10_000,
+        window_ms,
+      },
+      16,
+      2500,
+    );
+    assert_eq!(admitted.len(), 10_000);
+  }
+
+  #[test]
+  fn many_threads_at_once_never_get_more_than_the_limit_into_any_window() {
+    let (requests, window_ms) = (100, 1000);
+    let admitted = hammered(RateLimit { requests, window_ms }, 16, 5000);
+    // The (n+1)-th request after any one let through comes a whole window or more after it.
+    let n = requests as usize;
+    for run in admitted.windows(n + 1) {
+      assert!(
+        run[n] - run[0] >= window_ms as i64,
+        "{} requests let through between {} and {}, in less than {window_ms} ms",
+        n + 1,
+        run[0],
+        run[n]
+      );
+    }
+    // And the limiter did let requests through all along, not only at the start.
+    assert!(admitted.len() > 10 * n, "{} let through", admitted.len());
   }
 
   #[test]

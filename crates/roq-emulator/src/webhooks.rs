@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -220,9 +220,13 @@ impl Platform {
     Ok(self.deliveries_where("d.seq = ?1", id)?.pop())
   }
 
-  /// Sends a past delivery's event again, as the Stripe CLI's `events resend` does: a new
-  /// delivery to the same URL with its own attempts, of the same event (the same event id and
-  /// payload, so an idempotent receiver sees the event it already knows), with the URL's key.
+  /// Sends a past delivery's event again, as the Stripe CLI's `events resend` does: the same
+  /// event (the same event id and payload, so an idempotent receiver sees the event it already
+  /// knows), as a new delivery with its own attempts, to where webhooks go now (see
+  /// [`redelivery_urls`]): the past delivery's URL while it is still configured; else every
+  /// webhook configured now, a new delivery each, of which the first is returned (the others
+  /// show in the list). Each goes with its own URL's key, as any delivery does; with no webhook
+  /// configured, nothing would send it, and it is refused (`CONFLICT`).
   pub fn redeliver(&self, id: &str) -> Result<WebhookDelivery, Problem> {
     let unknown = || {
       Problem::NotFound(format!(
@@ -230,26 +234,47 @@ impl Platform {
       ))
     };
     let id: i64 = id.trim().parse().map_err(|_| unknown())?;
-    if !self.webhooks.enabled() {
-      return Err(Problem::Conflict(
-        "No webhooks are configured, so nothing would send it: start the emulator with --webhook URL (webhooks: [{ url }])".into(),
-      ));
-    }
     let now = self.clock.now_ms();
-    let seq = {
-      let connection = self.store.lock();
-      let copied = connection.execute(
-        "INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
-         SELECT event_seq, user_invite_id, url, 'pending', ?2, ?2 FROM webhook_deliveries WHERE seq = ?1",
-        params![id, now],
-      )?;
-      if copied == 0 {
+    let first = {
+      let mut connection = self.store.lock();
+      let tx = connection.transaction()?;
+      let past = tx
+        .query_row(
+          "SELECT event_seq, user_invite_id, url FROM webhook_deliveries WHERE seq = ?1",
+          [id],
+          |row| {
+            Ok((
+              row.get::<_, i64>(0)?,
+              row.get::<_, String>(1)?,
+              row.get::<_, String>(2)?,
+            ))
+          },
+        )
+        .optional()?;
+      let Some((event_seq, user_invite_id, past_url)) = past else {
         return Err(unknown());
+      };
+      let urls = redelivery_urls(&self.webhooks.targets, &past_url);
+      if urls.is_empty() {
+        return Err(Problem::Conflict(format!(
+          "No webhook is configured, so there is nowhere to send delivery {id} again: start the emulator with \
+           --webhook URL (startEmulator({{ webhooks: [{{ url }}] }})) and the same --db (dbPath), then redeliver it"
+        )));
       }
-      connection.last_insert_rowid()
+      let mut first = None;
+      for url in urls {
+        tx.execute(
+          "INSERT INTO webhook_deliveries (event_seq, user_invite_id, url, state, next_attempt_at, created_at)
+           VALUES (?1, ?2, ?3, 'pending', ?4, ?4)",
+          params![event_seq, user_invite_id, url, now],
+        )?;
+        first.get_or_insert(tx.last_insert_rowid());
+      }
+      tx.commit()?;
+      first.ok_or_else(unknown)?
     };
     self.webhooks.wake();
-    self.webhook_delivery(seq)?.ok_or_else(unknown)
+    self.webhook_delivery(first)?.ok_or_else(unknown)
   }
 
   /// The deliveries that `condition` (SQL over `d`, with `?1` bound to `value`) selects.
@@ -351,6 +376,17 @@ impl Platform {
       ],
     )?;
     Ok(())
+  }
+}
+
+/// Where a redelivery of a past delivery to `past_url` goes, by the webhooks configured now: that
+/// URL, while it is one of them; else every one of them, as a new event would go (the emulator
+/// was started again with other webhooks: the past URL is no longer the user's, and its key,
+/// if it had one of its own, is gone with it); none without webhooks.
+fn redelivery_urls<'a>(targets: &'a [WebhookTarget], past_url: &str) -> Vec<&'a str> {
+  match targets.iter().find(|target| target.url == past_url) {
+    Some(target) => vec![target.url.as_str()],
+    None => targets.iter().map(|target| target.url.as_str()).collect(),
   }
 }
 
@@ -462,6 +498,24 @@ fn certificate_problem(error: &reqwest::Error) -> Option<&rustls::CertificateErr
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn a_redelivery_goes_to_its_url_while_it_is_configured_else_to_every_webhook_configured_now() {
+    let target = |url: &str, key: Option<&str>| WebhookTarget {
+      url: url.into(),
+      key: key.map(Into::into),
+    };
+    let (a, b, c) = (
+      "http://127.0.0.1:3001/a",
+      "http://127.0.0.1:3002/b",
+      "http://127.0.0.1:3003/c",
+    );
+    let now = [target(b, Some("key-b")), target(a, None), target(c, None)];
+    assert_eq!(redelivery_urls(&now, a), [a]);
+    let moved = [target(b, Some("key-b")), target(c, None)];
+    assert_eq!(redelivery_urls(&moved, a), [b, c]);
+    assert!(redelivery_urls(&[], a).is_empty());
+  }
 
   #[test]
   fn by_default_the_third_attempt_is_due_3_s_after_the_first() {

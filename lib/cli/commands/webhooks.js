@@ -52,7 +52,9 @@ async function run(values, [action, id, ...extra]) {
   const delivery = await emulator.redeliver(id)
   if (values.json) console.log(printableJson(delivery))
   else
-    say(`delivery ${delivery.id}: event ${delivery.eventId} (${delivery.change}, ${delivery.email}), on its way again`)
+    say(
+      `delivery ${delivery.id}: event ${delivery.eventId} (${delivery.change}, ${delivery.email}), on its way again to ${delivery.url}`,
+    )
   return 0
 }
 
@@ -62,8 +64,10 @@ module.exports = {
   description: `list prints the emulator's webhook deliveries, newest first, as its dashboard's Webhooks
 tab shows them: id, event, invite, the URL it goes to, status (pending, delivered or failed),
 attempts (how many, and the last one's outcome) and when it was made. redeliver <delivery-id> sends a past delivery's event again, with
-the same event id (an idempotent receiver treats it as the event it has seen) and the same key,
-as a new delivery with its own attempts; it prints the new delivery.`,
+the same event id (an idempotent receiver treats it as the event it has seen), as a new delivery with its own attempts, to
+the webhook configured now: its URL if the emulator still has it (with that URL's key), else every --webhook it was started
+with (a new delivery each; see list); it prints the new delivery, or the first of them. With no --webhook, it is refused
+(CONFLICT).`,
   positionals: { name: 'action', multiple: true, usage: USAGE },
   options: [
     { name: 'json', type: 'boolean', help: 'Print the deliveries (or the new one) as JSON on stdout' },

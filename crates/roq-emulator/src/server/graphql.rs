@@ -14,10 +14,11 @@ use serde::Serialize;
 
 use crate::platform::{Counters, Principal, Problem};
 
-use super::{AppState, graphql_problem, header_text};
+use super::{AppState, graphql_problem, header_text, too_many_requests};
 
-/// `POST /v01/server/graphql`: both headers are checked on every call; a failure answers in
-/// the platform's GraphQL error shape.
+/// `POST /v01/server/graphql`: both headers are checked on every call (the environment's
+/// `roq-platform-server-authorization` and a bearer token it issued); a failure answers in the
+/// platform's GraphQL error shape.
 pub(super) async fn server_graphql(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
   let principal = state
     .platform
@@ -31,7 +32,7 @@ pub(super) async fn server_graphql(state: State<AppState>, headers: HeaderMap, b
 }
 
 /// `POST /v01/graphql`: the browser endpoint of `@roq/client`, which sends the user's bearer
-/// token only.
+/// token only (a token this environment issued).
 pub(super) async fn browser_graphql(state: State<AppState>, headers: HeaderMap, body: Body) -> Response {
   let principal = state
     .platform
@@ -40,8 +41,15 @@ pub(super) async fn browser_graphql(state: State<AppState>, headers: HeaderMap, 
 }
 
 /// Runs a GraphQL request (`{ query, variables?, operationName? }` as JSON) as `principal`. A
-/// caller who is not signed in is answered before its body is read.
+/// caller who is not signed in is answered before its body is read, and counts nothing against
+/// the rate limit; a signed-in caller's request counts, or is refused (429) over the limit, also
+/// before its body is read (`too_many_requests.rs`).
 async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: Body) -> Response {
+  if principal.is_ok()
+    && let Some(refusal) = too_many_requests::refused(&state.platform)
+  {
+    return refusal;
+  }
   Counters::bump(&state.platform.counters.graphql);
   let principal = match principal {
     Ok(principal) => principal,
