@@ -24,6 +24,7 @@ mod expires_in;
 mod expiry;
 mod faults;
 mod history;
+mod ids;
 mod inspect;
 mod invite;
 mod lifecycle;

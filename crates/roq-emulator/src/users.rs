@@ -1,9 +1,10 @@
-//! Platform users, as far as invites need them. The emulator takes user and tenant ids as callers
-//! give them and registers an id on first use (the real platform knows them from its user store);
-//! the `strict` rule turns that off.
+//! Platform users, as far as invites need them. The emulator takes user and tenant ids exactly as
+//! callers give them (`ids.rs`) and registers an id on first use (the real platform knows them
+//! from its user store); the `strict` rule turns that off.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::ids::check_id;
 use crate::platform::{Platform, Problem};
 
 /// A user as stored. Times are milliseconds since the Unix epoch.
@@ -95,6 +96,7 @@ impl Platform {
 
   /// Checks that a user may get a token: known, or (unless `strict`) registered now.
   pub fn admit_user(&self, user_id: &str) -> Result<(), Problem> {
+    check_id("userId", user_id).map_err(Problem::BadRequest)?;
     let connection = self.store.lock();
     if user_tenant(&connection, user_id)?.is_some() {
       return Ok(());
