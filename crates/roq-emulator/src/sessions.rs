@@ -135,14 +135,14 @@ impl Platform {
     };
     let tenant_id = request.tenant_id.as_str();
     let now = self.clock.now_ms();
-    let member = {
+    let (member, generation) = {
       let mut connection = self.store.lock();
       let tx = connection.transaction()?;
       let member = register(&tx, request, tenant_id, now)?;
       tx.commit()?;
-      member
+      (member, self.resets.generation())
     };
-    let access_token = self.issue_user_token(&member.id, Some(lifetime))?;
+    let access_token = self.issue_user_token(&member.id, Some(lifetime), generation)?;
     let iat = now / 1000;
     let token = self.credentials.sign(&SessionClaims {
       id: uuid::Uuid::new_v4().to_string(),

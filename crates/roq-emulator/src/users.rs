@@ -94,12 +94,14 @@ impl Platform {
       .map_or_else(|| id.to_owned(), |user| user.display_name())
   }
 
-  /// Checks that a user may get a token: known, or (unless `strict`) registered now.
-  pub fn admit_user(&self, user_id: &str) -> Result<(), Problem> {
+  /// Checks that a user may get a token: known, or (unless `strict`) registered now. Says the
+  /// reset generation its tokens carry, read in the same unit of work.
+  pub fn admit_user(&self, user_id: &str) -> Result<i64, Problem> {
     check_id("userId", user_id).map_err(Problem::BadRequest)?;
     let connection = self.store.lock();
+    let generation = self.resets.generation();
     if user_tenant(&connection, user_id)?.is_some() {
-      return Ok(());
+      return Ok(generation);
     }
     if self.rules.strict {
       return Err(Problem::NotFound(format!(
@@ -107,6 +109,6 @@ impl Platform {
       )));
     }
     save_user(&connection, user_id, None, self.clock.now_ms())?;
-    Ok(())
+    Ok(generation)
   }
 }
