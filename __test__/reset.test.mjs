@@ -304,6 +304,9 @@ test('a tenant id means the same in the send, a session, a user token and a rese
     "' alice' is a user of ' acme', and sees its invites only",
   )
   assert.deepEqual((await emulator.invites()).data.map((i) => i.tenantId).sort(), [' acme', 'acme'])
+  // Pages show a padded tenant quoted, so that the space can be seen: here the accept page.
+  const [paddedMail] = await emulator.outbox({ to: 'bo@x.io' })
+  assert.match(await (await fetch(paddedMail.acceptUrl)).text(), /<dt>Tenant<\/dt><dd>&quot; acme&quot;<\/dd>/)
 
   // The send, a session and a reset refuse the same ids, with the same words. The client refuses
   // them before sending (INVALID_ARGUMENT), so the emulator is asked here with a raw document.
