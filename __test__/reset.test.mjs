@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { connectEmulator } from '../index.js'
-import { clientFor, emulatorFor, webhookReceiver } from './helpers.mjs'
+import { NO_CHROMIUM, clientFor, emulatorFor, launchChromium, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 
@@ -32,7 +32,7 @@ async function deliveriesOnce(emulator, pick) {
 /** A tenant with a signed-in user who has invited `emails`; the first invite is resent once. */
 async function tenantWithInvites(emulator, tenantId, emails) {
   const admin = clientFor(emulator)
-  const session = await emulator.session({ tenantId, email: `owner@${tenantId}.io` })
+  const session = await emulator.session({ tenantId, email: `owner@${tenantId.trim()}.io` })
   const asOwner = admin.withBaasToken(session.token)
   const { success } = await asOwner.roqPlatform.sendUserInvites({
     data: { tenantId, userInvites: emails.map((email) => ({ createdByUserId: session.roqUserId, email })) },
@@ -49,13 +49,16 @@ async function tenantWithInvites(emulator, tenantId, emails) {
   }
 }
 
+/** What the emulator says of any tenant or user id it refuses, in every endpoint. */
+const ID_RULE = 'tenantId must be 1 to 255 characters, not blank, and without NUL'
+
 const codeOf = (promise) =>
   promise.then(
     () => 'resolved',
     (error) => error.code,
   )
 
-test("emulator.reset({ tenantId }) empties that tenant; its old tokens and ids find nothing, another tenant's still work", async (t) => {
+test("emulator.reset({ tenantId }) empties that tenant; its old sessions, ids and links act nowhere, another tenant's still work", async (t) => {
   const hooks = await receiver(t)
   const emulator = await emulatorFor(t, { webhooks: [{ url: hooks.url }] })
   const admin = clientFor(emulator)
@@ -66,9 +69,19 @@ test("emulator.reset({ tenantId }) empties that tenant; its old tokens and ids f
   for (const [options, message] of [
     [{ tenant: 'acme' }, 'tenant: is not a known field; did you mean tenantId?'],
     [{ tenantId: 7 }, 'tenantId: expected a string, got the number 7'],
-    [{ tenantId: ' ' }, 'tenantId must be 1 to 255 characters; leave it out to reset every tenant'],
+    [{ tenantId: ' ' }, ID_RULE],
+    [{ tenantId: '' }, ID_RULE],
+    [{ tenantId: 'acme\u0000' }, ID_RULE],
+    [{ tenantId: 'x'.repeat(256) }, ID_RULE],
+    // A tenant missing by mistake is not every tenant: only leaving tenantId out is.
+    [{ tenantId: null }, 'tenantId: expected a string, got null'],
+    [
+      { tenantId: undefined },
+      "reset: tenantId is undefined; pass the tenant's id, or leave tenantId out to reset every tenant",
+    ],
   ])
     await assert.rejects(emulator.reset(options), { code: 'INVALID_ARGUMENT', message })
+  assert.equal((await emulator.invites()).totalCount, 5, 'a refused reset removes nothing')
   const removed = await emulator.reset({ tenantId: 'acme' })
   // 3 invites + 1 resend: 4 mails, 4 events (created ×3, resent), a delivery each; one user.
   assert.deepEqual(removed, {
@@ -84,8 +97,8 @@ test("emulator.reset({ tenantId }) empties that tenant; its old tokens and ids f
   assert.equal(emulator.faults().length, 1)
   emulator.faults([])
 
-  // acme's session (issued before the reset) finds nothing, and its old ids and links are gone.
-  assert.deepEqual((await acme.asOwner.roqPlatform.userInvites()).data, [])
+  // acme's session (issued before the reset) is refused, and its old ids and links are gone.
+  assert.equal(await codeOf(acme.asOwner.roqPlatform.userInvites()), 'UNAUTHORIZED')
   assert.equal(await codeOf(admin.roqPlatform.userInvite(acme.ids[0])), 'NOT_FOUND')
   assert.equal(await codeOf(admin.roqPlatform.acceptUserInvite({ data: { token: acme.tokens[1] } })), 'NOT_FOUND')
   assert.equal(await codeOf(admin.roqPlatform.acceptUserInvite({ data: { token: acme.replacedToken } })), 'NOT_FOUND')
@@ -99,7 +112,7 @@ test("emulator.reset({ tenantId }) empties that tenant; its old tokens and ids f
   assert.ok(!acme.ids.includes(fresh.id))
   for (const old of [acme.tokens[0], acme.replacedToken])
     assert.equal(await codeOf(admin.roqPlatform.acceptUserInvite({ data: { token: old } })), 'NOT_FOUND')
-  assert.deepEqual((await acme.asOwner.roqPlatform.userInvites()).data, [], 'the old session still sees nothing')
+  assert.equal(await codeOf(acme.asOwner.roqPlatform.userInvites()), 'UNAUTHORIZED', 'the old session is still refused')
   const [freshMail] = await emulator.outbox({ userInviteId: fresh.id })
   const freshToken = new URL(freshMail.acceptUrl).searchParams.get('token')
   assert.equal((await admin.roqPlatform.acceptUserInvite({ data: { token: freshToken } })).status, 'accepted')
@@ -204,7 +217,9 @@ test('POST /__emulator/reset: Basic auth, the cross-origin guard, JSON only, and
   })
   assert.equal(form.status, 415)
   for (const [body, field] of [
-    ['{"tenantId":""}', 'tenantId'],
+    ['{"tenantId":""}', 'tenantId must be 1 to 255 characters, not blank'],
+    ['{"tenantId":" "}', 'tenantId must be 1 to 255 characters, not blank'],
+    ['{"tenantId":null}', 'invalid type: null, expected a string.*send \\{\\} to reset every tenant'],
     ['{"tenant":"acme"}', 'tenant'],
     ['{"tenantId":7}', 'expected a string.*"tenantId": "acme"'],
     ['"acme"', 'send \\{\\} to reset every tenant'],
@@ -242,7 +257,7 @@ test('roq-invites reset [--tenant ID] says what it removed, or --json', async (t
   assert.equal(one.code, 0, one.stderr)
   assert.equal(
     one.stdout,
-    'Reset tenant acme: removed 1 invite, 2 mails, 1 user, 1 history event, 1 replaced accept link.\n',
+    'Reset tenant "acme": removed 1 invite, 2 mails, 1 user, 1 history event, 1 replaced accept link.\n',
   )
   const all = await cli(['reset', '--json'])
   assert.equal(all.code, 0, all.stderr)
@@ -269,33 +284,258 @@ test('roq-invites reset [--tenant ID] says what it removed, or --json', async (t
   const tooLong = await cli(['reset', '--tenant', 'x'.repeat(300)])
   assert.equal(tooLong.code, 2, 'INVALID_ARGUMENT from the emulator: nothing was done')
   assert.match(tooLong.stderr, /tenantId must be 1 to \d+ characters/)
+  // The tenant is its id exactly: " acme" is another tenant, which has nothing.
+  const padded = await cli(['reset', '--tenant', ' acme'])
+  assert.equal(padded.stdout, 'Reset tenant " acme": removed nothing.\n')
 })
 
-test("the dashboard's Reset asks first, then posts its own form; a form from anywhere else is refused", async (t) => {
+test('a tenant id means the same in the send, a session, a user token and a reset: exactly as given, and a blank one refused with one message', async (t) => {
+  const emulator = await emulatorFor(t)
+  const admin = clientFor(emulator)
+  const send = (tenantId, email) =>
+    admin.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [{ createdByUserId: 'carol', email }] } })
+  await send('acme', 'ada@x.io')
+  await send(' acme', 'bo@x.io')
+  const padded = await emulator.session({ tenantId: ' acme', userId: ' alice' })
+  assert.deepEqual([padded.tenantId, padded.roqUserId], [' acme', ' alice'], 'a session keeps the ids as given')
+  assert.deepEqual(
+    (await admin.withBaasToken(padded.token).roqPlatform.userInvites()).data.map((i) => i.email),
+    ['bo@x.io'],
+    "' alice' is a user of ' acme', and sees its invites only",
+  )
+  assert.deepEqual((await emulator.invites()).data.map((i) => i.tenantId).sort(), [' acme', 'acme'])
+  // Pages show a padded tenant quoted, so that the space can be seen: here the accept page.
+  const [paddedMail] = await emulator.outbox({ to: 'bo@x.io' })
+  assert.match(await (await fetch(paddedMail.acceptUrl)).text(), /<dt>Tenant<\/dt><dd>&quot; acme&quot;<\/dd>/)
+
+  // The send, a session and a reset refuse the same ids, with the same words. The client refuses
+  // them before sending (INVALID_ARGUMENT), so the emulator is asked here with a raw document.
+  const V2 =
+    'mutation ($data: UserInvitesCreateV2Dto!) { sendUserInvitesV2(data: $data) { success { id } errors { email error } } }'
+  const V1 =
+    'mutation ($userInvites: UserInvitesCreateDto!) { sendUserInvites(userInvites: $userInvites) { success { id } errors { email error } } }'
+  for (const bad of ['', ' ', '\t', 'a\u0000', 'x'.repeat(256)]) {
+    const what = JSON.stringify(bad)
+    const entry = { createdByUserId: 'carol', email: 'cy@x.io' }
+    const v2 = await admin.roqPlatform
+      .graphqlRequest(V2, { data: { tenantId: bad, userInvites: [entry] } })
+      .catch((e) => e)
+    assert.equal(v2.message, `graphqlRequest: ${ID_RULE}`, `V2 tenantId ${what}`)
+    const v1 = await admin.roqPlatform
+      .graphqlRequest(V1, { userInvites: { tenantId: bad, userInvites: [entry] } })
+      .catch((e) => e)
+    assert.equal(v1.message, `graphqlRequest: ${ID_RULE}`, `V1 tenantId ${what}`)
+    const perEntry = await admin.roqPlatform.graphqlRequest(V1, {
+      userInvites: { userInvites: [{ ...entry, tenantId: bad }] },
+    })
+    assert.deepEqual(perEntry.sendUserInvites.errors, [{ email: 'cy@x.io', error: ID_RULE }], `V1 entry ${what}`)
+    const inviter = await admin.roqPlatform.graphqlRequest(V2, {
+      data: { tenantId: 'acme', userInvites: [{ ...entry, createdByUserId: bad }] },
+    })
+    assert.deepEqual(
+      inviter.sendUserInvitesV2.errors,
+      [{ email: 'cy@x.io', error: ID_RULE.replace('tenantId', 'createdByUserId') }],
+      `createdByUserId ${what}`,
+    )
+    await assert.rejects(emulator.session({ tenantId: bad }), { message: ID_RULE }, `session tenantId ${what}`)
+    await assert.rejects(
+      emulator.session({ tenantId: 'acme', userId: bad }),
+      { message: ID_RULE.replace('tenantId', 'userId') },
+      `session userId ${what}`,
+    )
+    await assert.rejects(emulator.reset({ tenantId: bad }), { message: ID_RULE }, `reset ${what}`)
+  }
+  // A user's token, asked for as the platform's server SDK does, by the same rule.
+  const tokens = await fetch(`${emulator.url}/v01/authorize`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'roq-platform-authorization': `Bearer ${await serviceToken(emulator)}`,
+    },
+    body: JSON.stringify({ environmentId: emulator.environmentId, apiKey: emulator.apiKey, userId: ' ' }),
+  })
+  assert.equal(tokens.status, 400)
+  assert.equal((await tokens.json()).message, ID_RULE.replace('tenantId', 'userId'))
+  assert.deepEqual((await emulator.invites()).data.map((i) => i.tenantId).sort(), [' acme', 'acme'], 'nothing was sent')
+
+  // The reset takes the tenant as the send did: " acme" is not "acme".
+  assert.equal((await emulator.reset({ tenantId: ' acme' })).invites, 1)
+  assert.deepEqual(
+    (await emulator.invites()).data.map((i) => [i.tenantId, i.email]),
+    [['acme', 'ada@x.io']],
+  )
+})
+
+test("after a reset, the removed users' sessions act nowhere, even once their ids are given again; other tenants' and the service account's work", async (t) => {
+  const emulator = await emulatorFor(t)
+  const admin = clientFor(emulator)
+  const alice = await emulator.session({ tenantId: 'acme', userId: 'alice' })
+  const bob = await emulator.session({ tenantId: 'globex', userId: 'bob' })
+  const asOldAlice = admin.withBaasToken(alice.token)
+  const asBob = admin.withBaasToken(bob.token)
+  const invite = (as, tenantId, createdByUserId, email) =>
+    as.roqPlatform.sendUserInvites({ data: { tenantId, userInvites: [{ createdByUserId, email }] } })
+  const [acmeInvite] = (await invite(asOldAlice, 'acme', 'alice', 'ada@x.io')).success
+  await invite(asBob, 'globex', 'bob', 'di@x.io')
+  const [firstMail] = await emulator.outbox({ userInviteId: acmeInvite.id })
+  await admin.roqPlatform.resendUserInvite(acmeInvite.id)
+  const [, secondMail] = await emulator.outbox({ userInviteId: acmeInvite.id })
+  const tokenOf = (mail) => new URL(mail.acceptUrl).searchParams.get('token')
+
+  await emulator.reset({ tenantId: 'acme' })
+  // The id alice is given again, in globex: the new session acts there, and the old one nowhere.
+  const newAlice = await emulator.session({ tenantId: 'globex', userId: 'alice' })
+  const asNewAlice = admin.withBaasToken(newAlice.token)
+  assert.deepEqual(
+    (await asNewAlice.roqPlatform.userInvites()).data.map((i) => i.email),
+    ['di@x.io'],
+  )
+  for (const call of [
+    () => asOldAlice.roqPlatform.userInvites(),
+    () => invite(asOldAlice, 'globex', 'alice', 'mallory@x.io'),
+    () => invite(asOldAlice, 'initech', 'alice', 'mallory@x.io'),
+  ])
+    assert.equal(await codeOf(call()), 'UNAUTHORIZED')
+  // The browser SDK's endpoint takes the session's access token: refused there too.
+  const browser = await fetch(`${emulator.url}/v01/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'roq-platform-authorization': `Bearer ${alice.accessToken}` },
+    body: JSON.stringify({ query: '{ userInvites { totalCount } }' }),
+  })
+  const [refusal] = (await browser.json()).errors
+  assert.deepEqual(refusal.extensions.response, {
+    statusCode: 401,
+    errorCode: 'UNAUTHORIZED_EXCEPTION',
+    message:
+      'Token was issued before a reset of the emulator removed its user; sign in again (a new session or user token)',
+  })
+  assert.deepEqual(
+    (await emulator.invites()).data.map((i) => i.email),
+    ['di@x.io'],
+    'the old session sent nothing',
+  )
+
+  // acme's links find nothing: the accept link of its newest mail, and the one the resend replaced.
+  for (const mail of [secondMail, firstMail]) {
+    assert.deepEqual(await admin.roqPlatform.checkUserInviteToken(tokenOf(mail)), {
+      isValid: false,
+      isExpired: null,
+      email: null,
+    })
+    const page = await fetch(mail.acceptUrl)
+    assert.equal(page.status, 404)
+    assert.match(await page.text(), /Unknown link/)
+    assert.equal(await codeOf(admin.roqPlatform.acceptUserInvite({ data: { token: tokenOf(mail) } })), 'NOT_FOUND')
+  }
+
+  // Another tenant's session from before keeps working; a reset of every tenant ends every user's
+  // session, never the service account's (its token is from before both resets).
+  assert.deepEqual(
+    (await asBob.roqPlatform.userInvites()).data.map((i) => i.email),
+    ['di@x.io'],
+  )
+  await emulator.reset()
+  for (const as of [asBob, asNewAlice]) assert.equal(await codeOf(as.roqPlatform.userInvites()), 'UNAUTHORIZED')
+  assert.equal((await admin.roqPlatform.userInvites()).totalCount, 0)
+  assert.equal(emulator.stats().serviceAccountTokens, 1, 'the service account kept its one token')
+})
+
+/** A service account's token, as the platform's SDK asks for one. */
+async function serviceToken(emulator) {
+  const answer = await fetch(`${emulator.url}/v01/authorize/serviceAccount`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'project-service-account@roq.tech',
+      environmentId: emulator.environmentId,
+      apiKey: emulator.apiKey,
+    }),
+  })
+  return (await answer.json()).accessToken
+}
+
+// The dashboard, through its real pages and forms, as a browser sends them.
+
+const basicOf = (emulator) => `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
+
+/** HTML's escapes (those maud writes) read back. */
+const unescape = (text) =>
+  text.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')
+
+/** The text of a page as a browser shows it, tags dropped and spaces collapsed. */
+const textOf = (html) => unescape(html.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ')
+
+/** A dashboard page: its status and HTML. */
+async function dashboard(emulator, query) {
+  const answer = await fetch(`${emulator.dashboardUrl}${query}`, { headers: { authorization: basicOf(emulator) } })
+  return { status: answer.status, html: await answer.text() }
+}
+
+/** The counts of the confirmation's table, by kind: { invites: 2, mails: 3, ... }. */
+function countsOf(html) {
+  const rows = html.matchAll(/<tr data-kind="([^"]+)"><th>[^<]*<\/th><td>(\d+)<\/td><\/tr>/g)
+  return Object.fromEntries([...rows].map(([, kind, n]) => [kind, Number(n)]))
+}
+
+/** The page's form that posts, with its fields, as a browser would send it. */
+function formOf(html) {
+  const form = html.match(/<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/)
+  assert.ok(form, 'the page has a form that posts')
+  const fields = new URLSearchParams()
+  for (const [, name, value] of form[2].matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    fields.append(unescape(name), unescape(value))
+  return { action: unescape(form[1]), fields }
+}
+
+/** Posts a form of the dashboard's page, with the header a browser adds (Sec-Fetch-Site: same-origin). */
+async function submit(emulator, { action, fields }) {
+  const answer = await fetch(new URL(action, emulator.url), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      authorization: basicOf(emulator),
+      'content-type': 'application/x-www-form-urlencoded',
+      'sec-fetch-site': 'same-origin',
+    },
+    body: fields,
+  })
+  return { status: answer.status, location: answer.headers.get('location'), html: await answer.text() }
+}
+
+test("the dashboard's Reset shows exactly the scope and the counts its button removes, and only its own form resets", async (t) => {
   const emulator = await emulatorFor(t)
   await tenantWithInvites(emulator, 'acme', ['ada@x.io', 'bo@x.io'])
   await tenantWithInvites(emulator, 'globex', ['di@x.io'])
-  const basic = `Basic ${Buffer.from(`${emulator.environmentId}:${emulator.apiKey}`).toString('base64')}`
+  emulator.faults([{ answer: 'drop' }])
 
-  const invitesPage = await (
-    await fetch(`${emulator.dashboardUrl}?tenant=acme`, { headers: { authorization: basic } })
-  ).text()
-  assert.match(invitesPage, /<a class="button secondary reset" href="\?view=reset&amp;tenant=acme">Reset…<\/a>/)
-  const confirm = await fetch(`${emulator.dashboardUrl}?view=reset&tenant=acme`, { headers: { authorization: basic } })
-  const confirmPage = await confirm.text()
+  const invitesPage = await dashboard(emulator, '?tenant=acme')
+  assert.match(
+    invitesPage.html,
+    /<a class="button secondary reset" href="\/__emulator\/\?view=reset&amp;tenant=acme">Reset…<\/a>/,
+  )
+  const confirm = await dashboard(emulator, '?view=reset&tenant=acme')
   assert.equal(confirm.status, 200)
-  assert.match(confirmPage, /Reset tenant acme\?/)
-  assert.match(confirmPage, /This removes tenant acme's 2 invites/)
-  assert.match(confirmPage, /<form method="post" action="\/__emulator\/dashboard\/reset">/)
+  assert.match(textOf(confirm.html), /Reset tenant "acme"\?/)
+  // 2 invites, one resent: 3 mails, 1 history event (without webhooks a creation is no event of
+  // its own), 1 replaced link; the owner. Faults stay.
+  const shown = {
+    invites: 2,
+    mails: 3,
+    users: 1,
+    'history events': 1,
+    'replaced accept links': 1,
+    'webhook deliveries': 0,
+  }
+  assert.deepEqual(countsOf(confirm.html), shown)
+  assert.match(textOf(confirm.html), /Other tenants, and the queued faults \(no tenant's\), stay\./)
+  const form = formOf(confirm.html)
+  assert.deepEqual(
+    [form.action, Object.fromEntries(form.fields)],
+    ['/__emulator/dashboard/reset', { tenant: 'acme', expect: '2.3.1.1.1.0.0' }],
+  )
   assert.equal((await emulator.invites()).totalCount, 3, 'asking removes nothing')
 
-  const post = (headers, body = 'tenant=acme') =>
-    fetch(`${emulator.url}/__emulator/dashboard/reset`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body,
-    })
+  // Only the dashboard's own page may post it.
   for (const [headers, why] of [
     [{}, 'a form that does not show where it comes from'],
     [{ 'sec-fetch-site': 'cross-site' }, "another site's form"],
@@ -303,27 +543,162 @@ test("the dashboard's Reset asks first, then posts its own form; a form from any
     [{ origin: 'http://127.0.0.1:1' }, "another origin's form"],
     [{ 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' }, 'JSON'],
   ]) {
-    const refused = await post(headers, headers['content-type'] ? '{"tenant":"acme"}' : undefined)
+    const refused = await fetch(`${emulator.url}/__emulator/dashboard/reset`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { authorization: basicOf(emulator), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: headers['content-type'] ? '{"tenant":"acme"}' : form.fields,
+    })
     assert.equal(refused.status, 403, why)
   }
   assert.equal((await emulator.invites()).totalCount, 3, 'a refused form removes nothing')
 
-  const done = await post({ 'sec-fetch-site': 'same-origin' })
+  const done = await submit(emulator, form)
   assert.equal(done.status, 303)
-  const shown = new URL(done.headers.get('location'), emulator.url)
   assert.deepEqual(
     (await emulator.invites()).data.map((i) => i.tenantId),
     ['globex'],
   )
-  const after = await (await fetch(shown, { headers: { authorization: basic } })).text()
+  assert.equal(emulator.faults().length, 1, "a tenant's reset leaves the faults")
+  const after = await dashboard(emulator, done.location.slice('/__emulator/'.length))
   assert.match(
-    after,
-    /Reset tenant acme: removed 2 invites, 3 mails, 1 user, 1 history event, 1 replaced accept link\./,
+    textOf(after.html),
+    /Reset tenant "acme": removed 2 invites, 3 mails, 1 user, 1 history event, 1 replaced accept link\./,
   )
-  // Only numbers are read from the address: a made-up link says nothing else.
-  const spoofed = await (
-    await fetch(`${emulator.dashboardUrl}?reset=x&removed=1.<b>lies</b>`, { headers: { authorization: basic } })
-  ).text()
-  assert.match(spoofed, /Reset tenant x: removed 1 invite\./)
-  assert.doesNotMatch(spoofed, /lies/)
+
+  // Every tenant: its own link (scope=all), with the queued faults.
+  const allTenants = await dashboard(emulator, '?tenant=')
+  assert.match(allTenants.html, /href="\/__emulator\/\?view=reset&amp;scope=all">Reset…/)
+  const all = await dashboard(emulator, '?view=reset&scope=all')
+  assert.match(textOf(all.html), /Reset every tenant\?/)
+  assert.deepEqual(countsOf(all.html), {
+    invites: 1,
+    mails: 2,
+    users: 1,
+    'history events': 1,
+    'replaced accept links': 1,
+    'webhook deliveries': 0,
+    'queued faults': 1,
+  })
+  const everyDone = await submit(emulator, formOf(all.html))
+  assert.equal(everyDone.status, 303)
+  assert.deepEqual([(await emulator.invites()).totalCount, emulator.faults()], [0, []])
 })
+
+test('a dashboard link with a blank or no tenant resets nothing and says why; every tenant is only scope=all', async (t) => {
+  const emulator = await emulatorFor(t)
+  await tenantWithInvites(emulator, 'acme', ['ada@x.io'])
+  await tenantWithInvites(emulator, ' acme', ['bo@x.io'])
+
+  for (const [query, words] of [
+    ['?view=reset', /Nothing was reset No tenant is named, and naming none never means every tenant/],
+    ['?view=reset&tenant=', /Nothing was reset "" is not a tenant: .* A blank tenant never means every tenant\./],
+    [
+      '?view=reset&tenant=%20%20',
+      /Nothing was reset " " is not a tenant: a tenant id must be 1 to 255 characters, not blank/,
+    ],
+    ['?view=reset&scope=every', /Nothing was reset scope="every" is not a scope: only scope=all, every tenant, is\./],
+    ['?view=reset&tenant=acme&scope=all', /Both a tenant and every tenant \(scope=all\) are named/],
+  ]) {
+    const page = await dashboard(emulator, query)
+    assert.equal(page.status, 400, query)
+    assert.match(textOf(page.html), words, query)
+    assert.doesNotMatch(page.html, /<form method="post"/, `${query}: no button`)
+  }
+  // A form posted with a blank tenant, or without the counts its page showed, is refused too.
+  for (const body of ['tenant=&expect=0.0.0.0.0.0.0', 'expect=2.2.2.2.0.0.0', 'tenant=acme', 'scope=all&expect=1.2']) {
+    const refused = await submit(emulator, { action: '/__emulator/dashboard/reset', fields: new URLSearchParams(body) })
+    assert.equal(refused.status, 400, body)
+    assert.match(
+      textOf(refused.html),
+      /Nothing was reset (.* is not a tenant|No tenant is named|The form does not say what its page showed)/,
+      body,
+    )
+  }
+  assert.equal((await emulator.invites()).totalCount, 2, 'no link and no form removed anything')
+
+  // A padded tenant is its own, and the pages show it quoted so the space can be seen.
+  const invitesPage = (await dashboard(emulator, '')).html
+  assert.match(invitesPage, /<option value=" acme">&quot; acme&quot;<\/option>/)
+  assert.match(invitesPage, /<td>&quot; acme&quot;<\/td>/)
+  assert.match(invitesPage, /<td>acme<\/td>/)
+  const padded = await dashboard(emulator, '?view=reset&tenant=%20acme')
+  assert.match(textOf(padded.html), /Reset tenant " acme"\?/)
+  assert.equal(countsOf(padded.html).invites, 1)
+  await submit(emulator, formOf(padded.html))
+  assert.deepEqual(
+    (await emulator.invites()).data.map((i) => i.tenantId),
+    ['acme'],
+  )
+})
+
+test('a reset posted after the data changed removes nothing and shows the counts of now; the notice says only what was done', async (t) => {
+  const emulator = await emulatorFor(t)
+  const { asOwner } = await tenantWithInvites(emulator, 'acme', ['ada@x.io'])
+  const confirm = await dashboard(emulator, '?view=reset&tenant=acme')
+  const stale = formOf(confirm.html)
+  assert.equal(stale.fields.get('expect'), '1.2.1.1.1.0.0')
+
+  // Meanwhile, another invite; the page's button no longer says what a reset removes.
+  const session = await emulator.session({ tenantId: 'acme', email: 'owner@acme.io' })
+  await asOwner.roqPlatform.sendUserInvites({
+    data: { tenantId: 'acme', userInvites: [{ createdByUserId: session.roqUserId, email: 'bo@x.io' }] },
+  })
+  const again = await submit(emulator, stale)
+  assert.equal(again.status, 409)
+  assert.match(textOf(again.html), /The data changed since the page was shown, so nothing was removed/)
+  assert.equal(countsOf(again.html).invites, 2)
+  assert.equal((await emulator.invites()).totalCount, 2, 'nothing was removed')
+  // The page it shows is the confirmation of now, whose form resets what it shows.
+  const done = await submit(emulator, formOf(again.html))
+  assert.equal(done.status, 303)
+  assert.equal((await emulator.invites()).totalCount, 0)
+  const notice = textOf((await dashboard(emulator, done.location.slice('/__emulator/'.length))).html)
+  assert.match(
+    notice,
+    /Reset tenant "acme": removed 2 invites, 3 mails, 1 user, 1 history event, 1 replaced accept link\./,
+  )
+
+  // The address carries the reset's number only; a made-up one, or made-up words, say nothing.
+  for (const query of ['?reset=99', '?reset=x&removed=1.<b>lies</b>', '?reset=-1', '?reset=1%20']) {
+    const page = (await dashboard(emulator, query)).html
+    assert.doesNotMatch(page, /class="notice"/, query)
+    assert.doesNotMatch(page, /lies/, query)
+  }
+})
+
+test(
+  "in a real Chromium, the dashboard's Reset asks with the counts, notices a change, and resets what it showed",
+  { skip: NO_CHROMIUM },
+  async (t) => {
+    const emulator = await emulatorFor(t)
+    const { asOwner } = await tenantWithInvites(emulator, 'acme', ['ada@x.io', 'bo@x.io'])
+    await tenantWithInvites(emulator, 'globex', ['di@x.io'])
+    const browser = await launchChromium(t)
+    const context = await browser.newContext({
+      httpCredentials: { username: emulator.environmentId, password: emulator.apiKey, origin: emulator.url },
+    })
+    const page = await context.newPage()
+    await page.goto(`${emulator.dashboardUrl}?view=invites&tenant=acme`)
+    await Promise.all([page.waitForURL(/view=reset/), page.click('text=Reset…')])
+    assert.equal(await page.textContent('h1'), 'Reset tenant "acme"?')
+    assert.equal(await page.textContent('tr[data-kind="invites"] td'), '2')
+
+    // A third invite after the page was shown: the button removes nothing and shows the new count.
+    const session = await emulator.session({ tenantId: 'acme', email: 'owner@acme.io' })
+    await asOwner.roqPlatform.sendUserInvites({
+      data: { tenantId: 'acme', userInvites: [{ createdByUserId: session.roqUserId, email: 'cy@x.io' }] },
+    })
+    await Promise.all([page.waitForURL(/\/__emulator\/dashboard\/reset$/), page.click('button.danger')])
+    assert.ok(await page.isVisible('[data-changed]'))
+    assert.equal(await page.textContent('tr[data-kind="invites"] td'), '3')
+    assert.equal((await emulator.invites({ tenantId: 'acme' })).totalCount, 3)
+
+    await Promise.all([page.waitForURL(/view=invites&reset=/), page.click('button.danger')])
+    assert.match(await page.textContent('.notice'), /^Reset tenant "acme": removed 3 invites, 4 mails, 1 user/)
+    assert.deepEqual(
+      (await emulator.invites()).data.map((i) => i.tenantId),
+      ['globex'],
+    )
+  },
+)

@@ -387,9 +387,14 @@ export declare class Emulator {
    * Empties the emulator between two tests: removes the invites (with their mails, histories,
    * replaced links and webhook deliveries) and the users of `tenantId`, or of every tenant (and
    * then the queued faults too, which are no tenant's), in one transaction. The credentials, the
-   * settings and the clock stay. Tokens and sessions issued before find nothing after it; no id is
+   * settings and the clock stay. The tenant is its id exactly as the send took it (`' acme'` is
+   * not `'acme'`). The removed users' tokens and sessions are refused (`UNAUTHORIZED`) from then
+   * on, even once their ids are used again; other tenants' users stay signed in, and the service
+   * account is never signed out. Accept links and ids of what was removed find nothing; no id is
    * given again. Also `POST /__emulator/reset`, `npx roq-invites reset` and the dashboard.
-   * @throws {RoqError} `INVALID_ARGUMENT` for an empty or too long `tenantId`, or another field.
+   * @throws {RoqError} `INVALID_ARGUMENT` for a `tenantId` that is blank, longer than 255
+   * characters or has a NUL, or is `null` or `undefined` (only leaving it out means every
+   * tenant), or another field.
    */
   reset(options?: ResetOptions): Promise<ResetCounts>
   /**
@@ -448,6 +453,7 @@ export declare function startEmulator(options?: EmulatorOptions): Promise<Emulat
 
 /** What `reset()` takes: the tenant to empty, or nothing for every tenant. */
 export interface ResetOptions {
+  /** The tenant's id, exactly as invites were sent to it; leave it out to empty every tenant. */
   tenantId?: string
 }
 

@@ -108,7 +108,7 @@ class Emulator {
    * `{ invites, mails, users, events, replacedTokens, webhookDeliveries, faults }`, what it removed.
    */
   async reset(options = {}) {
-    return settle(this.#native.reset(toJson(options, 'reset')))
+    return settle(this.#native.reset(toJson(resetOptions(options), 'reset')))
   }
 
   /** Sends a past webhook delivery's event again (the same event id) as a new delivery, and resolves to it. */
@@ -226,7 +226,7 @@ class RemoteEmulator {
   }
 
   async reset(options = {}) {
-    return this.#request('POST', 'reset', options, 'reset')
+    return this.#request('POST', 'reset', resetOptions(options), 'reset')
   }
 
   async redeliver(deliveryId) {
@@ -287,6 +287,24 @@ class RemoteEmulator {
       statusCode: response.status,
     })
   }
+}
+
+/**
+ * What `reset()` takes, as given. JSON would drop a `tenantId` that is undefined, and the reset
+ * would then empty every tenant: a tenant missing by mistake (an unset variable) is refused
+ * instead, as the emulator refuses `null`. Only leaving `tenantId` out means every tenant.
+ */
+function resetOptions(options) {
+  if (
+    options !== null &&
+    typeof options === 'object' &&
+    Object.hasOwn(options, 'tenantId') &&
+    options.tenantId === undefined
+  )
+    throw invalidArgument(
+      "reset: tenantId is undefined; pass the tenant's id, or leave tenantId out to reset every tenant",
+    )
+  return options
 }
 
 /** A delivery's id as the emulator takes it: the number `webhooks()` gives, or its text. */

@@ -20,7 +20,7 @@ use roq_rules::UserInviteStatus;
 use crate::invite::Invite;
 use crate::lifecycle::Link;
 use crate::mail::human_time;
-use crate::page::{html_response, page, state};
+use crate::page::{html_response, page, shown, state};
 use crate::platform::Platform;
 
 #[derive(Deserialize)]
@@ -114,7 +114,7 @@ fn facts(platform: &Platform, invite: &Invite) -> Markup {
   html! {
     dl.facts {
       dt { "Email" } dd { (invite.email) }
-      dt { "Tenant" } dd { (invite.tenant_id) }
+      dt { "Tenant" } dd { (shown(&invite.tenant_id)) }
       dt { "Invited by" } dd { (platform.user_name(&invite.created_by_user_id)) }
       dt { "Roles" } dd {
         @match roles { Some(roles) => (roles.join(", ")), None => span.muted { "the tenant's default" } }
@@ -127,7 +127,7 @@ fn facts(platform: &Platform, invite: &Invite) -> Markup {
 fn pending(platform: &Platform, invite: &Invite, token: &str) -> Markup {
   html! {
     h1 { "You're invited" }
-    p { (platform.user_name(&invite.created_by_user_id)) " invited " strong { (invite.email) } " to join " strong { (invite.tenant_id) } "." }
+    p { (platform.user_name(&invite.created_by_user_id)) " invited " strong { (invite.email) } " to join " strong { (shown(&invite.tenant_id)) } "." }
     (facts(platform, invite))
     form method="post" action="accept-invite" {
       input type="hidden" name="token" value=(token);
@@ -142,7 +142,7 @@ fn pending(platform: &Platform, invite: &Invite, token: &str) -> Markup {
 fn accepted(platform: &Platform, invite: &Invite) -> Markup {
   html! {
     h1 { "Invite accepted" } (state("accepted"))
-    p style="margin-top:12px" { strong { (invite.email) } " is now a member of " strong { (invite.tenant_id) } "." }
+    p style="margin-top:12px" { strong { (invite.email) } " is now a member of " strong { (shown(&invite.tenant_id)) } "." }
     (facts(platform, invite))
   }
 }

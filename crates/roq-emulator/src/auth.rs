@@ -91,9 +91,16 @@ struct Claims {
   exp: i64,
   /// Makes every token unique, even two issued in the same second.
   jti: String,
+  /// A user token's reset generation at its issue (see `reset.rs`); 0 in a token of an emulator
+  /// from before generations. A service account's token has none: no reset touches it.
+  #[serde(rename = "resetGeneration", default, skip_serializing_if = "Option::is_none")]
+  reset_generation: Option<i64>,
 }
 
 const INVALID_TOKEN: &str = "Token is invalid or expired";
+
+const RESET_TOKEN: &str =
+  "Token was issued before a reset of the emulator removed its user; sign in again (a new session or user token)";
 
 /// `{"alg":"HS256","typ":"JWT"}`, base64url: the one header the emulator signs and accepts.
 const JWT_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
@@ -118,19 +125,27 @@ impl Platform {
   }
 
   /// A token for `user_id`, valid for `expires_in` seconds (or the default lifetime).
-  pub fn issue_user_token(&self, user_id: &str, expires_in: Option<i64>) -> Result<String, Problem> {
+  /// `generation` is the reset generation read where the user was found or registered, under
+  /// the store's lock ([`crate::reset::Resets::generation`]).
+  pub fn issue_user_token(&self, user_id: &str, expires_in: Option<i64>, generation: i64) -> Result<String, Problem> {
     let lifetime = expires_in.unwrap_or(self.credentials.token_lifetime_secs);
-    self.issue(TokenKind::User, user_id.to_owned(), Some(user_id.to_owned()), lifetime)
+    self.issue(
+      TokenKind::User,
+      user_id.to_owned(),
+      Some((user_id.to_owned(), generation)),
+      lifetime,
+    )
   }
 
   fn issue(
     &self,
     kind: TokenKind,
     sub: String,
-    user_id: Option<String>,
+    user: Option<(String, i64)>,
     lifetime_secs: i64,
   ) -> Result<String, Problem> {
     let iat = self.clock.now_ms() / 1000;
+    let (user_id, reset_generation) = user.unzip();
     let claims = Claims {
       sub,
       kind,
@@ -139,12 +154,14 @@ impl Platform {
       iat,
       exp: iat.saturating_add(lifetime_secs),
       jti: uuid::Uuid::new_v4().to_string(),
+      reset_generation,
     };
     self.credentials.sign(&claims)
   }
 
   /// Who a `Bearer <token>` header belongs to: the signature, the environment and `exp` (by the
-  /// emulator's clock) are checked.
+  /// emulator's clock) are checked, and a user's token must not be older than a reset that
+  /// removed its user (`reset.rs`).
   pub fn principal(&self, authorization: Option<&str>) -> Result<Principal, Problem> {
     let token = authorization
       .and_then(|h| h.strip_prefix("Bearer "))
@@ -160,7 +177,12 @@ impl Platform {
     }
     match (claims.kind, claims.user_id) {
       (TokenKind::ServiceAccount, _) => Ok(Principal::ServiceAccount),
-      (TokenKind::User, Some(user_id)) => Ok(Principal::User { user_id }),
+      (TokenKind::User, Some(user_id)) => {
+        if self.reset_since(&user_id, claims.reset_generation.unwrap_or(0))? {
+          return Err(Problem::Unauthorized(RESET_TOKEN.into()));
+        }
+        Ok(Principal::User { user_id })
+      }
       (TokenKind::User, None) => Err(Problem::Unauthorized(INVALID_TOKEN.into())),
     }
   }

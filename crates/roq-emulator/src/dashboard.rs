@@ -18,7 +18,7 @@ use crate::dashboard_reset;
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
 use crate::inspect::{InviteQuery, InviteRecord};
 use crate::mail::{Mail, OutboxFilter, human_time};
-use crate::page::{html_response, page, state};
+use crate::page::{html_response, page, shown, state};
 use crate::platform::{Platform, Problem};
 
 /// How many mails the outbox view shows, newest first.
@@ -35,12 +35,13 @@ pub struct DashboardQuery {
   status: Option<String>,
   #[serde(default)]
   to: Option<String>,
-  /// After a reset from the dashboard: the tenant reset (empty for every tenant), and what was
-  /// removed (see [`dashboard_reset::notice`]).
+  /// The Reset page's scope: `all` for every tenant (see [`dashboard_reset::scope_of`]).
+  #[serde(default)]
+  scope: Option<String>,
+  /// After a reset from the dashboard: its generation, whose notice the page shows (see
+  /// [`dashboard_reset::notice`]).
   #[serde(default)]
   reset: Option<String>,
-  #[serde(default)]
-  removed: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,15 +69,20 @@ pub async fn show(
     Some("reset") => View::Reset,
     _ => View::Invites,
   };
+  let ok = |body: Result<Markup, Problem>| body.map(|body| (StatusCode::OK, body));
   let body = match view {
-    View::Invites => invites(&platform, &query),
-    View::Outbox => outbox(&platform, &query),
-    View::Webhooks => webhooks(&platform),
-    View::Faults => Ok(faults(&platform.faults.queued())),
-    View::Reset => dashboard_reset::confirm(&platform, query.tenant.as_deref().filter(|t| !t.is_empty())),
+    View::Invites => ok(invites(&platform, &query)),
+    View::Outbox => ok(outbox(&platform, &query)),
+    View::Webhooks => ok(webhooks(&platform)),
+    View::Faults => Ok((StatusCode::OK, faults(&platform.faults.queued()))),
+    View::Reset => Ok(dashboard_reset::view(
+      &platform,
+      query.tenant.as_deref(),
+      query.scope.as_deref(),
+    )),
   };
   let (status, body) = match body {
-    Ok(body) => (StatusCode::OK, body),
+    Ok((status, body)) => (status, body),
     Err(problem) => (
       StatusCode::from_u16(problem.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
       html! { p.empty { (problem.message()) } },
@@ -90,6 +96,14 @@ pub async fn show(
     View::Reset => "Reset",
   };
   html_response(status, page(title, html! { (bar(&platform, view)) main { (body) } }))
+}
+
+/// A page of the Reset view, for the answer to the confirmation's post.
+pub fn reset_page(platform: &Platform, status: StatusCode, body: Markup) -> Response {
+  html_response(
+    status,
+    page("Reset", html! { (bar(platform, View::Reset)) main { (body) } }),
+  )
 }
 
 /// The browser's sign-in prompt: HTTP Basic, with the environment's credentials.
@@ -114,6 +128,8 @@ fn sign_in_prompt() -> Response {
   response
 }
 
+/// The tabs. Their links are absolute: the bar is also on the answer to a form's post, at
+/// `/__emulator/dashboard/...`.
 fn bar(platform: &Platform, view: View) -> Markup {
   let offset = platform.clock.offset_ms();
   let tab = |here: View, href: &str, label: &str| {
@@ -122,10 +138,10 @@ fn bar(platform: &Platform, view: View) -> Markup {
   html! {
     header.bar {
       strong { "ROQ emulator" }
-      (tab(View::Invites, "?view=invites", "Invites"))
-      (tab(View::Outbox, "?view=outbox", "Outbox"))
-      (tab(View::Webhooks, "?view=webhooks", "Webhooks"))
-      (tab(View::Faults, "?view=faults", "Faults"))
+      (tab(View::Invites, "/__emulator/?view=invites", "Invites"))
+      (tab(View::Outbox, "/__emulator/?view=outbox", "Outbox"))
+      (tab(View::Webhooks, "/__emulator/?view=webhooks", "Webhooks"))
+      (tab(View::Faults, "/__emulator/?view=faults", "Faults"))
       span.meta {
         "environment " code { (platform.credentials.environment_id) }
         " · clock " (human_time(platform.clock.now_ms()))
@@ -135,7 +151,7 @@ fn bar(platform: &Platform, view: View) -> Markup {
         }
       }
       // A download of GET /__emulator/export: the snapshot --import starts from.
-      a.export href="export" download="roq-emulator-snapshot.json"
+      a.export href="/__emulator/export" download="roq-emulator-snapshot.json"
         title="Download a snapshot of the data as JSON, which --import / importFrom starts from" { "Export" }
     }
   }
@@ -181,7 +197,7 @@ fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Proble
       label { "Tenant"
         select name="tenant" {
           option value="" { "all tenants" }
-          @for tenant in &tenants { option value=(tenant) selected[chosen(tenant, &query.tenant)] { (tenant) } }
+          @for tenant in &tenants { option value=(tenant) selected[chosen(tenant, &query.tenant)] { (shown(tenant)) } }
         }
       }
       label { "Status"
@@ -194,10 +210,10 @@ fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Proble
       }
       button type="submit" { "Show" }
       span.muted { "showing " (records.data.len()) " of " (records.total_count) " invites, newest first" }
-      // The tenant shown, or every tenant: a page that says what goes asks to confirm.
+      // The tenant shown, or (all tenants shown) every tenant: a page that says what goes asks to confirm.
       a.button.secondary.reset href=(dashboard_reset::confirm_href(query.tenant.as_deref())) { "Reset…" }
     }
-    @if let (Some(reset), Some(removed)) = (&query.reset, &query.removed) { (dashboard_reset::notice(reset, removed)) }
+    @if let Some(notice) = query.reset.as_deref().and_then(|reset| dashboard_reset::notice(platform, reset)) { (notice) }
     @if records.data.is_empty() {
       p.empty { "No invites match. Send some with " code { "roq-invites send" } " or your app." }
     } @else {
@@ -219,7 +235,7 @@ fn invite_row(record: &InviteRecord, inviter: &str) -> Markup {
   html! {
     tr data-invite=(record.id) data-status=(record.status) {
       td { (record.email) @if !name.is_empty() { br; span.muted { (name) } } }
-      td { (record.tenant_id) }
+      td { (shown(&record.tenant_id)) }
       td { (state(record.status)) }
       td { (inviter) @if inviter != record.created_by_user_id { br; code.muted { (record.created_by_user_id) } } }
       td { (record.role_keys.as_deref().map(|r| r.join(", ")).unwrap_or_default()) }
@@ -267,7 +283,7 @@ fn mail_card(mail: &Mail) -> Markup {
       div.head {
         strong { (mail.subject) }
         span { "to " (mail.to) }
-        span.muted { (short_time(&mail.created_at)) " · " (mail.locale) " · tenant " (mail.tenant_id) }
+        span.muted { (short_time(&mail.created_at)) " · " (mail.locale) " · tenant " (shown(&mail.tenant_id)) }
         span.link { "Accept link: " a href=(mail.accept_url) data-accept-link { (mail.accept_url) } }
       }
       // The mail as a mail client shows it, isolated from the dashboard.

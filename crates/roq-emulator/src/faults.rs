@@ -7,7 +7,7 @@
 //! send again what was already done.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
@@ -101,6 +101,11 @@ impl Faults {
       .iter()
       .cloned()
       .collect()
+  }
+
+  /// The queue itself, held: a reset counts and clears it as one step.
+  pub(crate) fn queue(&self) -> MutexGuard<'_, VecDeque<Fault>> {
+    self.queue.lock().unwrap_or_else(PoisonError::into_inner)
   }
 
   /// The fault a request of `target` gets, if one is waiting for it.

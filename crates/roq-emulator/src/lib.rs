@@ -24,6 +24,7 @@ mod expires_in;
 mod expiry;
 mod faults;
 mod history;
+mod ids;
 mod inspect;
 mod invite;
 mod lifecycle;
@@ -73,6 +74,7 @@ use crate::auth::Credentials;
 use crate::faults::Faults;
 use crate::platform::{Clock, Counters, Platform, Rules};
 use crate::rate_limit::RateLimiter;
+use crate::reset::Resets;
 
 use crate::store::Store;
 use crate::webhooks::Webhooks;
@@ -275,6 +277,7 @@ impl Emulator {
       DEFAULT_INVITE_VALIDITY,
       (MAX_INVITE_VALIDITY, "a hundred years"),
     )?;
+    let resets = Resets::load(&store.lock()).map_err(|e| store_error(e.into()))?;
     let platform = Arc::new(Platform {
       store,
       faults: Faults::default(),
@@ -295,6 +298,7 @@ impl Emulator {
       },
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
+      resets,
     });
     if let Some(from) = &options.import_from {
       snapshot::import(&platform, from, platform.clock.now_ms())

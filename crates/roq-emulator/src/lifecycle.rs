@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use roq_rules::{UserInviteStatus, email_key};
 
 use crate::history::{Change, InviteEvent};
+use crate::ids::check_id;
 
 use crate::invite::{Invite, find_visible, new_id, random_token, token_hash};
 use crate::mail;
@@ -189,6 +190,9 @@ impl Platform {
       patch.data.as_ref(),
     )
     .map_err(Problem::BadRequest)?;
+    if let Some(user_id) = &patch.accepted_by_user_id {
+      check_id("acceptedByUserId", user_id).map_err(Problem::BadRequest)?;
+    }
     self.in_transaction(|tx, now| {
       let before = find_visible(tx, principal, id)?;
       let data = patch.data.as_ref().map(|d| Value::Object(d.clone()).to_string());

@@ -55,6 +55,11 @@ form.filters .reset { margin-left: auto; }
 button.danger { background: #c92a2a; }
 .notice { background: #d1f7e2; color: #0b6b3a; border-radius: 10px; padding: 12px 16px; }
 .card.confirm { max-width: 640px; }
+.card.confirm table.counts { width: auto; min-width: 320px; margin: 4px 0 16px; }
+.card.confirm table.counts td { text-align: right; font-variant-numeric: tabular-nums; font-weight: 600; }
+.card.confirm table.counts th { background: #fff; color: var(--ink); font-weight: 400; font-size: 14px; }
+.warning { background: #fff3c4; color: #8d6708; border-radius: 10px; padding: 12px 16px; }
+.card.confirm form { margin: 20px 0 0; }
 "#;
 
 /// A whole page: the frame, `title`, and `body`.
@@ -94,7 +99,44 @@ pub fn html_response(status: StatusCode, markup: Markup) -> Response {
   response
 }
 
+/// An id (a tenant's) where it must be read exactly: in quotes, with whatever cannot be seen
+/// escaped, as Rust's `{:?}` writes it: `"acme"`, `" acme"`, `""`, `"a\u{202e}b"`.
+pub fn quoted(id: &str) -> String {
+  format!("{id:?}")
+}
+
+/// An id (a tenant's) in a list or a table: as it is when that is all there is to see, else
+/// [`quoted`] (blank, padded, or with a quote, a control or an invisible character).
+pub fn shown(id: &str) -> String {
+  let quoted = quoted(id);
+  let plain = !id.is_empty() && id.trim() == id && quoted.len() == id.len() + 2;
+  if plain { id.to_owned() } else { quoted }
+}
+
 /// A status badge: `pending`, `accepted`, `canceled` or `expired`.
 pub fn state(status: &str) -> Markup {
   html! { span class={ "state " (status) } { (status) } }
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+
+  #[test]
+  fn an_odd_id_is_shown_quoted_and_a_plain_one_as_it_is() {
+    for (id, expected) in [
+      ("acme", "acme"),
+      ("Müller & Co", "Müller & Co"),
+      (" acme", "\" acme\""),
+      ("acme ", "\"acme \""),
+      ("", "\"\""),
+      ("a\"b", "\"a\\\"b\""),
+      ("a\u{202e}b", "\"a\\u{202e}b\""),
+      ("a\u{200b}b", "\"a\\u{200b}b\""),
+      ("a\tb", "\"a\\tb\""),
+    ] {
+      assert_eq!(shown(id), expected, "{id:?}");
+    }
+    assert_eq!(quoted("acme"), "\"acme\"");
+  }
 }

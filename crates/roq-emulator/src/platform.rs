@@ -9,6 +9,7 @@ use url::Url;
 use crate::auth::Credentials;
 use crate::faults::Faults;
 use crate::rate_limit::RateLimiter;
+use crate::reset::Resets;
 use crate::webhooks::Webhooks;
 
 use crate::store::Store;
@@ -178,6 +179,7 @@ pub struct Platform {
   pub rules: Rules,
   pub webhooks: Webhooks,
   pub rate_limiter: RateLimiter,
+  pub resets: Resets,
 }
 
 /// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).

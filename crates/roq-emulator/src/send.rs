@@ -1,5 +1,6 @@
 //! Sending: creating invites, each entry checked on its own, and the rules that decide which
-//! tenant an invite belongs to. The whole call is one transaction.
+//! tenant an invite belongs to. The whole call is one transaction. Tenant and user ids are taken
+//! exactly as given, by the rule every endpoint keeps (`ids.rs`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,11 +8,11 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
 use roq_rules::{
-  MAX_DATA_BYTES, MAX_ID, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key,
-  is_email,
+  MAX_DATA_BYTES, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key, is_email,
 };
 
 use crate::history::{Change, InviteEvent};
+use crate::ids::check_id;
 use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem};
@@ -88,6 +89,10 @@ impl Platform {
         "At most {MAX_INVITES_PER_REQUEST} invites can be sent in one call; this call has {}",
         entries.len()
       )));
+    }
+    // The call's tenant is every entry's: a bad one refuses the call, as the client does.
+    if let Some(tenant) = &tenant_id {
+      check_id("tenantId", tenant).map_err(Problem::BadRequest)?;
     }
     let now = self.clock.now_ms();
     let mut connection = self.store.lock();
@@ -243,14 +248,15 @@ impl Platform {
 
 /// The checks that need nothing but the entry itself.
 fn check_fields(entry: &NewInvite) -> Result<(), String> {
-  if entry.created_by_user_id.trim().is_empty() {
-    return Err("createdByUserId must not be empty".to_owned());
+  check_id("createdByUserId", &entry.created_by_user_id)?;
+  if let Some(tenant) = &entry.tenant_id {
+    check_id("tenantId", tenant)?;
   }
   if !is_email(&entry.email) {
     return Err(format!("{:?} is not a valid email address", entry.email));
   }
   if let Some(roles) = &entry.roles
-    && (roles.len() > MAX_ROLES || roles.iter().any(|r| r.trim().is_empty() || r.chars().count() > MAX_ID))
+    && (roles.len() > MAX_ROLES || roles.iter().any(|r| roq_rules::check_id(r).is_err()))
   {
     return Err(format!("roles must be at most {MAX_ROLES} non-empty role keys"));
   }

@@ -5,15 +5,17 @@
 //! lastName, email, timezone, locale, roles, tenantId }, iat, exp }`. The emulator signs it with
 //! its own key, and `roqAccessToken` is one of its user tokens, so `withBaasToken(token)` and
 //! ROQ's browser SDK act as that user. Minting one registers the user in the tenant (even with
-//! `strict`, since this is how a developer seeds users).
+//! `strict`, since this is how a developer seeds users). The tenant and user ids are taken exactly
+//! as given, as the send takes them (`ids.rs`).
 
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use roq_rules::{MAX_ID, MAX_ROLES, email_key, is_email};
+use roq_rules::{MAX_ROLES, email_key, is_email};
 
 use crate::expires_in::ExpiresIn;
+use crate::ids::check_id;
 use crate::invite::new_id;
 use crate::platform::{Platform, Problem};
 use crate::send::check_details;
@@ -87,13 +89,7 @@ fn bad(message: impl Into<String>) -> Problem {
 
 impl SessionRequest {
   fn check(&self) -> Result<(), Problem> {
-    let id = |field: &str, value: &str| {
-      if value.trim().is_empty() || value.chars().count() > MAX_ID {
-        Err(bad(format!("{field} must be 1 to {MAX_ID} characters")))
-      } else {
-        Ok(())
-      }
-    };
+    let id = |field: &str, value: &str| check_id(field, value).map_err(bad);
     id("tenantId", &self.tenant_id)?;
     if let Some(user_id) = &self.user_id {
       id("userId", user_id)?;
@@ -137,16 +133,16 @@ impl Platform {
       Some(expires_in) => expires_in.seconds().map_err(bad)?,
       None => self.credentials.token_lifetime_secs,
     };
-    let tenant_id = request.tenant_id.trim();
+    let tenant_id = request.tenant_id.as_str();
     let now = self.clock.now_ms();
-    let member = {
+    let (member, generation) = {
       let mut connection = self.store.lock();
       let tx = connection.transaction()?;
       let member = register(&tx, request, tenant_id, now)?;
       tx.commit()?;
-      member
+      (member, self.resets.generation())
     };
-    let access_token = self.issue_user_token(&member.id, Some(lifetime))?;
+    let access_token = self.issue_user_token(&member.id, Some(lifetime), generation)?;
     let iat = now / 1000;
     let token = self.credentials.sign(&SessionClaims {
       id: uuid::Uuid::new_v4().to_string(),
@@ -176,7 +172,7 @@ impl Platform {
 /// The user the session is for, created or updated with what the request says.
 fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i64) -> Result<Member, Problem> {
   let email = request.email.as_deref().map(str::trim);
-  let user_id = match request.user_id.as_deref().map(str::trim) {
+  let user_id = match request.user_id.as_deref() {
     Some(user_id) => {
       if let Some(Some(own)) = user_tenant(tx, user_id)?
         && own != tenant_id

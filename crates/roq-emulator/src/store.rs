@@ -168,6 +168,15 @@ const MIGRATIONS: &[M<'static>] = &[
    CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (url, user_invite_id, seq) WHERE state = 'pending';
    CREATE INDEX webhook_deliveries_by_event ON webhook_deliveries (event_seq);",
   ),
+  // Reset (`reset.rs`): the user ids a tenant's reset removed, each with the generation of the
+  // latest reset that removed it, so that a token issued before is refused even once the id is
+  // registered again. A reset of every tenant empties it (the floor, a setting, stands for all).
+  M::up(
+    "CREATE TABLE reset_users (
+     user_id TEXT PRIMARY KEY,
+     generation INTEGER NOT NULL
+   ) WITHOUT ROWID;",
+  ),
 ];
 
 /// The store: one connection, used under a lock. SQLite work here is short (a batch of invites

@@ -1,9 +1,10 @@
-//! Platform users, as far as invites need them. The emulator takes user and tenant ids as callers
-//! give them and registers an id on first use (the real platform knows them from its user store);
-//! the `strict` rule turns that off.
+//! Platform users, as far as invites need them. The emulator takes user and tenant ids exactly as
+//! callers give them (`ids.rs`) and registers an id on first use (the real platform knows them
+//! from its user store); the `strict` rule turns that off.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::ids::check_id;
 use crate::platform::{Platform, Problem};
 
 /// A user as stored. Times are milliseconds since the Unix epoch.
@@ -93,11 +94,14 @@ impl Platform {
       .map_or_else(|| id.to_owned(), |user| user.display_name())
   }
 
-  /// Checks that a user may get a token: known, or (unless `strict`) registered now.
-  pub fn admit_user(&self, user_id: &str) -> Result<(), Problem> {
+  /// Checks that a user may get a token: known, or (unless `strict`) registered now. Says the
+  /// reset generation its tokens carry, read in the same unit of work.
+  pub fn admit_user(&self, user_id: &str) -> Result<i64, Problem> {
+    check_id("userId", user_id).map_err(Problem::BadRequest)?;
     let connection = self.store.lock();
+    let generation = self.resets.generation();
     if user_tenant(&connection, user_id)?.is_some() {
-      return Ok(());
+      return Ok(generation);
     }
     if self.rules.strict {
       return Err(Problem::NotFound(format!(
@@ -105,6 +109,6 @@ impl Platform {
       )));
     }
     save_user(&connection, user_id, None, self.clock.now_ms())?;
-    Ok(())
+    Ok(generation)
   }
 }

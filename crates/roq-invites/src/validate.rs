@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::types::{AcceptUserInvite, JsonObject, SendUserInvites, UpdateUserInviteArgs};
 
-use roq_rules::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_INVITES_PER_CALL, MAX_LOCALE, MAX_NAME, MAX_ROLES};
+use roq_rules::{
+  IdProblem, MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_INVITES_PER_CALL, MAX_LOCALE, MAX_NAME, MAX_ROLES, check_id,
+};
 
 /// Keys that, once parsed into a JavaScript object, can change its prototype.
 const PROTOTYPE_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
@@ -143,12 +145,18 @@ pub(crate) fn check_update(args: &UpdateUserInviteArgs) -> Result<()> {
   check_data(&"userInvite.data", change.data.as_ref())
 }
 
-/// A required id or token: not blank, not too long, no NUL.
+/// A required id or token, by the rulebook's rule (`check_id`), which the emulator keeps too:
+/// not blank, not too long, no NUL, and sent exactly as given.
 pub(crate) fn id(path: &dyn Display, value: &str) -> Result<()> {
-  if value.trim().is_empty() {
-    return Err(invalid(path, "must not be empty"));
+  match check_id(value) {
+    Ok(()) => Ok(()),
+    Err(IdProblem::Blank) => Err(invalid(path, "must not be empty")),
+    Err(IdProblem::Nul) => Err(invalid(path, NUL)),
+    Err(IdProblem::TooLong { length }) => Err(invalid(
+      path,
+      format!("is {length} characters long; at most {MAX_ID} are allowed"),
+    )),
   }
-  text(path, Some(value), MAX_ID)
 }
 
 fn optional_id(path: &dyn Display, value: Option<&str>) -> Result<()> {
@@ -172,9 +180,11 @@ fn text(path: &dyn Display, value: Option<&str>, max: usize) -> Result<()> {
   Ok(())
 }
 
+const NUL: &str = "contains a NUL character (\\u0000); remove it";
+
 fn no_nul(path: &dyn Display, value: &str) -> Result<()> {
   if value.contains('\0') {
-    return Err(invalid(path, "contains a NUL character (\\u0000); remove it"));
+    return Err(invalid(path, NUL));
   }
   Ok(())
 }
@@ -252,6 +262,8 @@ mod tests {
       (r#"{"data":{"tenantId":"t","userInvites":[]}}"#.to_owned(), "data.userInvites: must not be empty; pass at least one invite"),
       (r#"{"data":{"tenantId":" ","userInvites":[{"createdByUserId":"u","email":"a@b.co"}]}}"#.to_owned(), "data.tenantId: must not be empty"),
       (r#"{"userInvites":{"userInvites":[{"createdByUserId":"","email":"a@b.co"}]}}"#.to_owned(), "userInvites.userInvites[0].createdByUserId: must not be empty"),
+      (format!(r#"{{"userInvites":{{"tenantId":"{long}","userInvites":[{{"createdByUserId":"u","email":"a@b.co"}}]}}}}"#), "userInvites.tenantId: is 256 characters long; at most 255 are allowed"),
+      (r#"{"userInvites":{"userInvites":[{"createdByUserId":"u","email":"a@b.co","tenantId":"a\u0000"}]}}"#.to_owned(), "userInvites.userInvites[0].tenantId: contains a NUL character (\\u0000); remove it"),
       (format!(r#"{{"data":{{"tenantId":"t","userInvites":[{{"createdByUserId":"u","email":"a@b.co","firstName":"{long}"}}]}}}}"#), "data.userInvites[0].firstName: is 256 characters long; at most 255 are allowed"),
       (r#"{"data":{"tenantId":"t","userInvites":[{"createdByUserId":"u","email":"a\u0000@b.co"}]}}"#.to_owned(), "data.userInvites[0].email: contains a NUL character (\\u0000); remove it"),
       (r#"{"data":{"tenantId":"t","userInvites":[{"createdByUserId":"u","email":"a@b.co","locale":"en US"}]}}"#.to_owned(), "data.userInvites[0].locale: \"en US\" is not a locale; pass a language tag like \"en-US\""),

@@ -1,7 +1,7 @@
 //! The rulebook: what the roq-invites client and the ROQ Platform emulator must agree on.
 //!
 //! The client checks a call before sending it, and the emulator answers as the platform does; if
-//! they disagreed on what an email is, or on how long a name may be, a call the client let through
+//! they disagreed on what an email or an id is, or on how long a name may be, a call the client let through
 //! would be refused entry by entry, or one the platform takes would be refused here. So each such
 //! rule lives once, in this crate, which depends on neither side. Each side still words its own
 //! messages: the client names the caller's field, the emulator answers as the platform would.
@@ -11,10 +11,12 @@
 
 mod email;
 mod enums;
+mod ids;
 mod limits;
 mod urls;
 
 pub use email::{email_key, is_email};
 pub use enums::{SortOrder, UserInviteSearchKey, UserInviteSortField, UserInviteStatus};
+pub use ids::{IdProblem, check_id};
 pub use limits::*;
 pub use urls::{UrlProblem, is_loopback, link_url, secret_url};

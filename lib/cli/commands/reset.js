@@ -32,7 +32,8 @@ async function run(values) {
   const counts = KINDS.filter(([key]) => removed[key] > 0).map(
     ([key, one, many]) => `${removed[key]} ${removed[key] === 1 ? one : many}`,
   )
-  const scope = values.tenant === undefined ? 'every tenant' : `tenant ${values.tenant}`
+  // Quoted: the tenant is its id exactly, and " acme" is not "acme".
+  const scope = values.tenant === undefined ? 'every tenant' : `tenant ${JSON.stringify(values.tenant)}`
   say(`Reset ${scope}: removed ${counts.length > 0 ? counts.join(', ') : 'nothing'}.`)
   return 0
 }
@@ -53,8 +54,10 @@ environment's id, API key, webhook key and settings stay, and so does the clock.
     ...connectionOptions,
   ],
   notes: [
-    `Tokens and sessions issued before the reset name users that are gone: they find nothing.
-Queued faults are no tenant's: a reset of every tenant clears them, --tenant leaves them.`,
+    `The tenant is its id exactly as invites were sent to it, spaces and all. The removed users'
+tokens and sessions are refused from then on, even once their ids are used again; other tenants'
+users stay signed in. Queued faults are no tenant's: a reset of every tenant clears them, --tenant
+leaves them.`,
   ],
   examples: ['roq-invites reset --tenant acme', 'roq-invites reset'],
   run,

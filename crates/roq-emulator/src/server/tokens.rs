@@ -71,10 +71,10 @@ pub(super) async fn user_token(State(state): State<AppState>, headers: HeaderMap
         .map(ExpiresIn::seconds)
         .transpose()
         .map_err(Problem::BadRequest)?;
-      platform.admit_user(&login.user_id)?;
+      let generation = platform.admit_user(&login.user_id)?;
       Ok((
-        platform.issue_user_token(&login.user_id, expires_in)?,
-        platform.issue_user_token(&login.user_id, expires_in)?,
+        platform.issue_user_token(&login.user_id, expires_in, generation)?,
+        platform.issue_user_token(&login.user_id, expires_in, generation)?,
       ))
     });
   match tokens {
