@@ -15,6 +15,7 @@
 
 mod checks;
 mod export;
+mod file;
 mod import;
 
 use std::path::PathBuf;
@@ -316,16 +317,13 @@ impl crate::platform::Platform {
   }
 }
 
-/// Writes the snapshot to `path` whole or not at all: to a file beside it, then renamed over it,
-/// so that a stop cut short never leaves half a snapshot where the last one was.
+/// Writes the snapshot to `path` whole or not at all (see [`file::write`]), so that a stop cut
+/// short never leaves half a snapshot where the last one was.
 pub(crate) fn write_file(platform: &crate::platform::Platform, path: &std::path::Path) -> std::io::Result<()> {
   let snapshot = platform
     .snapshot()
     .map_err(|problem| std::io::Error::other(problem.message().to_owned()))?;
-  let mut partial = path.as_os_str().to_owned();
-  partial.push(".partial");
-  std::fs::write(&partial, to_text(&snapshot))?;
-  std::fs::rename(&partial, path)
+  file::write(path, &to_text(&snapshot))
 }
 
 #[cfg(test)]
