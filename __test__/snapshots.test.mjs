@@ -2,7 +2,7 @@
 // / --import, through startEmulator, connectEmulator and the CLI, against real emulators.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -195,9 +195,43 @@ test('exportOnExit: stop() writes the snapshot, which starts the next emulator a
   )
 })
 
-test('exportOnExit to a folder that does not exist: stop() stops, then rejects naming the file', async (t) => {
-  const file = join(tempDir(t), 'missing', 'snapshot.json')
+test('exportOnExit that would lose the session or the store is refused at start, naming the option', async (t) => {
+  const dir = tempDir(t)
+  const missing = join(dir, 'missing', 'snapshot.json')
+  const db = join(dir, 'platform.db')
+  const cases = [
+    [
+      { exportOnExit: missing },
+      `exportOnExit: ${missing}: the folder ${join(dir, 'missing')} does not exist; create it, or pass a file in a folder that exists`,
+    ],
+    [
+      { exportOnExit: dir },
+      `exportOnExit: ${dir}: is a folder; pass a file to write the snapshot to, e.g. ${join(dir, 'snapshot.json')}`,
+    ],
+    [
+      { dbPath: db, exportOnExit: db },
+      `exportOnExit: ${db}: is the store (dbPath ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ],
+    [
+      { dbPath: db, exportOnExit: `${db}-wal` },
+      `exportOnExit: ${db}-wal: is the store's write-ahead log (dbPath ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ],
+  ]
+  for (const [options, message] of cases) {
+    await assert.rejects(startEmulator(options), (error) => {
+      assert.ok(error instanceof RoqError)
+      assert.deepEqual([error.code, error.message], ['INVALID_ARGUMENT', message])
+      return true
+    })
+  }
+})
+
+test('exportOnExit whose folder is removed while it runs: stop() stops, then rejects naming the file', async (t) => {
+  const folder = join(tempDir(t), 'snapshots')
+  mkdirSync(folder)
+  const file = join(folder, 'snapshot.json')
   const emulator = await startEmulator({ exportOnExit: file })
+  rmSync(folder, { recursive: true })
   await assert.rejects(emulator.stop(), (error) => {
     assert.ok(error instanceof RoqError)
     assert.equal(error.code, 'INVALID_ARGUMENT')
@@ -269,4 +303,18 @@ test('roq-invites emulator --import of a wrong file exits 2 and names the mistak
   const { code, stderr } = await exited
   assert.equal(code, 2, stderr)
   assert.ok(stderr.includes(`importFrom: ${file}: users[0].email: "nope" is not an email address`), stderr)
+})
+
+test('roq-invites emulator --export-on-exit naming the --db file exits 2 before it starts, naming the flag', async (t) => {
+  const db = join(tempDir(t), 'platform.db')
+  const { exited } = startCli(['emulator', '--port', '0', '--db', db, '--export-on-exit', db])
+  const { code, stdout, stderr } = await exited
+  assert.equal(code, 2, stderr)
+  assert.equal(stdout, '')
+  assert.ok(
+    stderr.includes(
+      `--export-on-exit ${db}: is the store (--db ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ),
+    stderr,
+  )
 })

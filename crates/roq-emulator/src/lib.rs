@@ -138,7 +138,8 @@ pub struct EmulatorOptions {
   /// The store must be empty (in memory, or a new `dbPath`).
   #[serde(default)]
   pub import_from: Option<ImportFrom>,
-  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
+  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it). Checked at start: its
+  /// folder must exist and be writable, and it must not be a folder or the store (`dbPath`).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
   /// At most `requests` GraphQL requests in any `windowMs` (a sliding window); over it, 429 with
@@ -225,6 +226,16 @@ impl Emulator {
       source,
     };
     let store = Store::open(options.db_path.as_deref()).map_err(store_error)?;
+    // Now, not at stop: a session must not be lost at its end. After the store is open, so that
+    // its files exist to be told apart from the target.
+    let export_on_exit = options
+      .export_on_exit
+      .as_deref()
+      .map(|path| {
+        snapshot::check_target(path, options.db_path.as_deref().map(|db| (db, "dbPath")))
+          .map_err(|why| StartError::Options(format!("exportOnExit: {why}")))
+      })
+      .transpose()?;
     let setting = |key: &str, given: &Option<String>, make: fn() -> String| match given {
       Some(value) if value.trim().is_empty() => Err(StartError::Options(format!("{key} must not be empty"))),
       Some(value) => store
@@ -321,7 +332,7 @@ impl Emulator {
       shutdown: Mutex::new(Some(shutdown)),
       server: Mutex::new(Some(server)),
       tasks,
-      export_on_exit: Mutex::new(options.export_on_exit),
+      export_on_exit: Mutex::new(export_on_exit),
     })
   }
 

@@ -29,6 +29,7 @@ use crate::history::InviteEvent;
 use crate::platform::iso;
 
 pub(crate) use export::export;
+pub(crate) use file::check_target;
 pub(crate) use import::import;
 
 /// The version of the format this emulator writes and reads.
