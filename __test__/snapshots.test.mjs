@@ -296,6 +296,30 @@ test(
   },
 )
 
+test(
+  'roq-invites emulator whose --export-on-exit cannot be written at stop says so and exits 1',
+  { skip: NO_SIGNALS },
+  async (t) => {
+    const folder = join(tempDir(t), 'snapshots')
+    mkdirSync(folder)
+    const file = join(folder, 'snapshot.json')
+    const running = startCli(['emulator', '--port', '0', '--export-on-exit', file])
+    t.after(() => running.child.exitCode === null && running.child.kill('SIGKILL'))
+    await running.ready
+    // After the start's checks, which it passed.
+    rmSync(folder, { recursive: true })
+    running.child.kill('SIGTERM')
+    const { code, signal, stderr } = await running.exited
+    assert.deepEqual([code, signal], [1, null], stderr)
+    const lines = stderr.split('\n')
+    assert.ok(
+      lines.some((line) => line.startsWith(`roq-invites: --export-on-exit: could not write the snapshot to ${file}: `)),
+      stderr,
+    )
+    assert.equal(lines.at(-2), 'roq-invites emulator stopped; the snapshot was not written')
+  },
+)
+
 test('roq-invites emulator --import of a wrong file exits 2 and names the mistake', async (t) => {
   const file = join(tempDir(t), 'seed.json')
   writeFileSync(file, JSON.stringify({ version: 1, users: [{ id: 'u1', email: 'nope' }] }))
