@@ -67,6 +67,9 @@ test('export(), GET /__emulator/export and connectEmulator().export() give the s
   const response = await fetch(`${emulator.url}/__emulator/export`, { headers: { authorization: basic(emulator) } })
   assert.equal(response.status, 200)
   assert.match(response.headers.get('content-disposition'), /^attachment; filename="roq-emulator-snapshot\.json"$/)
+  // Accept links with their tokens: kept by no cache, never sniffed into anything but JSON.
+  assert.equal(response.headers.get('cache-control'), 'no-store')
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
   const served = await response.text()
   assert.notEqual(withoutClock(served), served)
   assert.equal(withoutClock(served), withoutClock(text))
@@ -75,6 +78,7 @@ test('export(), GET /__emulator/export and connectEmulator().export() give the s
 
   const anonymous = await fetch(`${emulator.url}/__emulator/export`)
   assert.equal(anonymous.status, 401)
+  assert.equal(anonymous.headers.get('cache-control'), 'no-store')
 })
 
 test('an imported pending invite is accepted with the token of its imported mail, by the mutation and the page', async (t) => {

@@ -305,6 +305,8 @@ impl Emulator {
       },
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
+      #[cfg(test)]
+      export_pause: Default::default(),
     });
     if let Some(from) = &options.import_from {
       snapshot::import(&platform, from, platform.clock.now_ms())
@@ -408,9 +410,17 @@ impl Emulator {
     self.platform.faults.set(faults);
   }
 
-  /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from.
+  /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from. It
+  /// reads for seconds from a large store (from a copy: it holds no request up), on the calling
+  /// thread; from async code, [`Emulator::export_text`] does it on a blocking thread.
   pub fn export(&self) -> Result<Snapshot, Problem> {
     self.platform.snapshot()
+  }
+
+  /// The snapshot as its file's text: what `GET /__emulator/export` answers and `exportOnExit`
+  /// writes, made on tokio's blocking threads.
+  pub async fn export_text(&self) -> Result<String, Problem> {
+    snapshot::text(Arc::clone(&self.platform)).await
   }
 
   /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
@@ -443,7 +453,9 @@ impl Emulator {
       .unwrap_or_else(PoisonError::into_inner)
       .take();
     match export_to {
-      Some(path) => snapshot::write_file(&self.platform, &path).map_err(|source| StopError { path, source }),
+      Some(path) => snapshot::write_file(Arc::clone(&self.platform), path.clone())
+        .await
+        .map_err(|source| StopError { path, source }),
       None => Ok(()),
     }
   }

@@ -178,6 +178,8 @@ pub struct Platform {
   pub rules: Rules,
   pub webhooks: Webhooks,
   pub rate_limiter: RateLimiter,
+  #[cfg(test)]
+  pub(crate) export_pause: crate::snapshot::Pause,
 }
 
 /// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).
