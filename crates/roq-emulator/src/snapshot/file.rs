@@ -130,7 +130,10 @@ pub(crate) fn temporary_in(folder: &Path) -> io::Result<NamedTempFile> {
     use std::os::unix::fs::PermissionsExt as _;
     builder.permissions(std::fs::Permissions::from_mode(0o666));
   }
-  builder.tempfile_in(folder)
+  // The system's error alone: tempfile adds the random name, of a file that was never made.
+  builder
+    .tempfile_in(folder)
+    .map_err(|error| error.raw_os_error().map_or(error, io::Error::from_raw_os_error))
 }
 
 /// An existing file's mode is kept: whoever made the snapshot 0600 (or 0664 for a group) meant
