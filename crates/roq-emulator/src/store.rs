@@ -211,8 +211,8 @@ impl Store {
   }
 
   /// A private copy of the whole store, in memory, for a long read that must hold no one up (an
-  /// export of 100,000 invites reads for seconds): taken under the lock in one step of SQLite's
-  /// backup API, a copy of pages that takes a small part of the time the reading does.
+  /// export of 100,000 invites reads for over a second): taken under the lock in one step of
+  /// SQLite's backup API, a copy of pages that takes a small part of the time the reading does.
   pub fn copy(&self) -> rusqlite::Result<Connection> {
     let mut copy = Connection::open_in_memory()?;
     {

@@ -324,8 +324,8 @@ impl crate::platform::Platform {
 
 /// The snapshot's file text: what `GET /__emulator/export` answers, `emulator.export()` resolves
 /// to and the export at stop writes. Made on tokio's blocking threads, as is [`write_file`]: a
-/// large store takes seconds to read and write out, which must not hold a worker of the server
-/// (or of the addon's runtime) and the requests waiting on it.
+/// large store takes a second or more to read and write out, which must not hold a worker of
+/// the server (or of the addon's runtime) and the requests waiting on it.
 pub(crate) async fn text(platform: Arc<Platform>) -> Result<String, Problem> {
   off_the_workers(move || platform.snapshot().map(|snapshot| to_text(&snapshot)))
     .await
