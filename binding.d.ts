@@ -89,7 +89,10 @@ export declare class NativeEmulator {
    * the emulator has stopped).
    */
   stop(): Promise<Outcome<undefined>>
-  /** Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`). */
+  /**
+   * Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`): the file's
+   * text, made as the export at stop makes it, off the runtime's workers.
+   */
   export(): Promise<Outcome<string>>
 }
 

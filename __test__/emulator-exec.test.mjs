@@ -186,6 +186,24 @@ test("the tool's exit code is the command's: 0, 3, and 128 + the signal's number
   )
 })
 
+test("the exit code stays the command's when --export-on-exit's snapshot cannot be written at stop, which is said", async (t) => {
+  // A file name is data: an escape sequence in it reaches the terminal escaped (not on Windows,
+  // whose file names cannot hold one).
+  const name = process.platform === 'win32' ? 'snapshots' : 'snap\x1b]0;owned\x07shots'
+  const folder = join(tempDir(t), name)
+  mkdirSync(folder)
+  const file = join(folder, 'snapshot.json')
+  // The command removes the folder (after the start's checks), then fails with its own code.
+  const script = `require('node:fs').rmSync(${JSON.stringify(folder)}, { recursive: true }); process.exit(3)`
+  const { code, stdout, stderr } = await exec(['--export-on-exit', file, '--', NODE, '-e', script])
+  assert.deepEqual([code, stdout], [3, ''], stderr)
+  const lines = stderr.split('\n')
+  const shown = file.replaceAll('\x1b', '\\x1b').replaceAll('\x07', '\\x07')
+  assert.ok(lines[1].startsWith(`roq-invites: --export-on-exit: could not write the snapshot to ${shown}: `), stderr)
+  assert.deepEqual(lines.slice(2), ['roq-invites: emulator stopped; exit code 3', ''])
+  assert.ok(!stderr.includes('\x1b'), stderr)
+})
+
 test('a command that cannot be started is 127 (not found) or 126 (not executable), named', async (t) => {
   const missing = await exec(['--', 'roq-invites-no-such-command', '--flag'])
   assert.equal(missing.code, 127)

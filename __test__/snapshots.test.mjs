@@ -2,7 +2,7 @@
 // / --import, through startEmulator, connectEmulator and the CLI, against real emulators.
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -67,6 +67,9 @@ test('export(), GET /__emulator/export and connectEmulator().export() give the s
   const response = await fetch(`${emulator.url}/__emulator/export`, { headers: { authorization: basic(emulator) } })
   assert.equal(response.status, 200)
   assert.match(response.headers.get('content-disposition'), /^attachment; filename="roq-emulator-snapshot\.json"$/)
+  // Accept links with their tokens: kept by no cache, never sniffed into anything but JSON.
+  assert.equal(response.headers.get('cache-control'), 'no-store')
+  assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
   const served = await response.text()
   assert.notEqual(withoutClock(served), served)
   assert.equal(withoutClock(served), withoutClock(text))
@@ -75,6 +78,7 @@ test('export(), GET /__emulator/export and connectEmulator().export() give the s
 
   const anonymous = await fetch(`${emulator.url}/__emulator/export`)
   assert.equal(anonymous.status, 401)
+  assert.equal(anonymous.headers.get('cache-control'), 'no-store')
 })
 
 test('an imported pending invite is accepted with the token of its imported mail, by the mutation and the page', async (t) => {
@@ -195,9 +199,43 @@ test('exportOnExit: stop() writes the snapshot, which starts the next emulator a
   )
 })
 
-test('exportOnExit to a folder that does not exist: stop() stops, then rejects naming the file', async (t) => {
-  const file = join(tempDir(t), 'missing', 'snapshot.json')
+test('exportOnExit that would lose the session or the store is refused at start, naming the option', async (t) => {
+  const dir = tempDir(t)
+  const missing = join(dir, 'missing', 'snapshot.json')
+  const db = join(dir, 'platform.db')
+  const cases = [
+    [
+      { exportOnExit: missing },
+      `exportOnExit: ${missing}: the folder ${join(dir, 'missing')} does not exist; create it, or pass a file in a folder that exists`,
+    ],
+    [
+      { exportOnExit: dir },
+      `exportOnExit: ${dir}: is a folder; pass a file to write the snapshot to, e.g. ${join(dir, 'snapshot.json')}`,
+    ],
+    [
+      { dbPath: db, exportOnExit: db },
+      `exportOnExit: ${db}: is the store (dbPath ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ],
+    [
+      { dbPath: db, exportOnExit: `${db}-wal` },
+      `exportOnExit: ${db}-wal: is the store's write-ahead log (dbPath ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ],
+  ]
+  for (const [options, message] of cases) {
+    await assert.rejects(startEmulator(options), (error) => {
+      assert.ok(error instanceof RoqError)
+      assert.deepEqual([error.code, error.message], ['INVALID_ARGUMENT', message])
+      return true
+    })
+  }
+})
+
+test('exportOnExit whose folder is removed while it runs: stop() stops, then rejects naming the file', async (t) => {
+  const folder = join(tempDir(t), 'snapshots')
+  mkdirSync(folder)
+  const file = join(folder, 'snapshot.json')
   const emulator = await startEmulator({ exportOnExit: file })
+  rmSync(folder, { recursive: true })
   await assert.rejects(emulator.stop(), (error) => {
     assert.ok(error instanceof RoqError)
     assert.equal(error.code, 'INVALID_ARGUMENT')
@@ -262,6 +300,30 @@ test(
   },
 )
 
+test(
+  'roq-invites emulator whose --export-on-exit cannot be written at stop says so and exits 1',
+  { skip: NO_SIGNALS },
+  async (t) => {
+    const folder = join(tempDir(t), 'snapshots')
+    mkdirSync(folder)
+    const file = join(folder, 'snapshot.json')
+    const running = startCli(['emulator', '--port', '0', '--export-on-exit', file])
+    t.after(() => running.child.exitCode === null && running.child.kill('SIGKILL'))
+    await running.ready
+    // After the start's checks, which it passed.
+    rmSync(folder, { recursive: true })
+    running.child.kill('SIGTERM')
+    const { code, signal, stderr } = await running.exited
+    assert.deepEqual([code, signal], [1, null], stderr)
+    const lines = stderr.split('\n')
+    assert.ok(
+      lines.some((line) => line.startsWith(`roq-invites: --export-on-exit: could not write the snapshot to ${file}: `)),
+      stderr,
+    )
+    assert.equal(lines.at(-2), 'roq-invites emulator stopped; the snapshot was not written')
+  },
+)
+
 test('roq-invites emulator --import of a wrong file exits 2 and names the mistake', async (t) => {
   const file = join(tempDir(t), 'seed.json')
   writeFileSync(file, JSON.stringify({ version: 1, users: [{ id: 'u1', email: 'nope' }] }))
@@ -269,4 +331,18 @@ test('roq-invites emulator --import of a wrong file exits 2 and names the mistak
   const { code, stderr } = await exited
   assert.equal(code, 2, stderr)
   assert.ok(stderr.includes(`importFrom: ${file}: users[0].email: "nope" is not an email address`), stderr)
+})
+
+test('roq-invites emulator --export-on-exit naming the --db file exits 2 before it starts, naming the flag', async (t) => {
+  const db = join(tempDir(t), 'platform.db')
+  const { exited } = startCli(['emulator', '--port', '0', '--db', db, '--export-on-exit', db])
+  const { code, stdout, stderr } = await exited
+  assert.equal(code, 2, stderr)
+  assert.equal(stdout, '')
+  assert.ok(
+    stderr.includes(
+      `--export-on-exit ${db}: is the store (--db ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
+    ),
+    stderr,
+  )
 })

@@ -52,7 +52,14 @@ export interface EmulatorOptions {
    * `importFrom: seed.json: invites[3].email: "x" is not an email address`.
    */
   importFrom?: string | Snapshot | SnapshotSeed
-  /** A file that `stop()` writes the snapshot to (replacing it; it may be `importFrom`'s file). */
+  /**
+   * A file that `stop()` writes the snapshot to (replacing it, through a new file renamed over it;
+   * it may be `importFrom`'s file).
+   * @throws {RoqError} `INVALID_ARGUMENT` from `startEmulator`, not at stop, when its folder does
+   * not exist or takes no file, or it is a folder or the `dbPath` file (or its `-wal`, `-shm`,
+   * `-journal`): `exportOnExit: platform.db: is the store (dbPath platform.db), which the snapshot
+   * would replace; pass another file, e.g. snapshot.json`.
+   */
   exportOnExit?: string
   /**
    * At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
@@ -378,7 +385,9 @@ export declare class Emulator {
   /**
    * Stops the emulator (and lets Node exit), then writes `exportOnExit`'s snapshot if given.
    * Calling it again does nothing.
-   * @throws {RoqError} `INVALID_ARGUMENT` naming the file when the snapshot cannot be written.
+   * @throws {RoqError} `INVALID_ARGUMENT` naming the file when the snapshot cannot be written
+   * (checked at start, so only when something changed since: the folder removed, the disk full);
+   * the emulator is stopped all the same.
    */
   stop(): Promise<void>
   /** The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`. */

@@ -211,10 +211,11 @@ impl NativeEmulator {
     })
   }
 
-  /// Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`).
+  /// Resolves to the JSON of the snapshot of the emulator's data (see `Snapshot`): the file's
+  /// text, made as the export at stop makes it, off the runtime's workers.
   #[napi]
   pub fn export<'env>(&self, env: &'env Env) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let emulator = Arc::clone(&self.emulator);
-    spawn_json(env, async move { emulator.export().map_err(refused) })
+    env.spawn_future(async move { Ok(outcome(emulator.export_text().await.map_err(refused))) })
   }
 }

@@ -34,4 +34,19 @@ function emulatorOptionsFrom(values, command) {
   }
 }
 
-module.exports = { emulatorAbout, emulatorFlags, emulatorOptionsFrom }
+/**
+ * Stops `running`; resolves to why --export-on-exit's snapshot could not be written (the only
+ * thing that can fail at stop, after the emulator has stopped), in the flag's words, or to
+ * undefined. The caller says it: a snapshot lost must not pass unnoticed.
+ */
+async function stopEmulator(running) {
+  try {
+    await running.stop()
+    return undefined
+  } catch (error) {
+    if (!(error instanceof RoqError)) throw error
+    return error.message.replace(/^exportOnExit: /, '--export-on-exit: ')
+  }
+}
+
+module.exports = { emulatorAbout, emulatorFlags, emulatorOptionsFrom, stopEmulator }

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -233,7 +233,9 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
       .collect::<Result<_, _>>()?,
     webhook_key: text("webhook-key"),
     import_from: text("import").map(|path| crate::ImportFrom::Path(PathBuf::from(path))),
-    export_on_exit: text("export-on-exit").map(PathBuf::from),
+    export_on_exit: text("export-on-exit")
+      .map(|path| export_target(&path, text("db").as_deref()))
+      .transpose()?,
     rate_limit: text("rate-limit").map(|limit| RateLimit::parse(&limit)).transpose()?,
     ..EmulatorOptions::default()
   })
@@ -244,6 +246,13 @@ fn checked(url: &str, flag: &str, check: fn(&str) -> Result<url::Url, String>) -
   check(url)
     .map(|_| url.to_owned())
     .map_err(|why| format!("{flag} {why}"))
+}
+
+/// `--export-on-exit`'s file, checked as the emulator checks it at start, but named by the flags.
+fn export_target(path: &str, db: Option<&str>) -> Result<PathBuf, String> {
+  crate::snapshot::check_target(Path::new(path), db.map(|db| (Path::new(db), "--db")))
+    .map(|_| PathBuf::from(path))
+    .map_err(|why| format!("--export-on-exit {why}"))
 }
 
 fn default_of(name: &str) -> Option<&'static str> {
@@ -443,6 +452,38 @@ mod tests {
         )
       );
     }
+  }
+
+  #[test]
+  fn an_export_target_that_would_lose_the_session_or_the_store_is_refused_by_its_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).display().to_string();
+    let (db, missing) = (path("platform.db"), path("missing/snapshot.json"));
+    assert_eq!(
+      options(&[("export-on-exit", text(&missing))]).unwrap_err(),
+      format!(
+        "--export-on-exit {missing}: the folder {} does not exist; create it, or pass a file in a folder that exists",
+        path("missing")
+      )
+    );
+    // The store need not exist yet: the emulator would make it.
+    assert_eq!(
+      options(&[("db", text(&db)), ("export-on-exit", text(&db))]).unwrap_err(),
+      format!(
+        "--export-on-exit {db}: is the store (--db {db}), which the snapshot would replace; pass another file, e.g. snapshot.json"
+      )
+    );
+    let wal = format!("{db}-wal");
+    assert_eq!(
+      options(&[("db", text(&db)), ("export-on-exit", text(&wal))]).unwrap_err(),
+      format!(
+        "--export-on-exit {wal}: is the store's write-ahead log (--db {db}), which the snapshot would replace; pass another file, e.g. snapshot.json"
+      )
+    );
+    let fine = options(&[("db", text(&db)), ("export-on-exit", text(&path("snapshot.json")))]).unwrap();
+    assert_eq!(fine.export_on_exit, Some(PathBuf::from(path("snapshot.json"))));
+    // Nothing was left behind by the checks, and the store was not made.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
   }
 
   #[test]

@@ -140,7 +140,8 @@ pub struct EmulatorOptions {
   /// The store must be empty (in memory, or a new `dbPath`).
   #[serde(default)]
   pub import_from: Option<ImportFrom>,
-  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it).
+  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it). Checked at start: its
+  /// folder must exist and be writable, and it must not be a folder or the store (`dbPath`).
   #[serde(default)]
   pub export_on_exit: Option<PathBuf>,
   /// At most `requests` GraphQL requests in any `windowMs` (a sliding window), counting only
@@ -228,6 +229,16 @@ impl Emulator {
       source,
     };
     let store = Store::open(options.db_path.as_deref()).map_err(store_error)?;
+    // Now, not at stop: a session must not be lost at its end. After the store is open, so that
+    // its files exist to be told apart from the target.
+    let export_on_exit = options
+      .export_on_exit
+      .as_deref()
+      .map(|path| {
+        snapshot::check_target(path, options.db_path.as_deref().map(|db| (db, "dbPath")))
+          .map_err(|why| StartError::Options(format!("exportOnExit: {why}")))
+      })
+      .transpose()?;
     let setting = |key: &str, given: &Option<String>, make: fn() -> String| match given {
       Some(value) if value.trim().is_empty() => Err(StartError::Options(format!("{key} must not be empty"))),
       Some(value) => store
@@ -299,6 +310,8 @@ impl Emulator {
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
       resets,
+      #[cfg(test)]
+      export_pause: Default::default(),
     });
     if let Some(from) = &options.import_from {
       snapshot::import(&platform, from, platform.clock.now_ms())
@@ -326,7 +339,7 @@ impl Emulator {
       shutdown: Mutex::new(Some(shutdown)),
       server: Mutex::new(Some(server)),
       tasks,
-      export_on_exit: Mutex::new(options.export_on_exit),
+      export_on_exit: Mutex::new(export_on_exit),
     })
   }
 
@@ -404,9 +417,17 @@ impl Emulator {
     self.platform.faults.set(faults);
   }
 
-  /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from.
+  /// The data as a snapshot: stable JSON (see [`Snapshot`]), which `importFrom` starts from. It
+  /// reads for seconds from a large store (from a copy: it holds no request up), on the calling
+  /// thread; from async code, [`Emulator::export_text`] does it on a blocking thread.
   pub fn export(&self) -> Result<Snapshot, Problem> {
     self.platform.snapshot()
+  }
+
+  /// The snapshot as its file's text: what `GET /__emulator/export` answers and `exportOnExit`
+  /// writes, made on tokio's blocking threads.
+  pub async fn export_text(&self) -> Result<String, Problem> {
+    snapshot::text(Arc::clone(&self.platform)).await
   }
 
   /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
@@ -439,7 +460,9 @@ impl Emulator {
       .unwrap_or_else(PoisonError::into_inner)
       .take();
     match export_to {
-      Some(path) => snapshot::write_file(&self.platform, &path).map_err(|source| StopError { path, source }),
+      Some(path) => snapshot::write_file(Arc::clone(&self.platform), path.clone())
+        .await
+        .map_err(|source| StopError { path, source }),
       None => Ok(()),
     }
   }

@@ -93,8 +93,13 @@ async fn main() -> ExitCode {
   println!("roq-emulator stopped");
   match stopped {
     Ok(()) => ExitCode::SUCCESS,
+    // The only failure at stop: the snapshot, said in the flag's words.
     Err(error) => {
-      eprintln!("roq-emulator: {error}");
+      eprintln!(
+        "roq-emulator: --export-on-exit: could not write the snapshot to {}: {}",
+        error.path.display(),
+        error.source
+      );
       ExitCode::FAILURE
     }
   }

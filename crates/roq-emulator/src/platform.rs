@@ -180,6 +180,8 @@ pub struct Platform {
   pub webhooks: Webhooks,
   pub rate_limiter: RateLimiter,
   pub resets: Resets,
+  #[cfg(test)]
+  pub(crate) export_pause: crate::snapshot::Pause,
 }
 
 /// An ISO-8601 date with milliseconds, as the platform writes dates (`2023-10-27T00:14:36.900Z`).

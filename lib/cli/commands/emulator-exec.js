@@ -7,7 +7,7 @@
 
 const { startEmulator } = require('../../emulator.js')
 const { runCommand } = require('../child-command.js')
-const { emulatorFlags, emulatorOptionsFrom } = require('../emulator-flags.js')
+const { emulatorFlags, emulatorOptionsFrom, stopEmulator } = require('../emulator-flags.js')
 const { complain } = require('../terminal.js')
 
 const NAME = 'emulator exec'
@@ -21,11 +21,15 @@ async function run(values, [command, ...args]) {
   // On stderr: stdout is the command's alone. The arguments are not echoed: one may be a secret.
   complain(`roq-invites: emulator on ${running.url} (dashboard: /__emulator/); running ${command}`)
   let code
+  let notWritten
   try {
     code = await runCommand(command, args, env)
   } finally {
-    await running.stop()
+    notWritten = await stopEmulator(running)
   }
+  // The exit code stays the command's (a CI job must see its tests' outcome); a snapshot that
+  // could not be written is said, not turned into another code.
+  if (notWritten) complain(`roq-invites: ${notWritten}`)
   complain(`roq-invites: emulator stopped; exit code ${code}`)
   return code
 }
@@ -36,9 +40,10 @@ module.exports = {
   description: `Starts an emulator, runs the command with ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID, ROQ_API_KEY and
 ROQ_WEBHOOK_KEY added to its environment, stops the emulator when the command ends, and exits
 with the command's exit code (128 + the signal's number if a signal ended it; 127 if the command
-was not found, 126 if it could not be run). SIGINT and SIGTERM sent to this process reach the
+was not found, 126 if it could not be run), also when --export-on-exit's snapshot could not be
+written at stop, which it says on stderr. SIGINT and SIGTERM sent to this process reach the
 command; Ctrl+C in a terminal reaches it directly, once. Its stdin, stdout and stderr are the
-command's; this tool prints only two lines, on stderr.`,
+command's; this tool prints only two lines, on stderr (three if the snapshot was not written).`,
   positionals: { name: 'command', afterEnd: true },
   options: emulatorFlags.map((flag) => {
     if (flag.name === 'port') return { ...flag, default: '0' }

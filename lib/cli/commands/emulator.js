@@ -6,8 +6,8 @@
 // drift apart.
 
 const { startEmulator } = require('../../emulator.js')
-const { emulatorAbout, emulatorFlags, emulatorOptionsFrom } = require('../emulator-flags.js')
-const { say } = require('../terminal.js')
+const { emulatorAbout, emulatorFlags, emulatorOptionsFrom, stopEmulator } = require('../emulator-flags.js')
+const { complain, say } = require('../terminal.js')
 
 async function run(values) {
   const options = emulatorOptionsFrom(values, 'emulator')
@@ -24,7 +24,13 @@ async function run(values) {
   say(`dashboard: ${running.dashboardUrl} (user: the environment id, password: the API key)`)
   console.error('Press Ctrl+C to stop.')
   await stopped
-  await running.stop()
+  const notWritten = await stopEmulator(running)
+  if (notWritten) {
+    // Exit 1: the session's snapshot is lost, though everything given was right.
+    complain(`roq-invites: ${notWritten}`)
+    console.error('roq-invites emulator stopped; the snapshot was not written')
+    return 1
+  }
   console.error('roq-invites emulator stopped')
   return 0
 }

@@ -2,9 +2,11 @@
 //! the outbox, the invites with their histories, the fault switch, webhook deliveries (and their
 //! redelivery), sessions.
 
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
@@ -106,14 +108,15 @@ pub(super) async fn create_session(State(state): State<AppState>, headers: Heade
 }
 
 /// `GET /__emulator/export`: the snapshot (see [`crate::snapshot`]), as the file
-/// `--export-on-exit` writes; a browser saves it (the dashboard's Export link).
+/// `--export-on-exit` writes; a browser saves it (the dashboard's Export link). Made off the
+/// server's workers, from a copy of the store: a large export holds no other request up.
 pub(super) async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
-  let snapshot = state
-    .platform
-    .check_emulator_access(&headers)
-    .and_then(|()| state.platform.snapshot());
-  match snapshot {
-    Ok(snapshot) => (
+  let text = match state.platform.check_emulator_access(&headers) {
+    Ok(()) => crate::snapshot::text(Arc::clone(&state.platform)).await,
+    Err(problem) => Err(problem),
+  };
+  let mut response = match text {
+    Ok(text) => (
       StatusCode::OK,
       [
         (header::CONTENT_TYPE, "application/json; charset=utf-8"),
@@ -122,11 +125,17 @@ pub(super) async fn export(State(state): State<AppState>, headers: HeaderMap) ->
           "attachment; filename=\"roq-emulator-snapshot.json\"",
         ),
       ],
-      crate::snapshot::to_text(&snapshot),
+      text,
     )
       .into_response(),
     Err(problem) => problem_response(&problem),
-  }
+  };
+  // Every invite and mail, accept links with their tokens: kept by no cache, and read as JSON
+  // only, never sniffed into something a browser would run.
+  let headers = response.headers_mut();
+  headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+  headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+  response
 }
 
 /// `POST /__emulator/reset`: empties one tenant (`{"tenantId": "..."}`) or every tenant (`{}`),

@@ -1,4 +1,5 @@
-//! Writing a snapshot: every table read in one lock, in the snapshot's fixed order.
+//! Writing a snapshot: every table read from one copy of the store (so the lock is held only
+//! while the copy is taken), in the snapshot's fixed order.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,7 +18,9 @@ use crate::webhooks::Attempt;
 
 /// The platform's data at `now` (the emulator's clock).
 pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem> {
-  let connection = platform.store.lock();
+  let connection = platform.store.copy()?;
+  #[cfg(test)]
+  platform.export_pause.hold();
   let users = users(&connection)?;
   let invites = invites(&connection, now)?;
   let tenants: BTreeSet<&str> = users
@@ -228,4 +231,24 @@ fn deliveries(connection: &Connection) -> rusqlite::Result<Vec<SnapshotDelivery>
     })
   })?;
   rows.collect()
+}
+
+/// A test's hold on the next export, once its copy is taken and before it reads: what the test
+/// runs there runs while an export is in progress.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Pause(std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>);
+
+#[cfg(test)]
+impl Pause {
+  pub(crate) fn set(&self, hold: impl FnOnce() + Send + 'static) {
+    *self.0.lock().unwrap() = Some(Box::new(hold));
+  }
+
+  fn hold(&self) {
+    let hold = self.0.lock().unwrap().take();
+    if let Some(hold) = hold {
+      hold();
+    }
+  }
 }

@@ -15,9 +15,11 @@
 
 mod checks;
 mod export;
+mod file;
 mod import;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -25,9 +27,12 @@ use serde_json::{Map, Value};
 use roq_rules::UserInviteStatus;
 
 use crate::history::InviteEvent;
-use crate::platform::iso;
+use crate::platform::{Platform, Problem, iso};
 
+#[cfg(test)]
+pub(crate) use export::Pause;
 pub(crate) use export::export;
+pub(crate) use file::check_target;
 pub(crate) use import::import;
 
 /// The version of the format this emulator writes and reads.
@@ -310,23 +315,39 @@ pub(crate) fn parse(value: Value) -> Result<Snapshot, String> {
 }
 
 impl crate::platform::Platform {
-  /// The data as a snapshot, at the emulator clock's now.
+  /// The data as a snapshot, at the emulator clock's now: read from a copy of the store, so that
+  /// the store's lock is held only while the copy is taken.
   pub fn snapshot(&self) -> Result<Snapshot, crate::platform::Problem> {
     export(self, self.clock.now_ms())
   }
 }
 
-/// Writes the snapshot to `path` whole or not at all: to a file beside it, then renamed over it,
-/// so that a stop cut short never leaves half a snapshot where the last one was.
-pub(crate) fn write_file(platform: &crate::platform::Platform, path: &std::path::Path) -> std::io::Result<()> {
-  let snapshot = platform
-    .snapshot()
-    .map_err(|problem| std::io::Error::other(problem.message().to_owned()))?;
-  let mut partial = path.as_os_str().to_owned();
-  partial.push(".partial");
-  std::fs::write(&partial, to_text(&snapshot))?;
-  std::fs::rename(&partial, path)
+/// The snapshot's file text: what `GET /__emulator/export` answers, `emulator.export()` resolves
+/// to and the export at stop writes. Made on tokio's blocking threads, as is [`write_file`]: a
+/// large store takes a second or more to read and write out, which must not hold a worker of
+/// the server (or of the addon's runtime) and the requests waiting on it.
+pub(crate) async fn text(platform: Arc<Platform>) -> Result<String, Problem> {
+  off_the_workers(move || platform.snapshot().map(|snapshot| to_text(&snapshot)))
+    .await
+    .and_then(|made| made)
 }
 
+/// Writes the snapshot to `path` whole or not at all (see [`file::write`]), so that a stop cut
+/// short never leaves half a snapshot where the last one was.
+pub(crate) async fn write_file(platform: Arc<Platform>, path: PathBuf) -> std::io::Result<()> {
+  let failed = |problem: Problem| std::io::Error::other(problem.message().to_owned());
+  off_the_workers(move || file::write(&path, &to_text(&platform.snapshot().map_err(failed)?)))
+    .await
+    .map_err(failed)?
+}
+
+async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Problem> {
+  tokio::task::spawn_blocking(work)
+    .await
+    .map_err(|failed| Problem::Internal(format!("the export failed: {failed}")))
+}
+
+#[cfg(test)]
+mod export_tests;
 #[cfg(test)]
 mod tests;
