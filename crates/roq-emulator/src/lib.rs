@@ -262,6 +262,13 @@ impl Emulator {
     };
     let origins = browser_origins(&options.cors_origins)?;
     let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    // Every mail names it, as it names a person; so a snapshot's mail is bounded by it too.
+    if app_name.is_some_and(|name| name.chars().count() > rules::MAX_NAME) {
+      return Err(StartError::Options(format!(
+        "appName: must be at most {} characters",
+        rules::MAX_NAME
+      )));
+    }
     let token_lifetime = bounded_ms(
       "tokenLifetimeMs",
       options.token_lifetime_ms,

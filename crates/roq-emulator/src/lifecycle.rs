@@ -18,7 +18,7 @@ use crate::history::{Change, InviteEvent};
 use crate::invite::{Invite, find_visible, new_id, random_token, token_hash};
 use crate::mail;
 use crate::platform::{Platform, Principal, Problem, iso};
-use crate::send::check_details;
+use crate::send::{check_details, check_id};
 
 /// What `checkUserInviteToken` answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,7 +74,7 @@ impl Platform {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "resent")?;
       let token = random_token();
-      let valid_till = now + self.rules.invite_validity.as_millis() as i64;
+      let valid_till = self.rules.valid_till(now);
       // The old link stops working; it is kept so that its page can say a newer mail replaced it.
       tx.execute(
         "INSERT INTO replaced_tokens (token_hash, user_invite_id, replaced_at)
@@ -189,6 +189,9 @@ impl Platform {
       patch.data.as_ref(),
     )
     .map_err(Problem::BadRequest)?;
+    if let Some(user_id) = &patch.accepted_by_user_id {
+      check_id("acceptedByUserId", user_id).map_err(Problem::BadRequest)?;
+    }
     self.in_transaction(|tx, now| {
       let before = find_visible(tx, principal, id)?;
       let data = patch.data.as_ref().map(|d| Value::Object(d.clone()).to_string());

@@ -7,8 +7,8 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
 use roq_rules::{
-  MAX_DATA_BYTES, MAX_ID, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key,
-  is_email,
+  MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus,
+  email_key, is_email,
 };
 
 use crate::history::{Change, InviteEvent};
@@ -88,6 +88,9 @@ impl Platform {
         "At most {MAX_INVITES_PER_REQUEST} invites can be sent in one call; this call has {}",
         entries.len()
       )));
+    }
+    if let Some(tenant) = &tenant_id {
+      check_id("tenantId", tenant).map_err(Problem::BadRequest)?;
     }
     let now = self.clock.now_ms();
     let mut connection = self.store.lock();
@@ -222,7 +225,7 @@ impl Platform {
       created_by_user_id: entry.created_by_user_id,
       accepted_by_user_id: None,
       user_token_id: new_id(),
-      valid_till: now + self.rules.invite_validity.as_millis() as i64,
+      valid_till: self.rules.valid_till(now),
       created_at: now,
       updated_at: now,
     };
@@ -246,6 +249,10 @@ fn check_fields(entry: &NewInvite) -> Result<(), String> {
   if entry.created_by_user_id.trim().is_empty() {
     return Err("createdByUserId must not be empty".to_owned());
   }
+  check_id("createdByUserId", &entry.created_by_user_id)?;
+  if let Some(tenant) = &entry.tenant_id {
+    check_id("tenantId", tenant)?;
+  }
   if !is_email(&entry.email) {
     return Err(format!("{:?} is not a valid email address", entry.email));
   }
@@ -260,6 +267,15 @@ fn check_fields(entry: &NewInvite) -> Result<(), String> {
     entry.locale.as_deref(),
     entry.data.as_ref(),
   )
+}
+
+/// An id the emulator keeps (a tenant's, a user's): 1 to `MAX_ID` characters, not all blank, as
+/// the client checks it; so that everything stored is something a snapshot may hold.
+pub(crate) fn check_id(field: &str, value: &str) -> Result<(), String> {
+  if value.trim().is_empty() || value.chars().count() > MAX_ID {
+    return Err(format!("{field} must be 1 to {MAX_ID} characters"));
+  }
+  Ok(())
 }
 
 /// The limits on an invite's names, locale and data, when it is created or updated.
@@ -281,7 +297,24 @@ pub(crate) fn check_details(
   if data.is_some_and(|d| serde_json::to_string(d).map_or(0, |t| t.len()) > MAX_DATA_BYTES) {
     return Err(format!("data is larger than {} KiB", MAX_DATA_BYTES / 1024));
   }
+  if data.is_some_and(|d| d.values().any(|value| deeper_than(value, MAX_DATA_DEPTH - 1))) {
+    return Err(format!("data is nested more than {MAX_DATA_DEPTH} levels deep"));
+  }
   Ok(())
+}
+
+/// Whether `value` holds a value more than `levels` levels below it (the rulebook's depth: the
+/// values of `data` itself are one level down, as the client counts).
+fn deeper_than(value: &Value, levels: usize) -> bool {
+  let mut children: Box<dyn Iterator<Item = &Value>> = match value {
+    Value::Array(items) => Box::new(items.iter()),
+    Value::Object(map) => Box::new(map.values()),
+    _ => return false,
+  };
+  match levels.checked_sub(1) {
+    None => children.next().is_some(),
+    Some(below) => children.any(|child| deeper_than(child, below)),
+  }
 }
 
 impl Platform {
@@ -302,5 +335,38 @@ impl Platform {
       Some(_) => Ok(true),
       None => Ok(false),
     }
+  }
+}
+
+#[cfg(test)]
+mod tests {
+  use serde_json::json;
+
+  use super::*;
+
+  #[test]
+  fn data_nests_at_most_as_deep_as_the_client_allows() {
+    let nested = |levels: usize| {
+      let mut value = json!(1);
+      for _ in 0..levels {
+        value = json!({ "a": value });
+      }
+      value.as_object().unwrap().clone()
+    };
+    // `data` with a value 32 levels down (as the client counts: its own values are 1 down).
+    assert!(check_details(None, None, None, Some(&nested(32))).is_ok());
+    assert!(
+      check_details(
+        None,
+        None,
+        None,
+        Some(&json!({ "a": [[{}]] }).as_object().unwrap().clone())
+      )
+      .is_ok()
+    );
+    assert_eq!(
+      check_details(None, None, None, Some(&nested(33))).unwrap_err(),
+      "data is nested more than 32 levels deep"
+    );
   }
 }

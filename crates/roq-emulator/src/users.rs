@@ -95,6 +95,7 @@ impl Platform {
 
   /// Checks that a user may get a token: known, or (unless `strict`) registered now.
   pub fn admit_user(&self, user_id: &str) -> Result<(), Problem> {
+    crate::send::check_id("userId", user_id).map_err(Problem::BadRequest)?;
     let connection = self.store.lock();
     if user_tenant(&connection, user_id)?.is_some() {
       return Ok(());

@@ -19,7 +19,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::platform::{Platform, Problem, iso};
+use crate::platform::{Platform, Problem, in_time_range, iso};
 
 /// A URL that receives the invite events.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,11 +68,18 @@ impl Default for WebhookRetry {
   }
 }
 
+/// The most attempts a delivery is given (`webhookRetry.attempts`), the first included.
+pub(crate) const MAX_ATTEMPTS: u32 = 20;
+
+/// The longest reason an attempt records for failing without an answer, in characters; a longer
+/// one (a certificate's list of names, say) is cut there.
+pub(crate) const MAX_ATTEMPT_ERROR: usize = 1000;
+
 impl WebhookRetry {
   pub(crate) fn check(&self) -> Result<(), String> {
-    if !(1..=20).contains(&self.attempts) {
+    if !(1..=MAX_ATTEMPTS).contains(&self.attempts) {
       return Err(format!(
-        "webhookRetry.attempts: must be 1 to 20; it is {}",
+        "webhookRetry.attempts: must be 1 to {MAX_ATTEMPTS}; it is {}",
         self.attempts
       ));
     }
@@ -339,7 +346,7 @@ impl Platform {
       (false, true) => ("failed", Some(now)),
       (false, false) => ("pending", None),
     };
-    let next = (due.created_at + retry.offset(made)).max(now);
+    let next = in_time_range(due.created_at.saturating_add(retry.offset(made))).max(now);
     self.store.lock().execute(
       "UPDATE webhook_deliveries SET state = ?2, attempts = ?3, next_attempt_at = ?4, settled_at = ?5 WHERE seq = ?1",
       params![
@@ -427,19 +434,33 @@ async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt
       at,
       duration_ms,
       status: None,
-      error: Some(if error.is_timeout() {
-        format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
-      } else if let Some(problem) = certificate_problem(&error) {
-        format!(
-          "its certificate is not trusted ({problem:?}); if a test authority signed it, start Node with NODE_EXTRA_CA_CERTS naming that authority"
-        )
-      } else if error.is_connect() {
-        "the connection was refused".to_owned()
-      } else {
-        "the connection broke".to_owned()
-      }),
+      error: Some(at_most(
+        if error.is_timeout() {
+          format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
+        } else if let Some(problem) = certificate_problem(&error) {
+          format!(
+            "its certificate is not trusted ({problem:?}); if a test authority signed it, start Node with NODE_EXTRA_CA_CERTS naming that authority"
+          )
+        } else if error.is_connect() {
+          "the connection was refused".to_owned()
+        } else {
+          "the connection broke".to_owned()
+        },
+        MAX_ATTEMPT_ERROR,
+      )),
     },
   }
+}
+
+/// `text`, cut to at most `most` characters (its last one then "…").
+fn at_most(mut text: String, most: usize) -> String {
+  if let Some((cut, _)) = text.char_indices().nth(most.saturating_sub(1))
+    && text[cut..].chars().nth(1).is_some()
+  {
+    text.truncate(cut);
+    text.push('…');
+  }
+  text
 }
 
 /// Why the receiver's certificate was refused, if it was (the client's transport.rs has the same
@@ -462,6 +483,17 @@ fn certificate_problem(error: &reqwest::Error) -> Option<&rustls::CertificateErr
 #[cfg(test)]
 mod tests {
   use super::*;
+
+  #[test]
+  fn a_long_reason_is_cut_to_the_most_an_attempt_keeps() {
+    assert_eq!(at_most("abc".into(), 3), "abc");
+    assert_eq!(at_most("abcd".into(), 3), "ab…");
+    assert_eq!(at_most("ééééé".into(), 4), "ééé…");
+    assert_eq!(
+      at_most("x".repeat(5000), MAX_ATTEMPT_ERROR).chars().count(),
+      MAX_ATTEMPT_ERROR
+    );
+  }
 
   #[test]
   fn by_default_the_third_attempt_is_due_3_s_after_the_first() {
