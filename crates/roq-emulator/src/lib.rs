@@ -306,6 +306,9 @@ impl Emulator {
       snapshot::import(&platform, from, platform.clock.now_ms())
         .map_err(|why| StartError::Options(format!("importFrom: {why}")))?;
     }
+    // Deliveries still to go to a URL that is not configured now (from the snapshot, or from the
+    // store of a run with other webhooks) are given up, before anything could send them.
+    platform.give_up_unconfigured().map_err(|e| store_error(e.into()))?;
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
       tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));

@@ -681,3 +681,82 @@ async fn every_time_the_emulator_writes_is_one_it_reads_back_however_far_the_clo
   let again = self::emulator(false).await;
   import(&again.platform, &given(&snapshot), again.platform.clock.now_ms()).unwrap();
 }
+
+/// A webhook receiver that answers 200 and says what it got: the key of each request.
+async fn receiver() -> (String, tokio::sync::mpsc::UnboundedReceiver<String>) {
+  let (got, requests) = tokio::sync::mpsc::unbounded_channel();
+  let app = axum::Router::new().route(
+    "/hook",
+    axum::routing::post(move |headers: axum::http::HeaderMap| {
+      let key = headers
+        .get("roq-platform-webhook-key")
+        .and_then(|k| k.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+      let _ = got.send(key);
+      async { "ok" }
+    }),
+  );
+  let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+  let url = format!("http://{}/hook", listener.local_addr().unwrap());
+  tokio::spawn(async move { axum::serve(listener, app).await });
+  (url, requests)
+}
+
+#[tokio::test]
+async fn a_delivery_to_a_url_not_configured_now_is_given_up_at_start_without_a_request() {
+  let (named_url, mut named) = receiver().await;
+  let (configured_url, mut configured) = receiver().await;
+  let snapshot = changed(
+    everything(),
+    "webhookDeliveries.0",
+    json!({ "id": 7, "eventId": "evt-1", "url": named_url, "state": "pending",
+            "attempts": [{ "at": "2026-12-03T00:00:00.000Z", "durationMs": 3, "error": "the connection was refused" }],
+            "nextAttemptAt": "2026-12-03T00:00:00.000Z", "createdAt": "2026-12-03T00:00:00.000Z" }),
+  );
+  for webhooks in [
+    vec![WebhookTarget {
+      url: configured_url.clone(),
+      key: Some("configured-key".into()),
+    }],
+    Vec::new(),
+  ] {
+    let emulator = Emulator::start(EmulatorOptions {
+      webhooks: webhooks.clone(),
+      webhook_key: Some("environment-key".into()),
+      import_from: Some(given(&snapshot)),
+      ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    // Settled before anything could send it: failed, with the reason as its last attempt.
+    let delivery = emulator.platform.webhook_delivery(7).unwrap().unwrap();
+    assert_eq!(delivery.state, "failed");
+    let reason = delivery.attempts.last().unwrap();
+    assert_eq!(
+      (
+        reason.status,
+        reason.error.as_deref(),
+        reason.duration_ms,
+        delivery.attempts.len()
+      ),
+      (None, Some(crate::webhooks::NOT_SENT), 0, 2)
+    );
+    if webhooks.is_empty() {
+      continue;
+    }
+    // The configured receiver gets what happens now, with its own key; the URL the snapshot
+    // named gets nothing, not even after the sender has gone through what is due.
+    emulator
+      .platform
+      .send_invites(
+        &Principal::ServiceAccount,
+        Some("acme".into()),
+        vec![entry("bob@example.com")],
+      )
+      .unwrap();
+    assert_eq!(configured.recv().await.as_deref(), Some("configured-key"));
+    assert!(named.try_recv().is_err());
+    emulator.stop().await.unwrap();
+  }
+}
