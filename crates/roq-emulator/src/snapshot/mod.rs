@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use roq_rules::UserInviteStatus;
 
 use crate::history::InviteEvent;
-use crate::platform::{EARLIEST_MS, LATEST_MS, iso};
+use crate::platform::{EARLIEST_MS, LATEST_MS, Problem, iso};
 
 pub(crate) use export::export;
 pub(crate) use import::import;
@@ -386,10 +386,52 @@ pub(crate) fn too_large_to_read() -> String {
 }
 
 impl crate::platform::Platform {
-  /// The data as a snapshot, at the emulator clock's now.
-  pub fn snapshot(&self) -> Result<Snapshot, crate::platform::Problem> {
-    export(self, self.clock.now_ms())
+  /// The data as a snapshot, at the emulator clock's now; refused if its text would be more than
+  /// [`MAX_SNAPSHOT_BYTES`], which no import would read. Every export goes through here.
+  pub fn snapshot(&self) -> Result<Snapshot, Problem> {
+    self.snapshot_of_at_most(MAX_SNAPSHOT_BYTES)
   }
+
+  /// The snapshot, if its text is at most `most` bytes.
+  fn snapshot_of_at_most(&self, most: usize) -> Result<Snapshot, Problem> {
+    let snapshot = export(self, self.clock.now_ms())?;
+    if !text_fits(&snapshot, most) {
+      return Err(Problem::Conflict(format!(
+        "The snapshot would be more than {}, the largest one an import reads (MAX_SNAPSHOT_BYTES), so it is not written; remove what you do not need (POST /__emulator/reset with a tenantId, or emulator.reset({{ tenantId }})) and export again",
+        if most == MAX_SNAPSHOT_BYTES {
+          limit_in_words()
+        } else {
+          format!("{most} bytes")
+        }
+      )));
+    }
+    Ok(snapshot)
+  }
+}
+
+/// Whether [`to_text`]'s text of `snapshot` is at most `most` bytes: counted without being
+/// written, and no further than just past `most`.
+fn text_fits(snapshot: &Snapshot, most: usize) -> bool {
+  struct Counter {
+    // Room left for the text, its final newline counted.
+    left: usize,
+  }
+  impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+      self.left = self
+        .left
+        .checked_sub(bytes.len())
+        .ok_or_else(|| std::io::Error::other("past the limit"))?;
+      Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+      Ok(())
+    }
+  }
+  let Some(left) = most.checked_sub(1) else {
+    return false;
+  };
+  serde_json::to_writer_pretty(&mut Counter { left }, snapshot).is_ok()
 }
 
 /// Writes the snapshot to `path` whole or not at all: to a file beside it, then renamed over it,

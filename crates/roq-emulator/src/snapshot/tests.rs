@@ -760,3 +760,25 @@ async fn a_delivery_to_a_url_not_configured_now_is_given_up_at_start_without_a_r
     emulator.stop().await.unwrap();
   }
 }
+
+#[tokio::test]
+async fn an_export_larger_than_an_import_reads_is_refused_with_what_to_do() {
+  // Without webhooks: nothing changes the data between two exports (exportedAt keeps its width).
+  let emulator = emulator(false).await;
+  let entries = vec![entry("ada@example.com"), entry("bob@example.com")];
+  emulator
+    .platform
+    .send_invites(&Principal::ServiceAccount, Some("acme".into()), entries)
+    .unwrap();
+  let text = to_text(&emulator.export().unwrap());
+  // Exactly as large as it may be: written; a byte less room: refused.
+  assert!(emulator.platform.snapshot_of_at_most(text.len()).is_ok());
+  let refused = emulator.platform.snapshot_of_at_most(text.len() - 1).unwrap_err();
+  assert_eq!(
+    refused,
+    crate::Problem::Conflict(format!(
+      "The snapshot would be more than {} bytes, the largest one an import reads (MAX_SNAPSHOT_BYTES), so it is not written; remove what you do not need (POST /__emulator/reset with a tenantId, or emulator.reset({{ tenantId }})) and export again",
+      text.len() - 1
+    ))
+  );
+}
