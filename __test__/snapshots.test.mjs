@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqError, connectEmulator, startEmulator } from '../index.js'
-import { NO_SIGNALS, clientFor, emulatorFor } from './helpers.mjs'
+import { NO_SIGNALS, clientFor, emulatorFor, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 const DAY = 86_400_000
@@ -344,5 +344,122 @@ test('roq-invites emulator --export-on-exit naming the --db file exits 2 before 
       `--export-on-exit ${db}: is the store (--db ${db}), which the snapshot would replace; pass another file, e.g. snapshot.json`,
     ),
     stderr,
+  )
+})
+
+// Issue 26: a snapshot is untrusted input, and every export imports again.
+
+const NEVER = '9999-12-31T23:59:59.999Z'
+
+test("the README's loop keeps an invite that never expires: --import F --export-on-exit F, run after run, the clock moved", async (t) => {
+  const file = join(tempDir(t), 'seed.json')
+  const seed = {
+    version: 1,
+    invites: [{ tenantId: 'acme', email: 'ada@example.com', createdByUserId: 'owner', validTill: NEVER }],
+  }
+  writeFileSync(file, fileText(seed))
+  // Each run as `roq-invites emulator --import F --export-on-exit F` is, its clock moved one way or the other.
+  for (const moved of [DAY, -3 * DAY, 365 * DAY]) {
+    const emulator = await startEmulator({ importFrom: file, exportOnExit: file })
+    emulator.advanceClock(moved)
+    const { data } = await emulator.invites()
+    assert.deepEqual(
+      data.map((i) => [i.status, i.validTill]),
+      [['pending', NEVER]],
+    )
+    await emulator.stop()
+    const written = JSON.parse(readFileSync(file, 'utf8'))
+    assert.equal(written.invites[0].validTill, NEVER, `moved by ${moved}`)
+    assert.equal(written.mails[0].validTill, NEVER)
+  }
+  // And the last export imports again, with its invite accepted by its mail's token.
+  const last = await emulatorFor(t, { importFrom: file })
+  const [mail] = await last.outbox()
+  const accepted = await clientFor(last).roqPlatform.acceptUserInvite({ data: { token: mail.token } })
+  assert.equal(accepted.status, 'accepted')
+})
+
+test('a snapshot with data at its deepest in a webhook event imports as the object export() gives', async (t) => {
+  const receiver = await webhookReceiver(t)
+  const first = await emulatorFor(t, { webhooks: [{ url: receiver.url }] })
+  let data = { leaf: 1 }
+  for (let level = 1; level < 32; level++) data = { [`level${level}`]: data }
+  const { success } = await clientFor(first).roqPlatform.sendUserInvites({
+    data: {
+      tenantId: 'acme',
+      userInvites: [{ createdByUserId: 'owner', email: 'ada@example.com', injectableVariables: data }],
+    },
+  })
+  await receiver.arrived(1)
+  const snapshot = await first.export()
+  assert.deepEqual(snapshot.invites[0].history[0].payload.data.current.data, data)
+
+  const second = await emulatorFor(t, { importFrom: snapshot })
+  const imported = await second.export()
+  assert.deepEqual(
+    [imported.invites[0].id, imported.invites[0].data, imported.invites[0].history[0].payload],
+    [success[0].id, data, snapshot.invites[0].history[0].payload],
+  )
+})
+
+test('a delivery to a URL that is not configured now is given up without a request, and says why', async (t) => {
+  const named = await webhookReceiver(t)
+  const configured = await webhookReceiver(t)
+  // A receiver that does not answer: the delivery is still pending when the snapshot is taken.
+  const hanging = await webhookReceiver(t, () => 'hang')
+  const exporting = await emulatorFor(t, { webhooks: [{ url: hanging.url }] })
+  await sendTo(exporting, ['ada@example.com'])
+  await hanging.arrived(1)
+  const snapshot = await exporting.export()
+  assert.equal(snapshot.webhookDeliveries[0].state, 'pending')
+  // As a seed in a pull request might: the delivery names a receiver of the author's choosing.
+  snapshot.webhookDeliveries[0].url = named.url
+
+  const reason =
+    "not sent: its URL is not one of this emulator's webhooks (--webhook, webhooks); Redeliver sends the event to the webhooks configured now"
+  for (const webhooks of [[{ url: configured.url, key: 'configured-key' }], []]) {
+    const emulator = await emulatorFor(t, { importFrom: snapshot, webhooks })
+    const [delivery] = await emulator.webhooks()
+    assert.equal(delivery.state, 'failed')
+    assert.deepEqual(
+      delivery.attempts.map((a) => [a.status, a.error, a.durationMs]),
+      [[null, reason, 0]],
+    )
+    // The dashboard's Webhooks tab shows the reason, with or without webhooks configured.
+    const page = await fetch(`${emulator.dashboardUrl}?view=webhooks`, { headers: { authorization: basic(emulator) } })
+    assert.ok((await page.text()).includes(`<li class="why">`), 'the reason, in its own line')
+    if (webhooks.length) {
+      // What happens now goes to the configured receiver, with its key.
+      await sendTo(emulator, ['bob@example.com'])
+      const [received] = await configured.arrived(1)
+      assert.equal(received.headers['roq-platform-webhook-key'], 'configured-key')
+    }
+  }
+  assert.equal(named.received.length, 0)
+})
+
+test('roq-invites emulator --import refuses a key named twice, and a file without an end, by their paths and the limit', async (t) => {
+  const file = join(tempDir(t), 'seed.json')
+  writeFileSync(
+    file,
+    '{"version": 1, "invites": [{"tenantId": "acme", "email": "ada@example.com", "createdByUserId": "owner",\n' +
+      ' "data": {"team": {"name": "Blue", "name": "Admins"}}}]}\n',
+  )
+  const twice = await startCli(['emulator', '--port', '0', '--import', file]).exited
+  assert.equal(twice.code, 2, twice.stderr)
+  assert.ok(
+    twice.stderr.includes(
+      `importFrom: ${file}: invites[0].data.team: "name" appears twice in one object; keep one (a reader of the file sees the first, the import would take the last)`,
+    ),
+    twice.stderr,
+  )
+  if (process.platform === 'win32') return
+  const endless = await startCli(['emulator', '--port', '0', '--import', '/dev/zero']).exited
+  assert.equal(endless.code, 2, endless.stderr)
+  assert.ok(
+    endless.stderr.includes(
+      'importFrom: /dev/zero: is more than 500 MiB, the largest snapshot the emulator reads (MAX_SNAPSHOT_BYTES)',
+    ),
+    endless.stderr,
   )
 })

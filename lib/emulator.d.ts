@@ -47,7 +47,11 @@ export interface EmulatorOptions {
    * Start from a snapshot: the path of a JSON file (`--export-on-exit`'s, the dashboard's Export,
    * `JSON.stringify(await emulator.export(), null, 2)`, or a seed written by hand), or the
    * snapshot itself. Every time moves by (the emulator's now − `exportedAt`), so an invite with a
-   * day left still has a day left. The store must be empty (in memory, or a new `dbPath`).
+   * day left still has a day left; a time at either end of the range (`9999-12-31T23:59:59.999Z`,
+   * "never") stays there. The store must be empty (in memory, or a new `dbPath`). A snapshot is
+   * untrusted input: every field is checked as the API or the command line checks its
+   * counterpart, a key named twice in one object is refused, and a delivery still pending goes
+   * only to a URL of `webhooks` (with its key); one to any other URL is given up at start, unsent.
    * @throws {RoqError} `INVALID_ARGUMENT` from `startEmulator` naming the path of the mistake:
    * `importFrom: seed.json: invites[3].email: "x" is not an email address`.
    */
@@ -390,7 +394,10 @@ export declare class Emulator {
    * the emulator is stopped all the same.
    */
   stop(): Promise<void>
-  /** The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`. */
+  /**
+   * The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`.
+   * @throws {RoqError} `CONFLICT` when the snapshot would be larger than an import reads.
+   */
   export(): Promise<Snapshot>
   /**
    * Empties the emulator between two tests: removes the invites (with their mails, histories,

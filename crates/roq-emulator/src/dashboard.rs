@@ -20,6 +20,7 @@ use crate::inspect::{InviteQuery, InviteRecord};
 use crate::mail::{Mail, OutboxFilter, human_time};
 use crate::page::{html_response, page, shown, state};
 use crate::platform::{Platform, Problem};
+use crate::webhooks::NOT_SENT;
 
 /// How many mails the outbox view shows, newest first.
 const MAILS_SHOWN: usize = 100;
@@ -305,22 +306,29 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
     } @else {
       p.muted { "Each change of an invite goes to " @for (i, target) in targets.iter().enumerate() {
         @if i > 0 { ", " } code { (target.url) } } ", with " code { "roq-platform-webhook-key" } "." }
-      @if deliveries.is_empty() {
-        p.empty { "No event yet: send an invite, and its delivery shows here." }
-      } @else {
-        table {
-          thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } th {} } }
-          tbody {
-            @for delivery in &deliveries {
-              tr data-delivery=(delivery.id) data-state=(delivery.state) {
-                td { (delivery.change) " " span.muted { "#" (delivery.id) } br; span.muted { (delivery.name) } }
-                td { (delivery.email) }
-                td.url { code { (delivery.url) } }
-                td {
-                  span class={ "state " (match delivery.state.as_str() { "delivered" => "accepted", "failed" => "expired", _ => "pending" }) } { (delivery.state) }
-                  @if let Some(next) = &delivery.next_attempt_at { br; span.muted { "next at " (clock_time(next)) } }
-                }
-                td { ol.history { @for attempt in &delivery.attempts {
+    }
+    // The deliveries show with or without webhooks now: those of an import, or of an earlier
+    // run's --db, to a URL that is not configured say why they were not sent.
+    @if deliveries.is_empty() {
+      @if !targets.is_empty() { p.empty { "No event yet: send an invite, and its delivery shows here." } }
+    } @else {
+      table {
+        thead { tr { th { "Event" } th { "Invite" } th { "To" } th { "State" } th { "Attempts" } th {} } }
+        tbody {
+          @for delivery in &deliveries {
+            tr data-delivery=(delivery.id) data-state=(delivery.state) {
+              td { (delivery.change) " " span.muted { "#" (delivery.id) } br; span.muted { (delivery.name) } }
+              td { (delivery.email) }
+              td.url { code { (delivery.url) } }
+              td {
+                span class={ "state " (match delivery.state.as_str() { "delivered" => "accepted", "failed" => "expired", _ => "pending" }) } { (delivery.state) }
+                @if let Some(next) = &delivery.next_attempt_at { br; span.muted { "next at " (clock_time(next)) } }
+              }
+              td { ol.history { @for attempt in &delivery.attempts {
+                @if attempt.error.as_deref() == Some(NOT_SENT) {
+                  // No request was made: the reason, wrapped, and no duration.
+                  li.why { (clock_time(&attempt.at)) " · " (NOT_SENT) }
+                } @else {
                   li { (clock_time(&attempt.at)) " · "
                     @match (attempt.status, &attempt.error) {
                       (Some(status), _) => { "HTTP " (status) },
@@ -328,11 +336,11 @@ fn webhooks(platform: &Platform) -> Result<Markup, Problem> {
                       (None, None) => { "?" },
                     }
                     " · " (attempt.duration_ms) " ms" }
-                } } }
-                td {
-                  form.redeliver method="post" action={ "/__emulator/dashboard/webhooks/" (delivery.id) "/redeliver" } {
-                    button type="submit" title="Send this event again (the same event id) as a new delivery" { "Redeliver" }
-                  }
+                }
+              } } }
+              td {
+                form.redeliver method="post" action={ "/__emulator/dashboard/webhooks/" (delivery.id) "/redeliver" } {
+                  button type="submit" title="Send this event again (the same event id) as a new delivery" { "Redeliver" }
                 }
               }
             }

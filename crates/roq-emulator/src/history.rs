@@ -75,6 +75,11 @@ pub(crate) struct Change<'a> {
 pub const INVITE_INSERTED: &str = "ROQ_USER_INVITE_INSERT";
 pub const INVITE_UPDATED: &str = "ROQ_USER_INVITE_UPDATE";
 
+/// The most an event's payload takes as JSON text. An invite at its largest (64 KiB of `data`,
+/// 50 role keys, names and ids at their limits, every character of them escaped) takes under
+/// 160 KiB in an event, which carries it twice (before and after the change): under 320 KiB.
+pub(crate) const MAX_EVENT_BYTES: usize = 512 * 1024;
+
 /// An invite as events carry it: the fields of the platform's `UserInvite` fragment, as read at
 /// `at` (never its accept token, which only the mail holds).
 pub(crate) fn invite_json(invite: &Invite, at: i64) -> Value {

@@ -276,6 +276,13 @@ impl Emulator {
     };
     let origins = browser_origins(&options.cors_origins)?;
     let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    // Every mail names it, as it names a person; so a snapshot's mail is bounded by it too.
+    if app_name.is_some_and(|name| name.chars().count() > rules::MAX_NAME) {
+      return Err(StartError::Options(format!(
+        "appName: must be at most {} characters",
+        rules::MAX_NAME
+      )));
+    }
     let token_lifetime = bounded_ms(
       "tokenLifetimeMs",
       options.token_lifetime_ms,
@@ -317,6 +324,9 @@ impl Emulator {
       snapshot::import(&platform, from, platform.clock.now_ms())
         .map_err(|why| StartError::Options(format!("importFrom: {why}")))?;
     }
+    // Deliveries still to go to a URL that is not configured now (from the snapshot, or from the
+    // store of a run with other webhooks) are given up, before anything could send them.
+    platform.give_up_unconfigured().map_err(|e| store_error(e.into()))?;
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
       tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));

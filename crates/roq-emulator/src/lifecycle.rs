@@ -75,7 +75,7 @@ impl Platform {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "resent")?;
       let token = random_token();
-      let valid_till = now + self.rules.invite_validity.as_millis() as i64;
+      let valid_till = self.rules.valid_till(now);
       // The old link stops working; it is kept so that its page can say a newer mail replaced it.
       tx.execute(
         "INSERT INTO replaced_tokens (token_hash, user_invite_id, replaced_at)

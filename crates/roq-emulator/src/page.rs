@@ -38,6 +38,7 @@ th { background: #f5f7fa; color: var(--muted); font-weight: 600; font-size: 13px
 tr:last-child td { border-bottom: 0; }
 ol.history { margin: 0; padding-left: 18px; color: var(--muted); font-size: 13px; }
 ol.history li { white-space: nowrap; }
+ol.history li.why { white-space: normal; max-width: 32em; color: #a61b1b; }
 td code { font-size: 12px; overflow-wrap: anywhere; }
 td.url code { white-space: nowrap; overflow-wrap: normal; }
 form.filters { display: flex; gap: 12px; align-items: end; margin: 0 0 16px; flex-wrap: wrap; }

@@ -19,7 +19,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::platform::{Platform, Problem, iso};
+use crate::platform::{Platform, Problem, in_time_range, iso};
 
 /// A URL that receives the invite events.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,11 +68,23 @@ impl Default for WebhookRetry {
   }
 }
 
+/// The most attempts a delivery is given (`webhookRetry.attempts`), the first included.
+pub(crate) const MAX_ATTEMPTS: u32 = 20;
+
+/// The longest reason an attempt records for failing without an answer, in characters; a longer
+/// one (a certificate's list of names, say) is cut there.
+pub(crate) const MAX_ATTEMPT_ERROR: usize = 1000;
+
+/// Why a delivery was given up without a request: its URL is none of the webhooks this emulator
+/// was started with (it came from a snapshot, or from a `--db` of a run with other `--webhook`s),
+/// and neither the event nor a webhook key goes to a URL the developer did not configure.
+pub(crate) const NOT_SENT: &str = "not sent: its URL is not one of this emulator's webhooks (--webhook, webhooks); Redeliver sends the event to the webhooks configured now";
+
 impl WebhookRetry {
   pub(crate) fn check(&self) -> Result<(), String> {
-    if !(1..=20).contains(&self.attempts) {
+    if !(1..=MAX_ATTEMPTS).contains(&self.attempts) {
       return Err(format!(
-        "webhookRetry.attempts: must be 1 to 20; it is {}",
+        "webhookRetry.attempts: must be 1 to {MAX_ATTEMPTS}; it is {}",
         self.attempts
       ));
     }
@@ -153,13 +165,11 @@ impl Webhooks {
     }
   }
 
-  fn key_for(&self, url: &str) -> &str {
-    self
-      .targets
-      .iter()
-      .find(|t| t.url == url)
-      .and_then(|t| t.key.as_deref())
-      .unwrap_or(&self.key)
+  /// The key sent to `url`: its target's own, or the environment's; none if `url` is not one of
+  /// the targets, which then gets nothing.
+  fn key_for(&self, url: &str) -> Option<&str> {
+    let target = self.targets.iter().find(|t| t.url == url)?;
+    Some(target.key.as_deref().unwrap_or(&self.key))
   }
 }
 
@@ -351,6 +361,50 @@ impl Platform {
     Ok((due, next))
   }
 
+  /// Gives up, without a request, every pending delivery whose URL is not one of the webhooks
+  /// configured now (see [`NOT_SENT`]). At start, before anything is sent.
+  pub(crate) fn give_up_unconfigured(&self) -> rusqlite::Result<()> {
+    let unconfigured: Vec<(i64, String, String)> = {
+      let connection = self.store.lock();
+      let mut statement =
+        connection.prepare("SELECT seq, url, attempts FROM webhook_deliveries WHERE state = 'pending' ORDER BY seq")?;
+      let rows = statement.query_map([], |row| {
+        Ok((
+          row.get::<_, i64>(0)?,
+          row.get::<_, String>(1)?,
+          row.get::<_, String>(2)?,
+        ))
+      })?;
+      rows
+        .filter(|row| {
+          row
+            .as_ref()
+            .map_or(true, |(_, url, _)| self.webhooks.key_for(url).is_none())
+        })
+        .collect::<rusqlite::Result<_>>()?
+    };
+    for (seq, _, attempts) in unconfigured {
+      self.not_sent(seq, serde_json::from_str(&attempts).unwrap_or_default())?;
+    }
+    Ok(())
+  }
+
+  /// Settles a delivery `failed` with the attempt that says it was not sent, and why.
+  fn not_sent(&self, seq: i64, mut attempts: Vec<Attempt>) -> rusqlite::Result<()> {
+    let now = self.clock.now_ms();
+    attempts.push(Attempt {
+      at: iso(now),
+      duration_ms: 0,
+      status: None,
+      error: Some(NOT_SENT.to_owned()),
+    });
+    self.store.lock().execute(
+      "UPDATE webhook_deliveries SET state = 'failed', attempts = ?2, settled_at = ?3 WHERE seq = ?1",
+      params![seq, serde_json::to_string(&attempts).unwrap_or_default(), now],
+    )?;
+    Ok(())
+  }
+
   /// Records an attempt: delivered, given up, or due again later.
   fn settle(&self, due: &Due, attempt: Attempt) -> rusqlite::Result<()> {
     let delivered = attempt.status.is_some_and(|s| (200..300).contains(&s));
@@ -364,7 +418,7 @@ impl Platform {
       (false, true) => ("failed", Some(now)),
       (false, false) => ("pending", None),
     };
-    let next = (due.created_at + retry.offset(made)).max(now);
+    let next = in_time_range(due.created_at.saturating_add(retry.offset(made))).max(now);
     self.store.lock().execute(
       "UPDATE webhook_deliveries SET state = ?2, attempts = ?3, next_attempt_at = ?4, settled_at = ?5 WHERE seq = ?1",
       params![
@@ -412,13 +466,20 @@ pub(crate) async fn run(platform: Arc<Platform>, stop: CancellationToken) {
     let taken = in_flight.lock().unwrap_or_else(PoisonError::into_inner).clone();
     let (due, next) = platform.due_deliveries(now, &taken).unwrap_or_default();
     for delivery in due {
+      // Given up at start if its URL is not configured; should one be due all the same, it is
+      // given up here, and nothing is sent.
+      let Some(key) = platform.webhooks.key_for(&delivery.url) else {
+        let _ = platform.not_sent(delivery.seq, delivery.attempts);
+        continue;
+      };
+      let key = key.to_owned();
       in_flight
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(delivery.seq);
       let (platform, http, in_flight) = (Arc::clone(&platform), http.clone(), Arc::clone(&in_flight));
       tokio::spawn(async move {
-        let attempt = send(&http, &platform, &delivery).await;
+        let attempt = send(&http, &platform, &delivery, &key).await;
         let _ = platform.settle(&delivery, attempt);
         in_flight
           .lock()
@@ -439,14 +500,14 @@ pub(crate) async fn run(platform: Arc<Platform>, stop: CancellationToken) {
   }
 }
 
-/// One POST of the event to its URL.
-async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt {
+/// One POST of the event to its URL (a configured one), with its `key`.
+async fn send(http: &reqwest::Client, platform: &Platform, due: &Due, key: &str) -> Attempt {
   let at = iso(platform.clock.now_ms());
   let started = Instant::now();
   let answer = http
     .post(&due.url)
     .header("content-type", "application/json")
-    .header("roq-platform-webhook-key", platform.webhooks.key_for(&due.url))
+    .header("roq-platform-webhook-key", key)
     .header("roq-platform-webhook-event-id", &due.event_id)
     .body(due.payload.clone())
     .send()
@@ -463,19 +524,33 @@ async fn send(http: &reqwest::Client, platform: &Platform, due: &Due) -> Attempt
       at,
       duration_ms,
       status: None,
-      error: Some(if error.is_timeout() {
-        format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
-      } else if let Some(problem) = certificate_problem(&error) {
-        format!(
-          "its certificate is not trusted ({problem:?}); if a test authority signed it, start Node with NODE_EXTRA_CA_CERTS naming that authority"
-        )
-      } else if error.is_connect() {
-        "the connection was refused".to_owned()
-      } else {
-        "the connection broke".to_owned()
-      }),
+      error: Some(at_most(
+        if error.is_timeout() {
+          format!("no answer within {} ms", platform.webhooks.retry.timeout_ms)
+        } else if let Some(problem) = certificate_problem(&error) {
+          format!(
+            "its certificate is not trusted ({problem:?}); if a test authority signed it, start Node with NODE_EXTRA_CA_CERTS naming that authority"
+          )
+        } else if error.is_connect() {
+          "the connection was refused".to_owned()
+        } else {
+          "the connection broke".to_owned()
+        },
+        MAX_ATTEMPT_ERROR,
+      )),
     },
   }
+}
+
+/// `text`, cut to at most `most` characters (its last one then "…").
+fn at_most(mut text: String, most: usize) -> String {
+  if let Some((cut, _)) = text.char_indices().nth(most.saturating_sub(1))
+    && text[cut..].chars().nth(1).is_some()
+  {
+    text.truncate(cut);
+    text.push('…');
+  }
+  text
 }
 
 /// Why the receiver's certificate was refused, if it was (the client's transport.rs has the same
@@ -515,6 +590,18 @@ mod tests {
     let moved = [target(b, Some("key-b")), target(c, None)];
     assert_eq!(redelivery_urls(&moved, a), [b, c]);
     assert!(redelivery_urls(&[], a).is_empty());
+  }
+
+  #[test]
+  fn a_long_reason_is_cut_to_the_most_an_attempt_keeps() {
+    assert_eq!(at_most("abc".into(), 3), "abc");
+    assert_eq!(at_most("abcd".into(), 3), "ab…");
+    assert_eq!(at_most("ééééé".into(), 4), "ééé…");
+    assert_eq!(
+      at_most("x".repeat(5000), MAX_ATTEMPT_ERROR).chars().count(),
+      MAX_ATTEMPT_ERROR
+    );
+    assert!(NOT_SENT.chars().count() <= MAX_ATTEMPT_ERROR);
   }
 
   #[test]

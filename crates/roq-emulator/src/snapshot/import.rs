@@ -1,7 +1,8 @@
-//! Starting from a snapshot: read it, check it whole (`checks.rs`), then store it in one
-//! transaction, every time shifted onto the emulator's clock.
+//! Starting from a snapshot: read it (`read`: its size, its keys, its types), check it whole
+//! (`checks.rs`), then store it in one transaction, every time shifted onto the emulator's clock.
 
 use std::collections::HashMap;
+use std::io::Read as _;
 
 use rusqlite::{Transaction, params};
 use serde_json::Value;
@@ -9,12 +10,11 @@ use serde_json::Value;
 use roq_rules::UserInviteStatus;
 
 use super::checks::check;
-use super::{ImportFrom, Moment, Snapshot, SnapshotInvite, parse};
+use super::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
 use crate::history::InviteEvent;
 use crate::invite::{Invite, new_id, random_token, token_hash};
 use crate::mail::{accept_link, write_invitation};
-use crate::platform::{Platform, iso};
-use crate::users::save_user;
+use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, in_time_range, iso};
 use crate::webhooks::Attempt;
 
 /// Reads `from` and stores it in the (empty) store at `now`. The error names the file, if any,
@@ -22,17 +22,46 @@ use crate::webhooks::Attempt;
 pub(crate) fn import(platform: &Platform, from: &ImportFrom, now: i64) -> Result<(), String> {
   let (snapshot, source) = match from {
     ImportFrom::Path(path) => {
-      let shown = path.display();
-      let text = std::fs::read_to_string(path).map_err(|e| format!("could not read {shown}: {e}"))?;
-      let value: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{shown}: is not JSON ({e}); a snapshot is a JSON object"))?;
-      (parse(value), format!("{shown}: "))
+      let source = format!("{}: ", path.display());
+      let text = read_file(path)?;
+      (read(&text), source)
     }
-    ImportFrom::Snapshot(value) => (parse((**value).clone()), String::new()),
+    ImportFrom::Snapshot(text) => (read(text.get().as_bytes()), String::new()),
   };
   let snapshot = snapshot.map_err(|why| format!("{source}{why}"))?;
   check(&snapshot).map_err(|why| format!("{source}{why}"))?;
   store(platform, snapshot, now).map_err(|why| format!("{source}{why}"))
+}
+
+/// A file's bytes, at most [`MAX_SNAPSHOT_BYTES`]: a larger file is refused without being read,
+/// and one whose size is unknown (a pipe, `/dev/zero`) is read no further than the limit.
+fn read_file(path: &std::path::Path) -> Result<Vec<u8>, String> {
+  let could_not = |e: std::io::Error| format!("could not read {}: {e}", path.display());
+  let too_large = || format!("{}: {}", path.display(), too_large_to_read());
+  let file = std::fs::File::open(path).map_err(could_not)?;
+  let known = file.metadata().ok().filter(std::fs::Metadata::is_file).map(|m| m.len());
+  if known.is_some_and(|len| len > MAX_SNAPSHOT_BYTES as u64) {
+    return Err(too_large());
+  }
+  let mut text = Vec::with_capacity(known.map_or(0, |len| len as usize + 1));
+  file
+    .take(MAX_SNAPSHOT_BYTES as u64 + 1)
+    .read_to_end(&mut text)
+    .map_err(could_not)?;
+  if text.len() > MAX_SNAPSHOT_BYTES {
+    return Err(too_large());
+  }
+  Ok(text)
+}
+
+/// A time of the snapshot on the importing emulator's clock: moved by `shift`, at most to either
+/// end of the range; a time at either end stays there, for it means "never" (an invite valid
+/// till `9999-12-31T23:59:59.999Z`) or "always", not a moment to move.
+fn shifted(moment: Moment, shift: i64) -> i64 {
+  match moment.0 {
+    EARLIEST_MS | LATEST_MS => moment.0,
+    ms => in_time_range(ms.saturating_add(shift)),
+  }
 }
 
 /// Stores a checked snapshot, every time moved by (`now` − `exportedAt`).
@@ -52,7 +81,7 @@ fn store(platform: &Platform, snapshot: Snapshot, now: i64) -> Result<(), String
     );
   }
   let shift = snapshot.exported_at.map_or(0, |at| now.saturating_sub(at.0));
-  let time = |moment: Moment| moment.0.saturating_add(shift);
+  let time = |moment: Moment| shifted(moment, shift);
   let tx = connection.transaction().map_err(failed)?;
   for user in &snapshot.users {
     let created_at = user.created_at.map_or(now, time);
@@ -212,10 +241,9 @@ fn store_invite(
     created_by_user_id: given.created_by_user_id.clone(),
     accepted_by_user_id: given.accepted_by_user_id.clone(),
     user_token_id: given.user_token_id.clone().unwrap_or_else(new_id),
-    valid_till: given.valid_till.map_or_else(
-      || created_at.saturating_add(platform.rules.invite_validity.as_millis() as i64),
-      time,
-    ),
+    valid_till: given
+      .valid_till
+      .map_or_else(|| platform.rules.valid_till(created_at), time),
     created_at,
     updated_at: given.updated_at.map_or(created_at, time),
   };
@@ -226,12 +254,18 @@ fn store_invite(
       params![replaced.token_digest, invite.id, time(replaced.replaced_at)],
     )?;
   }
-  // Whoever sent or accepted it is a user of its tenant, as a send and an accept make them.
-  for user_id in [Some(&invite.created_by_user_id), invite.accepted_by_user_id.as_ref()]
-    .into_iter()
-    .flatten()
-  {
-    save_user(tx, user_id, Some(&invite.tenant_id), created_at)?;
+  // Whoever sent it is a user of its tenant, as a send makes them, and whoever accepted it, as an
+  // accept does (not an acceptedByUserId that an update set: that makes no user). A user the
+  // snapshot lists is taken as it is, so that an export imports to the same data.
+  let accepted_by = invite
+    .accepted_by_user_id
+    .as_ref()
+    .filter(|_| invite.status == UserInviteStatus::Accepted);
+  for user_id in [Some(&invite.created_by_user_id), accepted_by].into_iter().flatten() {
+    tx.prepare_cached(
+      "INSERT INTO users (id, tenant_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?3) ON CONFLICT (id) DO NOTHING",
+    )?
+    .execute(params![user_id, invite.tenant_id, created_at])?;
   }
   Ok((invite, token))
 }

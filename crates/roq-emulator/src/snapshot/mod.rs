@@ -14,6 +14,7 @@
 //! there only as SHA-256 digests, except in the mails' links, as the outbox has them.
 
 mod checks;
+mod duplicate_keys;
 mod export;
 mod file;
 mod import;
@@ -22,12 +23,13 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use roq_rules::UserInviteStatus;
 
 use crate::history::InviteEvent;
-use crate::platform::{Platform, Problem, iso};
+use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, Problem, iso};
 
 #[cfg(test)]
 pub(crate) use export::Pause;
@@ -38,12 +40,48 @@ pub(crate) use import::import;
 /// The version of the format this emulator writes and reads.
 pub const SNAPSHOT_VERSION: u64 = 1;
 
-/// What `importFrom` / `--import` takes: a file's path, or the snapshot itself.
-#[derive(Clone, Serialize, Deserialize)]
+/// The largest snapshot, as JSON text, that an import reads and an export writes: 500 MiB.
+///
+/// Measured on an export of invites as an app sends them (names, a locale, a role, a little
+/// `data`; a tenth resent, a tenth canceled, a tenth accepted), each with its mail and its
+/// history: 1.65 KB per invite, and 4.2 KB with a webhook configured (each step's event, as
+/// sent, and its delivery). A store of 100,000 invites (the most one `sendUserInvites` takes)
+/// exports 165 MB, or 420 MB with a webhook; this leaves a fifth more. It is also just under the
+/// longest string V8 holds (2^29 − 24 characters), so that JavaScript can hold any export as one
+/// string (`JSON.stringify(snapshot, null, 2)`, the README's way of writing one).
+pub const MAX_SNAPSHOT_BYTES: usize = 500 * 1024 * 1024;
+const _: () = assert!(
+  MAX_SNAPSHOT_BYTES < (1 << 29) - 24,
+  "JavaScript must hold any export as one string"
+);
+
+/// The limit as people read it.
+fn limit_in_words() -> String {
+  format!("{} MiB", MAX_SNAPSHOT_BYTES / (1024 * 1024))
+}
+
+/// What `importFrom` / `--import` takes: a file's path, or the snapshot itself, as its JSON text
+/// (read as a file's bytes are: the same limit, the same refusal of a key named twice).
+#[derive(Clone, Serialize)]
 #[serde(untagged)]
 pub enum ImportFrom {
   Path(PathBuf),
-  Snapshot(Box<Value>),
+  Snapshot(Box<RawValue>),
+}
+
+/// A string is a path; anything else is the snapshot, kept as its text. Only from serde_json
+/// (the options are JSON), which hands the text over as it is.
+impl<'de> Deserialize<'de> for ImportFrom {
+  fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+    let raw = Box::<RawValue>::deserialize(deserializer)?;
+    if raw.get().starts_with('"') {
+      serde_json::from_str(raw.get())
+        .map(Self::Path)
+        .map_err(serde::de::Error::custom)
+    } else {
+      Ok(Self::Snapshot(raw))
+    }
+  }
 }
 
 /// The path, never a snapshot's content: its mails carry accept tokens.
@@ -67,12 +105,23 @@ impl Serialize for Moment {
   }
 }
 
+/// A time the emulator writes: from `0000-01-01T00:00:00.000Z` to `9999-12-31T23:59:59.999Z`
+/// ([`EARLIEST_MS`], [`LATEST_MS`]). An offset may take a time past either end
+/// (`9999-12-31T23:59:59.999-01:00`): that is refused too.
 impl<'de> Deserialize<'de> for Moment {
   fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
     let text = String::deserialize(deserializer)?;
-    chrono::DateTime::parse_from_rfc3339(&text)
-      .map(|time| Self(time.timestamp_millis()))
-      .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a time; write it as 2026-12-03T12:00:00.000Z")))
+    let ms = chrono::DateTime::parse_from_rfc3339(&text)
+      .map(|time| time.timestamp_millis())
+      .map_err(|_| serde::de::Error::custom(format!("{text:?} is not a time; write it as 2026-12-03T12:00:00.000Z")))?;
+    if !(EARLIEST_MS..=LATEST_MS).contains(&ms) {
+      return Err(serde::de::Error::custom(format!(
+        "{text:?} is outside the times a snapshot holds, {} to {}",
+        iso(EARLIEST_MS),
+        iso(LATEST_MS)
+      )));
+    }
+    Ok(Self(ms))
   }
 }
 
@@ -287,39 +336,108 @@ pub(crate) fn to_text(snapshot: &Snapshot) -> String {
   text
 }
 
-/// Reads a snapshot, naming the path of the first mistake: `invites[3].email: …`.
-pub(crate) fn parse(value: Value) -> Result<Snapshot, String> {
-  match value.get("version") {
+/// Reads a snapshot's JSON text straight into its types (no `Value` of the whole in between),
+/// naming the path of the first mistake: `invites[3].email: …`. First, in one pass over the text:
+/// its size, that it is JSON, that no key is named twice in one object, and its version.
+pub(crate) fn read(text: &[u8]) -> Result<Snapshot, String> {
+  if text.len() > MAX_SNAPSHOT_BYTES {
+    return Err(too_large_to_read());
+  }
+  let version = duplicate_keys::check(text).map_err(|refusal| match refusal {
+    duplicate_keys::Refusal::NotJson(error) => format!("is not JSON ({error}); a snapshot is a JSON object"),
+    duplicate_keys::Refusal::Mistake(mistake) => mistake,
+  })?;
+  match version {
     Some(Value::Number(n)) if n.as_u64() == Some(SNAPSHOT_VERSION) => {}
     Some(other) => {
       return Err(format!(
         "version: this emulator reads snapshots of version {SNAPSHOT_VERSION}, not {other}; export it again with this version"
       ));
     }
-    None if value.is_object() => {
+    None => {
       return Err(format!(
         "version: missing; a snapshot starts with \"version\": {SNAPSHOT_VERSION}"
       ));
     }
-    None => return Err("expected a JSON object with \"version\", \"invites\", …".to_owned()),
   }
-  serde_path_to_error::deserialize(value).map_err(|error| {
+  serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(text)).map_err(|error| {
     let path = error.path().to_string();
-    let inner = error.into_inner();
-    if path == "." {
-      inner.to_string()
-    } else {
-      format!("{path}: {inner}")
-    }
+    let inner = without_position(error.into_inner().to_string());
+    if path == "." { inner } else { format!("{path}: {inner}") }
   })
 }
 
-impl crate::platform::Platform {
-  /// The data as a snapshot, at the emulator clock's now: read from a copy of the store, so that
-  /// the store's lock is held only while the copy is taken.
-  pub fn snapshot(&self) -> Result<Snapshot, crate::platform::Problem> {
-    export(self, self.clock.now_ms())
+/// serde_json's message without the " at line 3 column 7" it adds: the path says where, in the
+/// snapshot's own words.
+fn without_position(mut message: String) -> String {
+  if let Some((_, place)) = message.rsplit_once(" at line ")
+    && let Some((line, column)) = place.split_once(" column ")
+    && [line, column]
+      .iter()
+      .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+  {
+    message.truncate(message.len() - place.len() - " at line ".len());
   }
+  message
+}
+
+/// Past [`MAX_SNAPSHOT_BYTES`], on reading (a file that does not end, such as `/dev/zero`, is
+/// read no further).
+pub(crate) fn too_large_to_read() -> String {
+  format!(
+    "is more than {}, the largest snapshot the emulator reads (MAX_SNAPSHOT_BYTES); a snapshot is one JSON object, and one of 100,000 invites is about 420 MB",
+    limit_in_words()
+  )
+}
+
+impl crate::platform::Platform {
+  /// The data as a snapshot, at the emulator clock's now, read from a copy of the store (so that
+  /// the store's lock is held only while the copy is taken); refused if its text would be more
+  /// than [`MAX_SNAPSHOT_BYTES`], which no import would read. Every export goes through here.
+  pub fn snapshot(&self) -> Result<Snapshot, Problem> {
+    self.snapshot_of_at_most(MAX_SNAPSHOT_BYTES)
+  }
+
+  /// The snapshot, if its text is at most `most` bytes.
+  fn snapshot_of_at_most(&self, most: usize) -> Result<Snapshot, Problem> {
+    let snapshot = export(self, self.clock.now_ms())?;
+    if !text_fits(&snapshot, most) {
+      return Err(Problem::Conflict(format!(
+        "The snapshot would be more than {}, the largest one an import reads (MAX_SNAPSHOT_BYTES), so it is not written; remove what you do not need (POST /__emulator/reset with a tenantId, or emulator.reset({{ tenantId }})) and export again",
+        if most == MAX_SNAPSHOT_BYTES {
+          limit_in_words()
+        } else {
+          format!("{most} bytes")
+        }
+      )));
+    }
+    Ok(snapshot)
+  }
+}
+
+/// Whether [`to_text`]'s text of `snapshot` is at most `most` bytes: counted without being
+/// written, and no further than just past `most`.
+fn text_fits(snapshot: &Snapshot, most: usize) -> bool {
+  struct Counter {
+    // Room left for the text, its final newline counted.
+    left: usize,
+  }
+  impl std::io::Write for Counter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+      self.left = self
+        .left
+        .checked_sub(bytes.len())
+        .ok_or_else(|| std::io::Error::other("past the limit"))?;
+      Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+      Ok(())
+    }
+  }
+  let Some(left) = most.checked_sub(1) else {
+    return false;
+  };
+  serde_json::to_writer_pretty(&mut Counter { left }, snapshot).is_ok()
 }
 
 /// The snapshot's file text: what `GET /__emulator/export` answers, `emulator.export()` resolves
@@ -349,5 +467,7 @@ async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 's
 
 #[cfg(test)]
 mod export_tests;
+#[cfg(test)]
+mod round_trip_tests;
 #[cfg(test)]
 mod tests;
