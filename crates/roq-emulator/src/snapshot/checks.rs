@@ -209,9 +209,9 @@ pub(super) fn check(snapshot: &Snapshot) -> Result<(), String> {
   Ok(())
 }
 
-/// An id, a token or a role key, as the API takes it: 1 to `MAX_ID` characters, not all blank.
+/// An id, a token or a role key, by the one rule every endpoint applies (`crate::ids`).
 fn id(path: &str, value: &str) -> Result<(), String> {
-  text(path, value, MAX_ID)
+  crate::ids::check_id(path, value).map_err(|why| why.replacen(path, &format!("{path}:"), 1))
 }
 
 /// A text of 1 to `most` characters, not all blank.

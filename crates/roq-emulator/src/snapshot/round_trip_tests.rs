@@ -405,8 +405,8 @@ async fn what_no_import_would_take_is_refused_where_it_arrives_so_that_no_export
       }),
     ]),
     [
-      "createdByUserId must be 1 to 255 characters",
-      "tenantId must be 1 to 255 characters",
+      "createdByUserId must be 1 to 255 characters, not blank, and without NUL",
+      "tenantId must be 1 to 255 characters, not blank, and without NUL",
       "data is nested more than 32 levels deep",
     ]
   );
@@ -420,7 +420,7 @@ async fn what_no_import_would_take_is_refused_where_it_arrives_so_that_no_export
         .send_invites(&service, Some(too_long.clone()), vec![entry(|_| {})])
         .map(|_| ())
     ),
-    "tenantId must be 1 to 255 characters"
+    "tenantId must be 1 to 255 characters, not blank, and without NUL"
   );
   let invite = platform
     .send_invites(&service, Some("acme".into()), vec![entry(|_| {})])
@@ -433,11 +433,11 @@ async fn what_no_import_would_take_is_refused_where_it_arrives_so_that_no_export
   };
   assert_eq!(
     bad_request(platform.update_invite(&service, &invite.id, patch).map(|_| ())),
-    "acceptedByUserId must be 1 to 255 characters"
+    "acceptedByUserId must be 1 to 255 characters, not blank, and without NUL"
   );
   assert_eq!(
-    bad_request(platform.admit_user(&too_long)),
-    "userId must be 1 to 255 characters"
+    bad_request(platform.admit_user(&too_long).map(|_| ())),
+    "userId must be 1 to 255 characters, not blank, and without NUL"
   );
   let refused = Emulator::start(EmulatorOptions {
     app_name: Some("x".repeat(MAX_NAME + 1)),

@@ -416,22 +416,22 @@ async fn every_field_is_refused_by_the_rule_of_its_counterpart_in_the_api_or_on_
     (
       "invites.0.acceptedByUserId",
       json!(""),
-      "invites[0].acceptedByUserId: must be 1 to 255 characters",
+      "invites[0].acceptedByUserId: must be 1 to 255 characters, not blank, and without NUL",
     ),
     (
       "invites.0.userTokenId",
       json!(long(256)),
-      "invites[0].userTokenId: must be 1 to 255 characters",
+      "invites[0].userTokenId: must be 1 to 255 characters, not blank, and without NUL",
     ),
     (
       "invites.0.createdByUserId",
       json!(long(256)),
-      "invites[0].createdByUserId: must be 1 to 255 characters",
+      "invites[0].createdByUserId: must be 1 to 255 characters, not blank, and without NUL",
     ),
     (
       "users.0.tenantId",
       json!(" "),
-      "users[0].tenantId: must be 1 to 255 characters",
+      "users[0].tenantId: must be 1 to 255 characters, not blank, and without NUL",
     ),
     (
       "invites.0.data",
@@ -467,7 +467,7 @@ async fn every_field_is_refused_by_the_rule_of_its_counterpart_in_the_api_or_on_
     (
       "mails.0.token",
       json!(long(256)),
-      "mails[0].token: must be 1 to 255 characters",
+      "mails[0].token: must be 1 to 255 characters, not blank, and without NUL",
     ),
     (
       "mails.0.acceptUrl",
