@@ -5,6 +5,7 @@
   reason = "a command-line program talks on stdout and stderr"
 )]
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
@@ -76,21 +77,31 @@ async fn main() -> ExitCode {
       };
     }
   };
-  println!("roq-emulator listening on {}", emulator.url());
-  println!("ROQ_PLATFORM_URL={}", emulator.url());
-  println!("ROQ_ENVIRONMENT_ID={}", emulator.environment_id());
-  println!("ROQ_API_KEY={}", emulator.api_key());
+  // Written, not printed: `println!` panics when whatever read stdout has gone (a closed pipe),
+  // and the emulator must still stop cleanly and write its snapshot.
+  let mut out = std::io::stdout().lock();
+  let mut lines = vec![
+    format!("roq-emulator listening on {}", emulator.url()),
+    format!("ROQ_PLATFORM_URL={}", emulator.url()),
+    format!("ROQ_ENVIRONMENT_ID={}", emulator.environment_id()),
+    format!("ROQ_API_KEY={}", emulator.api_key()),
+  ];
   if webhooks {
-    println!("ROQ_WEBHOOK_KEY={}", emulator.webhook_key());
+    lines.push(format!("ROQ_WEBHOOK_KEY={}", emulator.webhook_key()));
   }
-  println!(
+  lines.push(format!(
     "dashboard: {} (user: the environment id, password: the API key)",
     emulator.dashboard_url()
-  );
+  ));
+  for line in lines {
+    let _ = writeln!(out, "{line}");
+  }
+  let _ = out.flush();
+  drop(out);
   stopped.await;
 
   let stopped = emulator.stop().await;
-  println!("roq-emulator stopped");
+  let _ = writeln!(std::io::stdout(), "roq-emulator stopped");
   match stopped {
     Ok(()) => ExitCode::SUCCESS,
     // The only failure at stop: the snapshot, said in the flag's words.
