@@ -154,7 +154,7 @@ test('curl, Node and pages of the emulator itself still change it; reads are as 
 const curl = spawnSync('curl', ['--version']).status === 0
 
 test(
-  'curl works as the README shows, and a form-encoded --data is told to send JSON',
+  'curl works as docs/emulator.md shows, and a form-encoded --data is told to send JSON',
   { skip: !curl && 'no curl' },
   async (t) => {
     const emulator = await emulatorFor(t)

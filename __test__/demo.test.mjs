@@ -1,4 +1,4 @@
-// `npm run demo`, as the README's first command runs it (after the build): the docs' call on the
+// `npm run demo`, as the README runs it from a clone (after the build): the docs' call on the
 // embedded emulator, the refusals by index, and the mail.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'

@@ -1,8 +1,8 @@
-// Shared by the Node tests: an emulator per test, a client for it, the README's snippets, and a
+// Shared by the Node tests: an emulator per test, a client for it, the docs' snippets, and a
 // headless Chromium, and the command line run as a child process.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { fileURLToPath } from 'node:url'
 
@@ -30,11 +30,29 @@ export function clientFor(emulator, options = {}) {
   })
 }
 
-/** The README's fenced ```js blocks that contain `needle`. */
-export function readmeSnippets(needle) {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const blocks = [...readme.matchAll(/```(?:js|ts|javascript)\n([\s\S]*?)```/g)].map((m) => m[1])
-  return blocks.filter((block) => block.includes(needle))
+/**
+ * The docs' pages: README.md and docs/*.md (not the generated docs/api/), as
+ * `{ path, text }` with the path from the repository's root.
+ */
+export function docPages() {
+  const docs = readdirSync(new URL('../docs/', import.meta.url)).filter((name) => name.endsWith('.md'))
+  return ['README.md', ...docs.map((name) => `docs/${name}`)].map((path) => ({
+    path,
+    text: readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'),
+  }))
+}
+
+/** The docs' fenced blocks in one of `languages` (e.g. `['json']`) that contain `needle`. */
+export function docBlocks(languages, needle) {
+  const fence = new RegExp(`\`\`\`(?:${languages.join('|')})\n([\\s\\S]*?)\`\`\``, 'g')
+  return docPages()
+    .flatMap(({ text }) => [...text.matchAll(fence)].map((m) => m[1]))
+    .filter((block) => block.includes(needle))
+}
+
+/** The docs' fenced ```js and ```ts blocks that contain `needle`. */
+export function docSnippets(needle) {
+  return docBlocks(['js', 'ts', 'javascript'], needle)
 }
 
 const AsyncFunction = (async () => {}).constructor

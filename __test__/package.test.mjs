@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { readmeSnippets } from './helpers.mjs'
+import { docSnippets } from './helpers.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 // The per-platform package of the binary built here (napi-rs names it after the target, e.g.
@@ -78,7 +78,7 @@ test('installed from its tarballs into an empty folder, it runs the docs call ag
     execFileSync(process.execPath, [join(root, 'scripts/pack.mjs'), tempDir(t, 'roq-pack-')], { encoding: 'utf8' }),
   )
   const dir = installed(t, [packed.main, packed.platform])
-  const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
+  const [docsCall] = docSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
   writeFileSync(
     join(dir, 'docs-call.mjs'),
     `import { RoqClient, startEmulator } from 'roq-invites'

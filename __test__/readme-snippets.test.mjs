@@ -1,5 +1,6 @@
-// The README's "Testing your app" snippets, run as written: each ```js block whose first line
-// is a file name comment (`// roq.setup.js`) becomes that file of a fresh project.
+// The docs' whole-file snippets, run as written: each ```js block whose first line is a file name
+// comment (`// roq.setup.js`) becomes that file of a fresh project that has roq-invites installed.
+// The README's emulator snippet, and the Jest and node:test set-ups of docs/testing.md.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -10,11 +11,11 @@ import { fileURLToPath } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 
-function readmeProject(t) {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  const section = readme.slice(readme.indexOf('## Testing your app'), readme.indexOf('## Next.js'))
-  const files = [...section.matchAll(/```js\n\/\/ ([\w.]+)\n([\s\S]*?)```/g)].map(([, name, body]) => [name, body])
-  const dir = mkdtempSync(join(tmpdir(), 'roq-readme-'))
+/** A fresh project holding the files that `page`'s snippets name. */
+function project(t, page) {
+  const text = readFileSync(join(root, page), 'utf8')
+  const files = [...text.matchAll(/```js\n\/\/ ([\w.-]+)\n([\s\S]*?)```/g)].map(([, name, body]) => [name, body])
+  const dir = mkdtempSync(join(tmpdir(), 'roq-docs-'))
   t.after(() => rmSync(dir, { recursive: true, force: true }))
   mkdirSync(join(dir, 'node_modules'))
   symlinkSync(root, join(dir, 'node_modules', 'roq-invites'), 'dir')
@@ -29,8 +30,16 @@ function run(dir, args) {
   return { ...result, output: `${result.stdout}${result.stderr}` }
 }
 
-test('the Jest set-up in the README runs as written', (t) => {
-  const { dir, names } = readmeProject(t)
+test("the README's emulator snippet sends an invite, prints its mail and ends by itself", (t) => {
+  const { dir, names } = project(t, 'README.md')
+  assert.deepEqual(names, ['first-invite.mjs'])
+  const result = run(dir, ['first-invite.mjs'])
+  assert.deepEqual([result.status, result.signal], [0, null], result.output)
+  assert.match(result.stdout, /^User Invitation http:\/\/127\.0\.0\.1:\d+\/accept-invite\?token=[\w-]+\n$/)
+})
+
+test('the Jest set-up of docs/testing.md runs as written', (t) => {
+  const { dir, names } = project(t, 'docs/testing.md')
   assert.deepEqual(names.filter((n) => n !== 'invites.test.mjs').sort(), [
     'invites.test.js',
     'jest.config.js',
@@ -48,8 +57,8 @@ test('the Jest set-up in the README runs as written', (t) => {
   assert.match(jest.output, /Tests:\s+1 passed, 1 total/)
 })
 
-test('the node:test example in the README runs as written', (t) => {
-  const { dir } = readmeProject(t)
+test('the node:test example of docs/testing.md runs as written', (t) => {
+  const { dir } = project(t, 'docs/testing.md')
   const result = run(dir, ['--test', '--test-reporter=tap', 'invites.test.mjs'])
   assert.equal(result.status, 0, result.output)
   assert.match(result.output, /# pass 1/)

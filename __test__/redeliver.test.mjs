@@ -12,7 +12,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqError, connectEmulator, startEmulator } from '../index.js'
-import { clientFor, emulatorFor, readmeSnippets, runSnippet, webhookReceiver } from './helpers.mjs'
+import { clientFor, emulatorFor, docSnippets, runSnippet, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 /** One attempt per delivery: a failure is given up at once, and only a redelivery sends it again. */
@@ -236,9 +236,9 @@ test('webhooks list escapes what a terminal would act on', async (t) => {
   assert.ok(listed.stdout.includes('ada\\u202emoc@example.com'), listed.stdout)
 })
 
-test("the README's redelivery snippet runs as written", async (t) => {
+test('the redelivery snippet of docs/webhooks.md runs as written', async (t) => {
   const { hook, emulator, failed } = await failedDelivery(t)
-  const [snippet] = readmeSnippets('emulator.redeliver(failed.id)')
+  const [snippet] = docSnippets('emulator.redeliver(failed.id)')
   const again = await runSnippet(snippet, { emulator }, 'again')
   assert.deepEqual([again.eventId === failed.eventId, again.id !== failed.id], [true, true])
   await hook.arrived(2)

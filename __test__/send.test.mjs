@@ -6,11 +6,11 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 
 import { RoqClient, RoqError, startEmulator } from '../index.js'
-import { clientFor, emulatorFor, readmeSnippets, runSnippet } from './helpers.mjs'
+import { clientFor, emulatorFor, docSnippets, runSnippet } from './helpers.mjs'
 
-test("the docs' call, copied verbatim from the README, sends an invite and writes its mail", async (t) => {
+test("the docs' call, as the README shows it, sends an invite and writes its mail", async (t) => {
   const emulator = await emulatorFor(t)
-  const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
+  const [docsCall] = docSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
   assert.ok(docsCall, 'the README shows the docs call')
   const scope = {
     roqBrowserClient: clientFor(emulator),

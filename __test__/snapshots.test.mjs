@@ -9,7 +9,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import { RoqError, connectEmulator, startEmulator } from '../index.js'
-import { NO_SIGNALS, clientFor, emulatorFor, webhookReceiver } from './helpers.mjs'
+import { NO_SIGNALS, clientFor, docBlocks, emulatorFor, webhookReceiver } from './helpers.mjs'
 
 const BIN = fileURLToPath(new URL('../bin/roq-invites.mjs', import.meta.url))
 const DAY = 86_400_000
@@ -37,11 +37,10 @@ async function sendTo(emulator, emails, tenantId = 'acme') {
   return success
 }
 
-/** The README's hand-written seed: its ```json block with "version". */
-function readmeSeed() {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const block = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]).find((b) => b.includes('"version"'))
-  assert.ok(block, 'the README shows a seed')
+/** The docs' hand-written seed (docs/snapshots.md): its ```json block with "version". */
+function docsSeed() {
+  const [block] = docBlocks(['json'], '"version"')
+  assert.ok(block, 'the docs show a seed')
   return JSON.parse(block)
 }
 
@@ -137,8 +136,8 @@ test('times keep their meaning: an invite with a day left has a day left on the 
   assert.ok(refused instanceof RoqError, String(refused))
 })
 
-test("the README's hand-written seed imports: ids, tokens and mails made up, and its invites accept", async (t) => {
-  const emulator = await emulatorFor(t, { importFrom: readmeSeed() })
+test("the docs' hand-written seed imports: ids, tokens and mails made up, and its invites accept", async (t) => {
+  const emulator = await emulatorFor(t, { importFrom: docsSeed() })
   const { data } = await emulator.invites()
   assert.ok(data.length >= 2, JSON.stringify(data))
   const mails = await emulator.outbox()
@@ -278,7 +277,7 @@ test(
   { skip: NO_SIGNALS },
   async (t) => {
     const file = join(tempDir(t), 'seed.json')
-    writeFileSync(file, `${JSON.stringify(readmeSeed(), null, 2)}\n`)
+    writeFileSync(file, `${JSON.stringify(docsSeed(), null, 2)}\n`)
     const running = startCli(['emulator', '--port', '0', '--import', file, '--export-on-exit', file])
     t.after(() => running.child.exitCode === null && running.child.kill('SIGKILL'))
     await running.ready
@@ -351,7 +350,7 @@ test('roq-invites emulator --export-on-exit naming the --db file exits 2 before 
 
 const NEVER = '9999-12-31T23:59:59.999Z'
 
-test("the README's loop keeps an invite that never expires: --import F --export-on-exit F, run after run, the clock moved", async (t) => {
+test("the docs' loop keeps an invite that never expires: --import F --export-on-exit F, run after run, the clock moved", async (t) => {
   const file = join(tempDir(t), 'seed.json')
   const seed = {
     version: 1,

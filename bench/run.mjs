@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 import { chart, figure } from './chart.mjs'
+import { writePage } from './docs.mjs'
 import { onCore, standaloneEmulator } from './standalone-emulator.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -294,4 +295,9 @@ mkdirSync(join(root, out), { recursive: true })
 writeFileSync(join(root, out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(join(root, out, 'chart.svg'), chart(results))
 console.log(`\nwrote ${out}/results.json and ${out}/chart.svg`)
+// The published figures: docs/benchmarks.md, rendered from the results file just written.
+if (out === 'bench') {
+  writePage()
+  console.log('wrote the figures of docs/benchmarks.md')
+}
 process.exitCode = quick || TARGETS.every((t) => t.met) ? 0 : 1

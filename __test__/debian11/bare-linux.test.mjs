@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 import { startEmulator } from '../../index.js'
-import { readmeSnippets } from '../helpers.mjs'
+import { docSnippets } from '../helpers.mjs'
 import { makeCertificates, startTlsFront } from '../tls-front.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
@@ -120,7 +120,7 @@ test('npm installs the packed tarballs there, and the docs call works, over HTTP
   ])
 
   // The docs' call, as the README has it.
-  const [docsCall] = readmeSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
+  const [docsCall] = docSnippets('roqBrowserClient.roqPlatform.sendUserInvites(')
   writeFileSync(
     join(app, 'docs-call.js'),
     `const { RoqClient } = require('roq-invites')

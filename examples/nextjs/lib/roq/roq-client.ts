@@ -1,7 +1,7 @@
 // The browser client of the ROQ platform, as ROQ's generated apps build it (`lib/roq/roq-client.ts`):
 // ROQ's own `@roq/client`, whose requests carry the signed-in user's access token, read from the
 // `roq-session-token` cookie. Use it from client components; it talks to the platform's browser
-// endpoint directly (the emulator answers pages on localhost; see the README, "CORS").
+// endpoint directly (the emulator answers pages on localhost; see docs/nextjs.md, "The example app").
 import { RoqPlatformClient } from '@roq/client/build/src/platform-client/platform-client.js'
 
 import { SESSION_COOKIE } from './session-cookie'
