@@ -40,6 +40,7 @@ mod roq_platform;
 mod send;
 
 mod json_object;
+mod jwt;
 mod pacing;
 mod retry;
 mod session;
