@@ -24,6 +24,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod attempt;
 mod auth;
 mod client;
 mod config;
@@ -43,6 +44,9 @@ mod json_object;
 mod jwt;
 mod pacing;
 mod retry;
+mod retry_after;
+mod retry_budget;
+mod retry_policy;
 mod session;
 mod transport;
 mod trust;
@@ -56,7 +60,7 @@ pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRO
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
 pub use proxy::Proxy;
-pub use retry::RetryPolicy;
+pub use retry_policy::RetryPolicy;
 pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};

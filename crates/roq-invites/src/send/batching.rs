@@ -12,11 +12,11 @@ use super::answer::SendAnswer;
 use super::attribution::{attribute, attribute_results, refusal, unknown_text};
 use super::reconciliation::{apply_on_existing, reconcile};
 use super::{EntryResult, OnExisting, SendOptions, SentJson};
+use crate::attempt::{Attempt, Attempts};
 use crate::client::{CallOptions, Client, Replay};
 use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
 use crate::error::{Error, Result};
 use crate::graphql;
-use crate::retry::{Attempt, Attempts};
 use crate::transport::Reply;
 use crate::types::{CreateUserInvitesModel, InviteErrorCode, SendUserInvites, UserInviteError};
 
