@@ -1,6 +1,6 @@
 //! One attempt, as the attempt loop (`retry.rs`) sees it: what it came to ([`Attempt`]), and
 //! what the loop runs ([`Attempts`]): a single call (`client.rs`) or one batch of a send
-//! (`send/batching.rs`). What may be sent again after a lost answer is the attempt's to say: a read
+//! (`send/batch.rs`). What may be sent again after a lost answer is the attempt's to say: a read
 //! may, a mutation may not, and a batch of a send may once the platform has been asked which of
 //! its invites it created.
 
@@ -17,7 +17,7 @@ pub(crate) enum Attempt<T> {
 }
 
 /// Something the attempt loop runs: a single call ([`crate::client`]), or one batch of a send,
-/// which reconciles before it says a lost answer may be replayed (`send::batching`).
+/// which reconciles before it says a lost answer may be replayed (`send::batch`).
 pub(crate) trait Attempts {
   type Output;
 

@@ -2,16 +2,16 @@
 //! concurrency, and reported one result per entry in the caller's order.
 //!
 //! Nothing is sent twice. The parts: `attribution` (which result is whose: refusals before
-//! sending, the platform's answer matched to entries, the caller's order), `batches` (how the
-//! list is cut: by count and by the bytes of a request), `batching` (one batch through the
-//! attempt loop, and aborts), `reconciliation` (what the platform did after a lost
+//! sending, the platform's answer matched to entries, the caller's order), `split` (how the
+//! list is cut into batches: by count and by the bytes of a request), `batch` (one batch through
+//! the attempt loop, and aborts), `reconciliation` (what the platform did after a lost
 //! answer, and the pending invites `onExisting` needs).
 
 mod answer;
 mod attribution;
-mod batches;
-mod batching;
+mod batch;
 mod reconciliation;
+mod split;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,8 +21,8 @@ use roq_rules::MAX_INVITES_PER_REQUEST;
 use serde::{Deserialize, Serialize};
 
 use self::attribution::{collect, precheck};
-use self::batches::Batches;
-use self::batching::{is_cancelled, send_batch, with_abort_grace};
+use self::batch::{is_cancelled, send_batch, with_abort_grace};
+use self::split::Batches;
 use crate::error::{Error, ErrorCode, Result};
 use crate::roq_platform::RoqPlatform;
 use crate::types::{SendUserInvites, SendUserInvitesResult, SentInvite, UserInviteError};

@@ -1,4 +1,4 @@
-//! Batching: one batch of a send, through the one attempt loop. A batch whose answer is lost
+//! One batch of a send, through the one attempt loop. A batch whose answer is lost
 //! is reconciled, and only what the platform did not create is sent again; an abort lets the
 //! batches in flight finish for a moment, so that what they did is known rather than guessed.
 
