@@ -10,8 +10,9 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use super::answer::SendAnswer;
 use super::attribution::{attribute, attribute_results, refusal, unknown_text};
+use super::options::{OnExisting, SendOptions};
 use super::reconciliation::{apply_on_existing, reconcile};
-use super::{EntryResult, OnExisting, SendOptions, SentJson};
+use super::results::{EntryResult, SentJson};
 use crate::attempt::{Attempt, Attempts};
 use crate::client::{CallOptions, Client, Replay};
 use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
