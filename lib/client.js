@@ -7,6 +7,7 @@
 const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, isFailure, settle } = require('./native.js')
 const { networkFor } = require('./network.js')
+const { sentInvite } = require('./sent-invite.js')
 const { toJson } = require('./to-json.js')
 
 // Lets RoqClient be made from a native client without a second public constructor.
@@ -215,7 +216,7 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   let delivered
   const allDelivered = new Promise((resolve) => (delivered = resolve))
   // Each event's JSON: `{ sent: [[...], ...] }` (the invites a batch created, as arrays: see
-  // `sentInvite`), `{ results: { success, errors } }` (its other entries), each entry with its
+  // lib/sent-invite.js), `{ results: { success, errors } }` (its other entries), each entry with its
   // `index` in the caller's list, `{ progress }`, or `{ done: true }`.
   const onEvent = (json) => {
     const event = JSON.parse(json)
@@ -243,33 +244,6 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   // A send that got under way fails with what it did; its results came here rather than with it.
   if (answer.partial) failure.partial = result
   throw failure
-}
-
-/**
- * A created invite from its array (`SentJson` in crates/roq-invites/src/send/mod.rs): `JSON.parse`
- * reads arrays in about half the time of objects with 17 keys each, and the object literal gives
- * every invite one shape.
- */
-function sentInvite(fields) {
-  return {
-    id: fields[0],
-    email: fields[1],
-    firstName: fields[2],
-    lastName: fields[3],
-    locale: fields[4],
-    data: fields[5],
-    status: fields[6],
-    statusUpdatedAt: fields[7],
-    createdByUserId: fields[8],
-    acceptedByUserId: fields[9],
-    tenantId: fields[10],
-    roleKeys: fields[11],
-    userTokenId: fields[12],
-    createdAt: fields[13],
-    updatedAt: fields[14],
-    index: fields[15],
-    outcome: fields[16],
-  }
 }
 
 /** Entries sorted by their index in the caller's list. */

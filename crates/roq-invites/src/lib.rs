@@ -64,7 +64,9 @@ pub use retry_policy::RetryPolicy;
 pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
-pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions, SentJson, SentSink};
+pub use send::{
+  EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SENT_INVITE_FIELDS, SendOptions, SentJson, SentSink,
+};
 pub use session::{Session, SessionUser, read_session};
 pub use trust::TrustedRoots;
 pub use types::*;

@@ -21,6 +21,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::stream::{self, StreamExt};
 
+pub use self::answer::SENT_INVITE_FIELDS;
 use self::attribution::{collect, precheck};
 use self::batch::{is_cancelled, send_batch, with_abort_grace};
 pub use self::options::{MAX_CONCURRENCY, OnExisting, ResultsSink, SendOptions, SentSink};
