@@ -2,7 +2,8 @@
 
 // RoqClient and its roqPlatform: plain JavaScript classes over the native client (so nothing
 // here patches native exports, and loading this module again, as Jest does per file, is
-// harmless). Arguments cross as JSON text (lib/to-json.js), one native method per operation.
+// harmless). Arguments cross as JSON text (lib/to-json.js), to one native method that runs the
+// operation it is named (`run`), or to the send's own, which streams its results.
 
 const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
 const { binding, call, isFailure, settle } = require('./native.js')
@@ -156,7 +157,7 @@ class RoqPlatform {
     return this.#call('graphqlRequest', { query, variables, operationName, headers: headerList(headers) }, rest)
   }
 
-  /** Runs the native operation of the same name with the call's options; `signal` and `onProgress` cross as handles. */
+  /** Runs the native operation of the same name (the addon dispatches by it) with the call's options; `signal` and `onProgress` cross as handles. */
   async #call(operation, args, options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw invalidArgument(`${operation} options: must be an object like { timeoutMs: 10000 }, or left out`)
@@ -183,7 +184,7 @@ class RoqPlatform {
     try {
       return operation === 'sendUserInvites'
         ? await send(this.#native, argsJson, settingsJson, abort, onProgress)
-        : await settle(this.#native[operation](argsJson, settingsJson, abort))
+        : await settle(call(() => this.#native.run(operation, argsJson, settingsJson, abort)))
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
