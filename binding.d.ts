@@ -138,6 +138,12 @@ export declare function parseWebhookEvent(body: string): Outcome<string>
 export declare function readSessionToken(token: string): Outcome<string>
 
 /**
+ * The origin of the emulator at `url` (what `RemoteEmulator.url` is), or why `connectEmulator`
+ * refuses it (`INVALID_ARGUMENT`).
+ */
+export declare function remoteEmulatorOrigin(url: string): Outcome<string>
+
+/**
  * Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options,
  * `roots` whom deliveries to `https://` webhook receivers trust (Node's).
  */
