@@ -5,8 +5,8 @@
 // harmless). Arguments cross as JSON text (lib/to-json.js), to one native method that runs the
 // operation it is named (`run`), or to the send's own, which streams its results.
 
-const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
-const { binding, call, isFailure, settle } = require('./native.js')
+const { RoqError, describe, invalidArgument, isFailure, toRoqError } = require('./errors.js')
+const { binding, call, settle } = require('./native.js')
 const { networkFor } = require('./network.js')
 const { sentInvite } = require('./sent-invite.js')
 const { toJson } = require('./to-json.js')
