@@ -82,20 +82,21 @@ pub(crate) fn for_call(
   })
 }
 
-/// One call of `NativeClient::run`, before its operation is known.
+/// One call of `NativeClient::run`: its operation's name, and what it was given.
 struct Call<'a, 'env> {
   env: &'env Env,
   client: &'a Client,
+  operation: String,
   args: String,
   options: String,
   abort: Option<&'a AbortHandle>,
 }
 
 impl<'env> Call<'_, 'env> {
-  /// Runs the operation `what`: parses the argument as its `A` and the options on the runtime,
-  /// runs `operation` as the client with the call's options, and settles with the JSON of what
-  /// it gives (or the failure).
-  fn spawn<A, T, F, Fut>(self, what: &'static str, operation: F) -> Result<PromiseRaw<'env, Outcome<String>>>
+  /// Runs the operation: parses the argument as its `A` and the options on the runtime, runs
+  /// `run` as the client with the call's options, and settles with the JSON of what it gives (or
+  /// the failure). Messages name the argument by the operation's name.
+  fn spawn<A, T, F, Fut>(self, run: F) -> Result<PromiseRaw<'env, Outcome<String>>>
   where
     A: DeserializeOwned,
     T: Serialize,
@@ -105,6 +106,7 @@ impl<'env> Call<'_, 'env> {
     let Self {
       env,
       client,
+      operation,
       args,
       options,
       abort,
@@ -112,10 +114,10 @@ impl<'env> Call<'_, 'env> {
     let client = client.clone();
     let cancel = abort.map(|handle| handle.token.clone());
     spawn_json(env, async move {
-      let options: OperationOptions = from_json(&options, &format!("{what} options"))?;
+      let options: OperationOptions = from_json(&options, &format!("{operation} options"))?;
       let client = for_call(&client, options.timeout_ms, options.max_retries, cancel)?;
-      let args: A = from_json(&args, &format!("{what} argument"))?;
-      operation(client, args).await
+      let args: A = from_json(&args, &format!("{operation} argument"))?;
+      run(client, args).await
     })
   }
 }
@@ -170,38 +172,44 @@ impl NativeClient {
     let call = Call {
       env,
       client: &self.client,
+      operation,
       args,
       options,
       abort,
     };
-    match operation.as_str() {
-      "resendUserInvite" => call.spawn("resendUserInvite", |platform, args: UserInviteIdArgs| async move {
-        platform.roq_platform().resend_user_invite(&args).await
-      }),
-      "cancelUserInvite" => call.spawn("cancelUserInvite", |platform, args: UserInviteIdArgs| async move {
-        platform.roq_platform().cancel_user_invite(&args).await
-      }),
-      "userInvite" => call.spawn("userInvite", |platform, args: IdArgs| async move {
-        platform.roq_platform().user_invite(&args).await
-      }),
-      "userInvites" => call.spawn("userInvites", |platform, args: UserInvitesArgs| async move {
-        platform.roq_platform().user_invites(&args).await
-      }),
-      "acceptUserInvite" => call.spawn("acceptUserInvite", |platform, args: AcceptUserInvite| async move {
-        platform.roq_platform().accept_user_invite(&args).await
-      }),
-      "checkUserInviteToken" => call.spawn("checkUserInviteToken", |platform, args: TokenArgs| async move {
-        platform.roq_platform().check_user_invite_token(&args).await
-      }),
-      "updateUserInvite" => call.spawn("updateUserInvite", |platform, args: UpdateUserInviteArgs| async move {
+    match call.operation.as_str() {
+      "resendUserInvite" => {
+        call.spawn(
+          |platform, args: UserInviteIdArgs| async move { platform.roq_platform().resend_user_invite(&args).await },
+        )
+      }
+      "cancelUserInvite" => {
+        call.spawn(
+          |platform, args: UserInviteIdArgs| async move { platform.roq_platform().cancel_user_invite(&args).await },
+        )
+      }
+      "userInvite" => {
+        call.spawn(|platform, args: IdArgs| async move { platform.roq_platform().user_invite(&args).await })
+      }
+      "userInvites" => {
+        call.spawn(|platform, args: UserInvitesArgs| async move { platform.roq_platform().user_invites(&args).await })
+      }
+      "acceptUserInvite" => {
+        call.spawn(
+          |platform, args: AcceptUserInvite| async move { platform.roq_platform().accept_user_invite(&args).await },
+        )
+      }
+      "checkUserInviteToken" => call
+        .spawn(|platform, args: TokenArgs| async move { platform.roq_platform().check_user_invite_token(&args).await }),
+      "updateUserInvite" => call.spawn(|platform, args: UpdateUserInviteArgs| async move {
         platform.roq_platform().update_user_invite(&args).await
       }),
-      "graphqlRequest" => call.spawn("graphqlRequest", |platform, args: GraphqlRequest| async move {
-        platform.roq_platform().graphql_request(&args).await
-      }),
-      _ => Err(Error::new(
+      "graphqlRequest" => {
+        call.spawn(|platform, args: GraphqlRequest| async move { platform.roq_platform().graphql_request(&args).await })
+      }
+      other => Err(Error::new(
         Status::InvalidArg,
-        format!("NativeClient.run: no operation is named {operation:?}"),
+        format!("NativeClient.run: no operation is named {other:?}"),
       )),
     }
   }
