@@ -29,15 +29,13 @@ export declare class NativeClient {
   asUser(args: string): Outcome<NativeClient>
   /** `sessionJwt`: the `roq-session-token` cookie's value. */
   withBaasToken(sessionJwt: string): Outcome<NativeClient>
-  resendUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  cancelUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  userInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  userInvites(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  acceptUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  checkUserInviteToken(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  updateUserInvite(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
-  /** `args`: JSON of `{ query, variables?, operationName?, headers? }`. */
-  graphqlRequest(args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  /**
+   * Runs the operation `operation` (`userInvite`, `resendUserInvite`, …, `graphqlRequest`: the
+   * method's name on `roqPlatform`): `args` is JSON of its argument, `options` JSON of
+   * `{ timeoutMs?, maxRetries? }`. Resolves to the JSON of its result, or to the failure. A name
+   * that is no operation throws: only lib/client.js calls it, with its own method's name.
+   */
+  run(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
   /**
    * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
    * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
@@ -138,6 +136,12 @@ export declare function parseWebhookEvent(body: string): Outcome<string>
 
 /** The JSON of the session's ids and user (never its access token); decoding only. */
 export declare function readSessionToken(token: string): Outcome<string>
+
+/**
+ * The origin of the emulator at `url` (what `RemoteEmulator.url` is), or why `connectEmulator`
+ * refuses it (`INVALID_ARGUMENT`).
+ */
+export declare function remoteEmulatorOrigin(url: string): Outcome<string>
 
 /**
  * Starts an emulator on the addon's runtime; `options` is JSON of the emulator's options,

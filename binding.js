@@ -844,6 +844,7 @@ module.exports.emulatorOptionsFromFlags = nativeBinding.emulatorOptionsFromFlags
 module.exports.MAX_INVITES_PER_CALL = nativeBinding.MAX_INVITES_PER_CALL
 module.exports.parseWebhookEvent = nativeBinding.parseWebhookEvent
 module.exports.readSessionToken = nativeBinding.readSessionToken
+module.exports.remoteEmulatorOrigin = nativeBinding.remoteEmulatorOrigin
 module.exports.startEmulator = nativeBinding.startEmulator
 module.exports.trustedRoots = nativeBinding.trustedRoots
 module.exports.verifyWebhook = nativeBinding.verifyWebhook

@@ -1,10 +1,13 @@
 // Every way a caller can get an argument wrong: a RoqError with code INVALID_ARGUMENT, a message
 // that names the path and the fix, nothing sent, and the process unharmed.
 import assert from 'node:assert/strict'
+import { createRequire } from 'node:module'
 import { test } from 'node:test'
 
-import { RoqClient, RoqError } from '../index.js'
+import { RoqClient, RoqError, RoqPlatform } from '../index.js'
 import { clientFor, emulatorFor } from './helpers.mjs'
+
+const require = createRequire(import.meta.url)
 
 const entry = (fields = {}) => ({ createdByUserId: 'alice', email: 'ada@example.com', ...fields })
 const v2 = (...entries) => ({ data: { tenantId: 'acme', userInvites: entries } })
@@ -479,6 +482,26 @@ test('every other operation checks its arguments and options the same way', asyn
     )
     assert.equal(error.code, 'INVALID_ARGUMENT', error.message)
     assert.match(error.message, message)
+  }
+  assert.equal(emulator.stats().graphql, 0)
+})
+
+test('the addon runs each operation by its name, and a name that is none is a bug, not a call', async (t) => {
+  const emulator = await emulatorFor(t)
+  const { binding } = require('../lib/native.js')
+  const options = JSON.stringify({ host: emulator.url, environmentId: emulator.environmentId, apiKey: emulator.apiKey })
+  const native = binding.NativeClient.create(options)
+  const names = Object.getOwnPropertyNames(RoqPlatform.prototype).filter((name) => name !== 'constructor')
+  assert.equal(names.length, 9)
+  for (const name of names.filter((name) => name !== 'sendUserInvites')) {
+    const answer = await native.run(name, 'null', '{}')
+    assert.equal(answer.code, 'INVALID_ARGUMENT', name)
+    assert.equal(answer.message, `${name} argument: expected an object, got null or undefined`)
+  }
+  for (const name of ['sendUserInvites', 'nope', 'constructor', '']) {
+    assert.throws(() => native.run(name, '{}', '{}'), {
+      message: `NativeClient.run: no operation is named ${JSON.stringify(name)}`,
+    })
   }
   assert.equal(emulator.stats().graphql, 0)
 })

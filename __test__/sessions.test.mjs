@@ -175,3 +175,58 @@ test('connectEmulator reaches an emulator by its URL and credentials, as another
   assert.equal(dead.code, 'NETWORK_ERROR')
   assert.equal(dead.message, `could not reach the emulator at http://127.0.0.1:${port} (ECONNREFUSED); is it running?`)
 })
+
+test("connectEmulator's URL is the rulebook's: https://, or http:// to this machine (localhost, *.localhost, 127/8, [::1])", () => {
+  const connect = (url) => connectEmulator({ url, environmentId: 'e', apiKey: 'k' })
+  for (const [url, origin] of [
+    ['http://localhost:4077', 'http://localhost:4077'],
+    ['http://app.localhost:4077/ignored/path?x=1', 'http://app.localhost:4077'],
+    ['http://127.0.0.1:4077/', 'http://127.0.0.1:4077'],
+    ['http://127.8.9.10:4077', 'http://127.8.9.10:4077'],
+    ['http://[::1]:4077', 'http://[::1]:4077'],
+    ['https://emulator.example.com', 'https://emulator.example.com'],
+    ['  http://LOCALHOST:4077  ', 'http://localhost:4077'],
+  ]) {
+    assert.equal(connect(url).url, origin, url)
+  }
+  for (const [url, message] of [
+    [
+      'http://emulator.example.com',
+      'connectEmulator: url "http://emulator.example.com" must be https://, or http:// to localhost',
+    ],
+    [
+      'http://localhost.evil.io:4077',
+      'connectEmulator: url "http://localhost.evil.io:4077" must be https://, or http:// to localhost',
+    ],
+    ['http://0.0.0.0:4077', 'connectEmulator: url "http://0.0.0.0:4077" must be https://, or http:// to localhost'],
+    [
+      'http://192.168.1.10:4077',
+      'connectEmulator: url "http://192.168.1.10:4077" must be https://, or http:// to localhost',
+    ],
+    [
+      'http://[::ffff:127.0.0.1]:4077',
+      'connectEmulator: url "http://[::ffff:127.0.0.1]:4077" must be https://, or http:// to localhost',
+    ],
+    ['ftp://localhost', 'connectEmulator: url "ftp://localhost" must be https://, or http:// to localhost'],
+    ['mailto:a@localhost', 'connectEmulator: url "mailto:a@localhost" must be https://, or http:// to localhost'],
+    ['localhost:4077', 'connectEmulator: url "localhost:4077" must be https://, or http:// to localhost'],
+    [
+      'http://user:secret@localhost:4077',
+      'connectEmulator: url must not contain a user name or password; pass environmentId and apiKey instead',
+    ],
+    [
+      'not a url',
+      `connectEmulator: url "not a url" is not a URL; pass the emulator's address, e.g. http://127.0.0.1:4077`,
+    ],
+    [
+      '127.0.0.1:4077',
+      `connectEmulator: url "127.0.0.1:4077" is not a URL; pass the emulator's address, e.g. http://127.0.0.1:4077`,
+    ],
+  ]) {
+    assert.throws(
+      () => connect(url),
+      (error) => error instanceof RoqError && error.code === 'INVALID_ARGUMENT' && error.message === message,
+      url,
+    )
+  }
+})

@@ -15,6 +15,7 @@ import type {
   DevSession,
   InviteRecord,
   QueuedFault,
+  RemoteEmulator,
   RoqSession,
   Snapshot,
   SnapshotSeed,
@@ -166,7 +167,9 @@ export async function usage(): Promise<void> {
   const steps: string[] = records.flatMap((r) => r.history.map((h) => h.event))
   const queued: QueuedFault[] = emulator.faults()
   void [steps, queued]
-  const remote = connectEmulator(emulator.env)
+  const remote: RemoteEmulator = connectEmulator(emulator.env)
+  // @ts-expect-error RemoteEmulator is a type only: no class of that name is exported to construct or test against
+  void RemoteEmulator
   await remote.faults([{ answer: 'drop' }])
   const remoteQueued: QueuedFault[] = await remote.faults()
   const remoteSession: DevSession = await remote.session({ tenantId })

@@ -2,11 +2,13 @@
 
 // RoqClient and its roqPlatform: plain JavaScript classes over the native client (so nothing
 // here patches native exports, and loading this module again, as Jest does per file, is
-// harmless). Arguments cross as JSON text (lib/to-json.js), one native method per operation.
+// harmless). Arguments cross as JSON text (lib/to-json.js), to one native method that runs the
+// operation it is named (`run`), or to the send's own, which streams its results.
 
-const { RoqError, describe, invalidArgument, toRoqError } = require('./errors.js')
-const { binding, call, isFailure, settle } = require('./native.js')
+const { RoqError, describe, invalidArgument, isFailure, toRoqError } = require('./errors.js')
+const { binding, call, settle } = require('./native.js')
 const { networkFor } = require('./network.js')
+const { sentInvite } = require('./sent-invite.js')
 const { toJson } = require('./to-json.js')
 
 // Lets RoqClient be made from a native client without a second public constructor.
@@ -155,7 +157,7 @@ class RoqPlatform {
     return this.#call('graphqlRequest', { query, variables, operationName, headers: headerList(headers) }, rest)
   }
 
-  /** Runs the native operation of the same name with the call's options; `signal` and `onProgress` cross as handles. */
+  /** Runs the native operation of the same name (the addon dispatches by it) with the call's options; `signal` and `onProgress` cross as handles. */
   async #call(operation, args, options = {}) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw invalidArgument(`${operation} options: must be an object like { timeoutMs: 10000 }, or left out`)
@@ -182,7 +184,7 @@ class RoqPlatform {
     try {
       return operation === 'sendUserInvites'
         ? await send(this.#native, argsJson, settingsJson, abort, onProgress)
-        : await settle(this.#native[operation](argsJson, settingsJson, abort))
+        : await settle(call(() => this.#native.run(operation, argsJson, settingsJson, abort)))
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
@@ -215,7 +217,7 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   let delivered
   const allDelivered = new Promise((resolve) => (delivered = resolve))
   // Each event's JSON: `{ sent: [[...], ...] }` (the invites a batch created, as arrays: see
-  // `sentInvite`), `{ results: { success, errors } }` (its other entries), each entry with its
+  // lib/sent-invite.js), `{ results: { success, errors } }` (its other entries), each entry with its
   // `index` in the caller's list, `{ progress }`, or `{ done: true }`.
   const onEvent = (json) => {
     const event = JSON.parse(json)
@@ -243,33 +245,6 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
   // A send that got under way fails with what it did; its results came here rather than with it.
   if (answer.partial) failure.partial = result
   throw failure
-}
-
-/**
- * A created invite from its array (`SentJson` in crates/roq-invites/src/send/mod.rs): `JSON.parse`
- * reads arrays in about half the time of objects with 17 keys each, and the object literal gives
- * every invite one shape.
- */
-function sentInvite(fields) {
-  return {
-    id: fields[0],
-    email: fields[1],
-    firstName: fields[2],
-    lastName: fields[3],
-    locale: fields[4],
-    data: fields[5],
-    status: fields[6],
-    statusUpdatedAt: fields[7],
-    createdByUserId: fields[8],
-    acceptedByUserId: fields[9],
-    tenantId: fields[10],
-    roleKeys: fields[11],
-    userTokenId: fields[12],
-    createdAt: fields[13],
-    updatedAt: fields[14],
-    index: fields[15],
-    outcome: fields[16],
-  }
 }
 
 /** Entries sorted by their index in the caller's list. */

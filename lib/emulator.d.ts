@@ -429,10 +429,10 @@ export declare class Emulator {
 
 /**
  * An emulator running in another process (`npx roq-invites emulator`, a Jest global set-up),
- * through its `/__emulator/...` endpoints.
+ * through its `/__emulator/...` endpoints. What `connectEmulator()` returns: a type only, as
+ * roq-invites exports no class of that name.
  */
-export declare class RemoteEmulator {
-  private constructor()
+export interface RemoteEmulator {
   readonly url: string
   readonly environmentId: string
   readonly apiKey: string

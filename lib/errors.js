@@ -18,25 +18,35 @@ class RoqError extends Error {
 }
 
 /**
+ * Whether a value is a failure as the native side sends it: an object with a code and a message
+ * that is not an Error (results are text, booleans or native class instances). Not by prototype:
+ * under Jest the addon's objects come from another realm.
+ */
+function isFailure(value) {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof value.code === 'string' &&
+    typeof value.message === 'string' &&
+    !(value instanceof Error)
+  )
+}
+
+/**
  * The RoqError for a failure: the native side's error data (`{ code, message, statusCode?,
  * errorCode?, retryAfterMs? }`), a RoqError already, or anything else, which is a bug.
  */
 function toRoqError(failure) {
   if (failure instanceof RoqError) return failure
-  const error =
-    failure !== null &&
-    typeof failure === 'object' &&
-    typeof failure.code === 'string' &&
-    typeof failure.message === 'string' &&
-    !(failure instanceof Error)
-      ? new RoqError(failure.message, failure)
-      : new RoqError(
-          `roq-invites failed unexpectedly: ${failure?.message ?? failure} (this is a bug; please report it)`,
-          {
-            code: 'INTERNAL_ERROR',
-            cause: failure,
-          },
-        )
+  const error = isFailure(failure)
+    ? new RoqError(failure.message, failure)
+    : new RoqError(
+        `roq-invites failed unexpectedly: ${failure?.message ?? failure} (this is a bug; please report it)`,
+        {
+          code: 'INTERNAL_ERROR',
+          cause: failure,
+        },
+      )
   // The stack starts at the caller's await, not inside this module.
   Error.captureStackTrace?.(error, toRoqError)
   return error
@@ -54,4 +64,4 @@ function describe(value) {
   return `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`
 }
 
-module.exports = { RoqError, toRoqError, invalidArgument, describe }
+module.exports = { RoqError, isFailure, toRoqError, invalidArgument, describe }

@@ -1,8 +1,10 @@
-//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`, one method per operation,
-//! and `AbortHandle`, which the JavaScript side cancels when a call's `AbortSignal` fires.
+//! `NativeClient`: the client behind `RoqClient` and its `roqPlatform`, and `AbortHandle`, which
+//! the JavaScript side cancels when a call's `AbortSignal` fires.
 //!
-//! Each operation takes its argument and options as JSON text and parses them on the runtime's
-//! threads, straight into the operation's types (serde names the path of any mistake).
+//! The operations are one native method, `run`, which takes the operation's name (as
+//! lib/client.js names it) and dispatches here; `sendUserInvites`, which streams its results, is
+//! its own (`send.rs`). Each takes its argument and options as JSON text and parses them on the
+//! runtime's threads, straight into the operation's types (serde names the path of any mistake).
 
 use std::time::Duration;
 
@@ -80,31 +82,42 @@ pub(crate) fn for_call(
   })
 }
 
-impl NativeClient {
-  /// Runs one operation: parses `args` as its `A` and `options` as its options on the runtime,
-  /// runs `operation` as this client, and settles with the JSON of what it gives (or the failure).
-  fn run<'env, A, T, F, Fut>(
-    &self,
-    env: &'env Env,
-    what: &'static str,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-    operation: F,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>>
+/// One call of `NativeClient::run`: its operation's name, and what it was given.
+struct Call<'a, 'env> {
+  env: &'env Env,
+  client: &'a Client,
+  operation: String,
+  args: String,
+  options: String,
+  abort: Option<&'a AbortHandle>,
+}
+
+impl<'env> Call<'_, 'env> {
+  /// Runs the operation: parses the argument as its `A` and the options on the runtime, runs
+  /// `run` as the client with the call's options, and settles with the JSON of what it gives (or
+  /// the failure). Messages name the argument by the operation's name.
+  fn spawn<A, T, F, Fut>(self, run: F) -> Result<PromiseRaw<'env, Outcome<String>>>
   where
     A: DeserializeOwned,
     T: Serialize,
     F: FnOnce(Client, A) -> Fut + Send + 'static,
     Fut: Future<Output = roq_invites::Result<T>> + Send,
   {
-    let client = self.client.clone();
+    let Self {
+      env,
+      client,
+      operation,
+      args,
+      options,
+      abort,
+    } = self;
+    let client = client.clone();
     let cancel = abort.map(|handle| handle.token.clone());
     spawn_json(env, async move {
-      let options: OperationOptions = from_json(&options, &format!("{what} options"))?;
+      let options: OperationOptions = from_json(&options, &format!("{operation} options"))?;
       let client = for_call(&client, options.timeout_ms, options.max_retries, cancel)?;
-      let args: A = from_json(&args, &format!("{what} argument"))?;
-      operation(client, args).await
+      let args: A = from_json(&args, &format!("{operation} argument"))?;
+      run(client, args).await
     })
   }
 }
@@ -143,148 +156,61 @@ impl NativeClient {
     outcome(self.client.with_baas_token(&session_jwt).map(|client| Self { client }))
   }
 
+  /// Runs the operation `operation` (`userInvite`, `resendUserInvite`, …, `graphqlRequest`: the
+  /// method's name on `roqPlatform`): `args` is JSON of its argument, `options` JSON of
+  /// `{ timeoutMs?, maxRetries? }`. Resolves to the JSON of its result, or to the failure. A name
+  /// that is no operation throws: only lib/client.js calls it, with its own method's name.
   #[napi]
-  pub fn resend_user_invite<'env>(
+  pub fn run<'env>(
     &self,
     env: &'env Env,
+    operation: String,
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
   ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
+    let call = Call {
       env,
-      "resendUserInvite",
+      client: &self.client,
+      operation,
       args,
       options,
       abort,
-      |client, args: UserInviteIdArgs| async move { client.roq_platform().resend_user_invite(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn cancel_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "cancelUserInvite",
-      args,
-      options,
-      abort,
-      |client, args: UserInviteIdArgs| async move { client.roq_platform().cancel_user_invite(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "userInvite",
-      args,
-      options,
-      abort,
-      |client, args: IdArgs| async move { client.roq_platform().user_invite(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn user_invites<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "userInvites",
-      args,
-      options,
-      abort,
-      |client, args: UserInvitesArgs| async move { client.roq_platform().user_invites(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn accept_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "acceptUserInvite",
-      args,
-      options,
-      abort,
-      |client, args: AcceptUserInvite| async move { client.roq_platform().accept_user_invite(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn check_user_invite_token<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "checkUserInviteToken",
-      args,
-      options,
-      abort,
-      |client, args: TokenArgs| async move { client.roq_platform().check_user_invite_token(&args).await },
-    )
-  }
-
-  #[napi]
-  pub fn update_user_invite<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "updateUserInvite",
-      args,
-      options,
-      abort,
-      |client, args: UpdateUserInviteArgs| async move { client.roq_platform().update_user_invite(&args).await },
-    )
-  }
-
-  /// `args`: JSON of `{ query, variables?, operationName?, headers? }`.
-  #[napi]
-  pub fn graphql_request<'env>(
-    &self,
-    env: &'env Env,
-    args: String,
-    options: String,
-    abort: Option<&AbortHandle>,
-  ) -> Result<PromiseRaw<'env, Outcome<String>>> {
-    self.run(
-      env,
-      "graphqlRequest",
-      args,
-      options,
-      abort,
-      |client, args: GraphqlRequest| async move { client.roq_platform().graphql_request(&args).await },
-    )
+    };
+    match call.operation.as_str() {
+      "resendUserInvite" => {
+        call.spawn(
+          |platform, args: UserInviteIdArgs| async move { platform.roq_platform().resend_user_invite(&args).await },
+        )
+      }
+      "cancelUserInvite" => {
+        call.spawn(
+          |platform, args: UserInviteIdArgs| async move { platform.roq_platform().cancel_user_invite(&args).await },
+        )
+      }
+      "userInvite" => {
+        call.spawn(|platform, args: IdArgs| async move { platform.roq_platform().user_invite(&args).await })
+      }
+      "userInvites" => {
+        call.spawn(|platform, args: UserInvitesArgs| async move { platform.roq_platform().user_invites(&args).await })
+      }
+      "acceptUserInvite" => {
+        call.spawn(
+          |platform, args: AcceptUserInvite| async move { platform.roq_platform().accept_user_invite(&args).await },
+        )
+      }
+      "checkUserInviteToken" => call
+        .spawn(|platform, args: TokenArgs| async move { platform.roq_platform().check_user_invite_token(&args).await }),
+      "updateUserInvite" => call.spawn(|platform, args: UpdateUserInviteArgs| async move {
+        platform.roq_platform().update_user_invite(&args).await
+      }),
+      "graphqlRequest" => {
+        call.spawn(|platform, args: GraphqlRequest| async move { platform.roq_platform().graphql_request(&args).await })
+      }
+      other => Err(Error::new(
+        Status::InvalidArg,
+        format!("NativeClient.run: no operation is named {other:?}"),
+      )),
+    }
   }
 }

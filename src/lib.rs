@@ -13,6 +13,7 @@ mod keep_alive;
 mod memory;
 pub mod network;
 pub mod outcome;
+pub mod remote_emulator;
 pub mod send;
 pub mod session;
 pub mod webhook;

@@ -9,14 +9,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use reqwest::header::{HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::jwt;
 use crate::transport::Call;
 
 /// The service account's email: a constant of the platform (and the SDK's cache key for it).
@@ -171,7 +170,7 @@ impl TokenCache {
 /// When to stop using a token: shortly before its `exp`, and never later than the SDK's TTL.
 fn refresh_at(token: &str) -> Instant {
   let now = Instant::now();
-  let exp = jwt_payload(token).and_then(|claims| claims.get("exp").and_then(Value::as_f64));
+  let exp = jwt::payload(token).and_then(|claims| claims.get("exp").and_then(Value::as_f64));
   let Some(exp) = exp else {
     return now + DEFAULT_TOKEN_TTL;
   };
@@ -183,17 +182,6 @@ fn refresh_at(token: &str) -> Instant {
   // Keep a margin before exp: 30 s, or half the lifetime for tokens that live less than a minute.
   let usable = lifetime.saturating_sub(EXPIRY_MARGIN.min(lifetime / 2));
   now + usable.min(DEFAULT_TOKEN_TTL)
-}
-
-/// The claims of a JWT, decoded without verifying the signature.
-pub(crate) fn jwt_payload(token: &str) -> Option<serde_json::Map<String, Value>> {
-  let mut parts = token.split('.');
-  let (_header, payload, _signature) = (parts.next()?, parts.next()?, parts.next()?);
-  if parts.next().is_some() {
-    return None;
-  }
-  let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-  serde_json::from_slice(&bytes).ok()
 }
 
 async fn fetch_service_token(call: &Call<'_>) -> Result<SecretString> {
@@ -303,6 +291,9 @@ pub(crate) fn bearer_header(token: &SecretString) -> Result<HeaderValue> {
 
 #[cfg(test)]
 mod tests {
+  use base64::Engine as _;
+  use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
   use super::*;
 
   fn jwt(claims: Value) -> String {

@@ -17,13 +17,14 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
+use crate::attempt::{Attempt, Attempts};
 use crate::auth::{Identity, TokenCache, bearer_header};
 use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
 use crate::pacing::Pacing;
-use crate::retry::{Attempt, Attempts, RetryBudget};
+use crate::retry_budget::RetryBudget;
 use crate::transport::{Call, Reply, Transport};
 
 /// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,

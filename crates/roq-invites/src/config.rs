@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::proxy::Proxy;
-use crate::retry::RetryPolicy;
+use crate::retry_policy::RetryPolicy;
 use crate::trust::TrustedRoots;
 
 /// How long a call may take, retries included, before it fails with `TIMEOUT`.

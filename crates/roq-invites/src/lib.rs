@@ -24,6 +24,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod attempt;
 mod auth;
 mod client;
 mod config;
@@ -40,8 +41,12 @@ mod roq_platform;
 mod send;
 
 mod json_object;
+mod jwt;
 mod pacing;
 mod retry;
+mod retry_after;
+mod retry_budget;
+mod retry_policy;
 mod session;
 mod transport;
 mod trust;
@@ -55,11 +60,13 @@ pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRO
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
 pub use proxy::Proxy;
-pub use retry::RetryPolicy;
+pub use retry_policy::RetryPolicy;
 pub use roq_platform::RoqPlatform;
 pub use roq_rules as rules;
 pub use roq_rules::{MAX_INVITES_PER_CALL, MAX_INVITES_PER_REQUEST, is_email};
-pub use send::{EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SendOptions, SentJson, SentSink};
+pub use send::{
+  EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SENT_INVITE_FIELDS, SendOptions, SentJson, SentSink,
+};
 pub use session::{Session, SessionUser, read_session};
 pub use trust::TrustedRoots;
 pub use types::*;

@@ -9,8 +9,8 @@
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::jwt_payload;
 use crate::error::{Error, Result};
+use crate::jwt;
 
 /// The signed-in user, as the session's payload describes them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +68,7 @@ struct Claims {
 const FIX: &str = "pass the value of the app's roq-session-token cookie";
 
 fn claims(token: &str, what: &str) -> Result<Claims> {
-  let payload = jwt_payload(token.trim())
+  let payload = jwt::payload(token.trim())
     .ok_or_else(|| Error::invalid_argument(format!("{what}: is not a JWT (three base64url parts); {FIX}")))?;
   serde_json::from_value(serde_json::Value::Object(payload))
     .map_err(|e| Error::invalid_argument(format!("{what}: its payload is not a ROQ session ({e}); {FIX}")))

@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
 
 use crate::redirect;
-use crate::retry::parse_retry_after;
+use crate::retry_after::parse_retry_after;
 use crate::trust::TrustedRoots;
 
 /// A body larger than this is not an answer we can use; it fails instead of filling memory. The

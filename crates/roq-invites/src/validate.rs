@@ -10,7 +10,7 @@ use std::fmt::Display;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::types::{AcceptUserInvite, JsonObject, SendUserInvites, UpdateUserInviteArgs};
+use crate::types::{AcceptUserInvite, EntryView, JsonObject, SendUserInvites, UpdateUserInviteArgs};
 
 use roq_rules::{
   IdProblem, MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_INVITES_PER_CALL, MAX_LOCALE, MAX_NAME, MAX_ROLES, check_id,
@@ -51,60 +51,23 @@ pub(crate) fn check_send(request: &SendUserInvites) -> Result<()> {
       ),
     ));
   }
-  match request {
-    SendUserInvites::V1(v1) => {
-      optional_id(&format_args!("{root}.tenantId"), v1.tenant_id.as_deref())?;
-      for (i, e) in v1.user_invites.iter().enumerate() {
-        let entry = Item(&list, i);
-        check_entry(
-          &entry,
-          &e.created_by_user_id,
-          &e.email,
-          [&e.first_name, &e.last_name],
-          &e.locale,
-          &e.roles,
-        )?;
-        optional_id(&format_args!("{entry}.tenantId"), e.tenant_id.as_deref())?;
-        check_data(&format_args!("{entry}.data"), e.data.as_ref())?;
-      }
-    }
-    SendUserInvites::V2(v2) => {
-      id(&format_args!("{root}.tenantId"), &v2.tenant_id)?;
-      for (i, e) in v2.user_invites.iter().enumerate() {
-        let entry = Item(&list, i);
-        check_entry(
-          &entry,
-          &e.created_by_user_id,
-          &e.email,
-          [&e.first_name, &e.last_name],
-          &e.locale,
-          &e.roles,
-        )?;
-        check_data(
-          &format_args!("{entry}.injectableVariables"),
-          e.injectable_variables.as_ref(),
-        )?;
-      }
-    }
+  // V2's tenant is required by its type: it is always there to check.
+  optional_id(&format_args!("{root}.tenantId"), request.list_tenant_id())?;
+  for index in 0..request.len() {
+    check_entry(&Item(&list, index), &request.entry(index))?;
   }
   Ok(())
 }
 
-fn check_entry(
-  entry: &Item,
-  created_by_user_id: &str,
-  email: &str,
-  [first_name, last_name]: [&Option<String>; 2],
-  locale: &Option<String>,
-  roles: &Option<Vec<String>>,
-) -> Result<()> {
-  id(&format_args!("{entry}.createdByUserId"), created_by_user_id)?;
-  no_nul(&format_args!("{entry}.email"), email)?;
-  text(&format_args!("{entry}.firstName"), first_name.as_deref(), MAX_NAME)?;
-  text(&format_args!("{entry}.lastName"), last_name.as_deref(), MAX_NAME)?;
-  text(&format_args!("{entry}.locale"), locale.as_deref(), MAX_LOCALE)?;
-  if let Some(locale) = locale
-    .as_deref()
+/// One entry, whichever generation it came in, each field under the name the caller used.
+fn check_entry(entry: &Item, e: &EntryView) -> Result<()> {
+  id(&format_args!("{entry}.createdByUserId"), e.created_by_user_id)?;
+  no_nul(&format_args!("{entry}.email"), e.email)?;
+  text(&format_args!("{entry}.firstName"), e.first_name, MAX_NAME)?;
+  text(&format_args!("{entry}.lastName"), e.last_name, MAX_NAME)?;
+  text(&format_args!("{entry}.locale"), e.locale, MAX_LOCALE)?;
+  if let Some(locale) = e
+    .locale
     .filter(|l| !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
   {
     return Err(invalid(
@@ -112,7 +75,7 @@ fn check_entry(
       format!("{locale:?} is not a locale; pass a language tag like \"en-US\""),
     ));
   }
-  if let Some(roles) = roles {
+  if let Some(roles) = e.roles {
     if roles.len() > MAX_ROLES {
       return Err(invalid(
         &format_args!("{entry}.roles"),
@@ -123,7 +86,9 @@ fn check_entry(
       id(&Item(&format_args!("{entry}.roles"), i), role)?;
     }
   }
-  Ok(())
+  optional_id(&format_args!("{entry}.tenantId"), e.own_tenant_id)?;
+  let (name, data) = e.data;
+  check_data(&format_args!("{entry}.{name}"), data)
 }
 
 /// The token of `acceptUserInvite`, under the key the caller used.
@@ -277,6 +242,58 @@ mod tests {
     );
     assert!(
       message(&big).starts_with("data.userInvites[0].injectableVariables: is 70011 bytes as JSON; at most 64 KiB")
+    );
+  }
+
+  #[test]
+  fn both_generations_are_checked_alike_each_under_its_own_names() {
+    let roles = format!("[{}]", vec!["\"r\""; MAX_ROLES + 1].join(","));
+    for (entry, problem) in [
+      (
+        format!(r#""roles":{roles}"#),
+        format!(
+          "[0].roles: has {} roles; at most {MAX_ROLES} are allowed",
+          MAX_ROLES + 1
+        ),
+      ),
+      (
+        r#""roles":[""]"#.to_owned(),
+        "[0].roles[0]: must not be empty".to_owned(),
+      ),
+      (
+        r#""locale":"x\u0000""#.to_owned(),
+        "[0].locale: contains a NUL character".to_owned(),
+      ),
+      (
+        r#""lastName":"a\u0000""#.to_owned(),
+        "[0].lastName: contains a NUL character".to_owned(),
+      ),
+    ] {
+      let v1 = format!(r#"{{"userInvites":{{"userInvites":[{{"createdByUserId":"u","email":"a@b.co",{entry}}}]}}}}"#);
+      let v2 =
+        format!(r#"{{"data":{{"tenantId":"t","userInvites":[{{"createdByUserId":"u","email":"a@b.co",{entry}}}]}}}}"#);
+      assert!(
+        message(&v1).starts_with(&format!("userInvites.userInvites{problem}")),
+        "{}",
+        message(&v1)
+      );
+      assert!(
+        message(&v2).starts_with(&format!("data.userInvites{problem}")),
+        "{}",
+        message(&v2)
+      );
+    }
+    let proto = r#"{"a":{"__proto__":1}}"#;
+    let v1 =
+      format!(r#"{{"userInvites":{{"userInvites":[{{"createdByUserId":"u","email":"a@b.co","data":{proto}}}]}}}}"#);
+    let v2 = format!(
+      r#"{{"data":{{"tenantId":"t","userInvites":[{{"createdByUserId":"u","email":"a@b.co","injectableVariables":{proto}}}]}}}}"#
+    );
+    assert!(message(&v1).starts_with("userInvites.userInvites[0].data.a.__proto__: is not allowed"));
+    assert!(message(&v2).starts_with("data.userInvites[0].injectableVariables.a.__proto__: is not allowed"));
+    assert!(
+      check(r#"{"userInvites":{"userInvites":[{"createdByUserId":"u","email":"a@b.co"}]}}"#).is_ok(),
+      "V1 needs no tenant"
     );
   }
 }

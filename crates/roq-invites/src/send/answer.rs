@@ -22,70 +22,104 @@ pub(super) struct SendAnswer<'a> {
   pub errors: Option<Vec<CreateUserInviteError>>,
 }
 
-/// One created invite: every field [`UserInvite`] has, each checked to be of its type and kept as
-/// its JSON text (`None` for `null` or absent).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct AnsweredInvite<'a> {
-  #[serde(borrow)]
-  id: Text<'a>,
-  #[serde(borrow)]
-  email: Text<'a>,
-  #[serde(borrow, default)]
-  first_name: Option<Text<'a>>,
-  #[serde(borrow, default)]
-  last_name: Option<Text<'a>>,
-  #[serde(borrow, default)]
-  locale: Option<Text<'a>>,
-  #[serde(borrow, default)]
-  data: Option<Object<'a>>,
-  status: UserInviteStatus,
-  #[serde(borrow, default)]
-  status_updated_at: Option<Text<'a>>,
-  #[serde(borrow)]
-  created_by_user_id: Text<'a>,
-  #[serde(borrow, default)]
-  accepted_by_user_id: Option<Text<'a>>,
-  #[serde(borrow, default)]
-  tenant_id: Option<Text<'a>>,
-  #[serde(borrow, default)]
-  role_keys: Option<Texts<'a>>,
-  #[serde(borrow)]
-  user_token_id: Text<'a>,
-  #[serde(borrow)]
-  created_at: Text<'a>,
-  #[serde(borrow, default)]
-  updated_at: Option<Text<'a>>,
+/// The created invite's fields, listed once: each one's JSON name, how it is read, and its place
+/// in the array [`AnsweredInvite::write_json`] writes. The list makes the struct, the writer and
+/// [`SENT_INVITE_FIELDS`], from which `npm run types` generates lib/sent-invite.js, the reader on
+/// the JavaScript side; so the two sides cannot disagree on which position is which field.
+macro_rules! answered_invite {
+  ($($(#[$attr:meta])* $name:literal => $field:ident: $type:ty,)*) => {
+    /// One created invite: every field [`UserInvite`](crate::types::UserInvite) has, each checked
+    /// to be of its type and kept as its JSON text (`None` for `null` or absent).
+    #[derive(Deserialize)]
+    pub(super) struct AnsweredInvite<'a> {
+      $($(#[$attr])* #[serde(rename = $name)] $field: $type,)*
+    }
+
+    /// The names of a created invite's fields in the order the binding writes them, as an array
+    /// per invite (see [`SentJson`](crate::SentJson)): `UserInvite`'s fields in their declared
+    /// order, then `index` and `outcome`. lib/sent-invite.js, which reads the arrays back into
+    /// objects, is generated from it.
+    pub const SENT_INVITE_FIELDS: &[&str] = &[$($name,)* "index", "outcome"];
+
+    impl AnsweredInvite<'_> {
+      /// Appends the invite as the JSON array lib/sent-invite.js reads: the fields in
+      /// [`SENT_INVITE_FIELDS`]' order, then `index` and `outcome` (`"created"`).
+      pub(super) fn write_json(&self, index: usize, out: &mut String) {
+        out.push('[');
+        $(
+          self.$field.write_json(out);
+          out.push(',');
+        )*
+        let _ = write!(out, "{index}");
+        out.push_str(",\"created\"]");
+      }
+    }
+  };
 }
 
-impl AnsweredInvite<'_> {
-  /// Appends the invite as the JSON array `lib/client.js`'s `sentInvite` reads: the fields in
-  /// `UserInvite`'s order, then `index` and `outcome` (`"created"`).
-  pub(super) fn write_json(&self, index: usize, out: &mut String) {
-    out.push('[');
-    let text = |out: &mut String, value: Option<&RawValue>| {
-      out.push_str(value.map_or("null", RawValue::get));
-      out.push(',');
-    };
-    text(out, Some(self.id.0));
-    text(out, Some(self.email.0));
-    text(out, self.first_name.as_ref().map(|t| t.0));
-    text(out, self.last_name.as_ref().map(|t| t.0));
-    text(out, self.locale.as_ref().map(|t| t.0));
-    text(out, self.data.as_ref().map(|t| t.0));
+answered_invite! {
+  #[serde(borrow)]
+  "id" => id: Text<'a>,
+  #[serde(borrow)]
+  "email" => email: Text<'a>,
+  #[serde(borrow, default)]
+  "firstName" => first_name: Option<Text<'a>>,
+  #[serde(borrow, default)]
+  "lastName" => last_name: Option<Text<'a>>,
+  #[serde(borrow, default)]
+  "locale" => locale: Option<Text<'a>>,
+  #[serde(borrow, default)]
+  "data" => data: Option<Object<'a>>,
+  "status" => status: UserInviteStatus,
+  #[serde(borrow, default)]
+  "statusUpdatedAt" => status_updated_at: Option<Text<'a>>,
+  #[serde(borrow)]
+  "createdByUserId" => created_by_user_id: Text<'a>,
+  #[serde(borrow, default)]
+  "acceptedByUserId" => accepted_by_user_id: Option<Text<'a>>,
+  #[serde(borrow, default)]
+  "tenantId" => tenant_id: Option<Text<'a>>,
+  #[serde(borrow, default)]
+  "roleKeys" => role_keys: Option<Texts<'a>>,
+  #[serde(borrow)]
+  "userTokenId" => user_token_id: Text<'a>,
+  #[serde(borrow)]
+  "createdAt" => created_at: Text<'a>,
+  #[serde(borrow, default)]
+  "updatedAt" => updated_at: Option<Text<'a>>,
+}
+
+/// A field, written into the array as the JSON text it came in.
+trait WriteJson {
+  fn write_json(&self, out: &mut String);
+}
+
+impl<const FIRST: u8> WriteJson for Raw<'_, FIRST> {
+  fn write_json(&self, out: &mut String) {
+    out.push_str(self.0.get());
+  }
+}
+
+impl WriteJson for Texts<'_> {
+  fn write_json(&self, out: &mut String) {
+    out.push_str(self.0.get());
+  }
+}
+
+impl WriteJson for UserInviteStatus {
+  fn write_json(&self, out: &mut String) {
     out.push('"');
-    out.push_str(self.status.as_str());
-    out.push_str("\",");
-    text(out, self.status_updated_at.as_ref().map(|t| t.0));
-    text(out, Some(self.created_by_user_id.0));
-    text(out, self.accepted_by_user_id.as_ref().map(|t| t.0));
-    text(out, self.tenant_id.as_ref().map(|t| t.0));
-    text(out, self.role_keys.as_ref().map(|t| t.0));
-    text(out, Some(self.user_token_id.0));
-    text(out, Some(self.created_at.0));
-    text(out, self.updated_at.as_ref().map(|t| t.0));
-    let _ = write!(out, "{index}");
-    out.push_str(",\"created\"]");
+    out.push_str(self.as_str());
+    out.push('"');
+  }
+}
+
+impl<T: WriteJson> WriteJson for Option<T> {
+  fn write_json(&self, out: &mut String) {
+    match self {
+      Some(value) => value.write_json(out),
+      None => out.push_str("null"),
+    }
   }
 }
 
@@ -144,33 +178,14 @@ mod tests {
   use serde_json::Value;
 
   use super::*;
-  use crate::types::UserInvite;
-
-  /// `UserInvite`'s fields, in the order `write_json` writes them (and `lib/client.js` reads them).
-  const FIELDS: [&str; 15] = [
-    "id",
-    "email",
-    "firstName",
-    "lastName",
-    "locale",
-    "data",
-    "status",
-    "statusUpdatedAt",
-    "createdByUserId",
-    "acceptedByUserId",
-    "tenantId",
-    "roleKeys",
-    "userTokenId",
-    "createdAt",
-    "updatedAt",
-  ];
+  use crate::types::{InviteOutcome, SentInvite, UserInvite};
 
   /// The invite `write_json` wrote, as the object of its fields.
   fn written(invite: &AnsweredInvite) -> Value {
     let mut array = String::new();
     invite.write_json(0, &mut array);
     let values: Vec<Value> = serde_json::from_str(&array).unwrap();
-    FIELDS.iter().map(|f| f.to_string()).zip(values).collect()
+    SENT_INVITE_FIELDS.iter().map(|f| f.to_string()).zip(values).collect()
   }
 
   const INVITE: &str = r#"{"acceptedByUserId":null,"createdAt":"2024-01-01T00:00:00.000Z","createdByUserId":"u1","data":{"team":"Blue \"B\""},"email":"Ada\u0040example.com","firstName":"Ada","id":"i1","locale":"en-US","lastName":null,"roleKeys":["member"],"status":"pending","statusUpdatedAt":"2024-01-01T00:00:00.000Z","tenantId":"t1","updatedAt":"2024-01-01T00:00:00.000Z","userTokenId":"k1","extra":5}"#;
@@ -180,12 +195,56 @@ mod tests {
     let json = format!(r#"{{"success":[{INVITE}],"errors":[]}}"#);
     let answer = serde_json::from_str::<SendAnswer>(&json).unwrap();
     let invite = &answer.success.as_ref().unwrap()[0];
-    let typed: UserInvite = serde_json::from_str(INVITE).unwrap();
+    let typed = SentInvite {
+      invite: serde_json::from_str(INVITE).unwrap(),
+      index: 0,
+      outcome: InviteOutcome::Created,
+    };
     assert_eq!(written(invite), serde_json::to_value(typed).unwrap());
     assert_eq!(invite.email(), "Ada@example.com");
     let mut out = String::new();
     invite.write_json(7, &mut out);
     assert!(out.ends_with(r#""2024-01-01T00:00:00.000Z",7,"created"]"#), "{out}");
+  }
+
+  /// The keys of a JSON object, in the order they are written.
+  fn keys_in_order(json: &str) -> Vec<String> {
+    struct Keys(Vec<String>);
+    impl<'de> Deserialize<'de> for Keys {
+      fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> de::Visitor<'de> for Visitor {
+          type Value = Keys;
+          fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object")
+          }
+          fn visit_map<M: de::MapAccess<'de>>(self, mut map: M) -> Result<Keys, M::Error> {
+            let mut keys = Vec::new();
+            while let Some((key, de::IgnoredAny)) = map.next_entry::<String, de::IgnoredAny>()? {
+              keys.push(key);
+            }
+            Ok(Keys(keys))
+          }
+        }
+        deserializer.deserialize_map(Visitor)
+      }
+    }
+    serde_json::from_str::<Keys>(json).unwrap().0
+  }
+
+  #[test]
+  fn the_fields_are_in_the_order_a_typed_sent_invite_writes_them() {
+    // The arrays and the typed results (refusals' neighbours, invites found after a lost answer)
+    // reach JavaScript as objects of one shape, keys in one order.
+    let typed = SentInvite {
+      invite: serde_json::from_str::<UserInvite>(INVITE).unwrap(),
+      index: 3,
+      outcome: InviteOutcome::Resent,
+    };
+    assert_eq!(
+      keys_in_order(&serde_json::to_string(&typed).unwrap()),
+      SENT_INVITE_FIELDS
+    );
   }
 
   #[test]

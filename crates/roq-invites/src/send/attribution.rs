@@ -8,7 +8,7 @@ use std::collections::{HashMap, VecDeque, hash_map};
 
 use roq_rules::{email_key, is_email};
 
-use super::EntryResult;
+use super::results::EntryResult;
 use crate::error::{Error, Result};
 use crate::types::{
   CreateUserInviteError, CreateUserInvitesModel, InviteErrorCode, InviteOutcome, SendUserInvites,

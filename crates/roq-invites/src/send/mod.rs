@@ -2,149 +2,35 @@
 //! concurrency, and reported one result per entry in the caller's order.
 //!
 //! Nothing is sent twice. The parts: `attribution` (which result is whose: refusals before
-//! sending, the platform's answer matched to entries, the caller's order), `batches` (how the
-//! list is cut: by count and by the bytes of a request), `batching` (one batch through the
-//! attempt loop, and aborts), `reconciliation` (what the platform did after a lost
-//! answer, and the pending invites `onExisting` needs).
+//! sending, the platform's answer matched to entries, the caller's order), `split` (how the
+//! list is cut into batches: by count and by the bytes of a request), `batch` (one batch through
+//! the attempt loop, and aborts), `reconciliation` (what the platform did after a lost
+//! answer, and the pending invites `onExisting` needs). What they all read is plain data in files
+//! of its own below them: `options` (how to send, where results go) and `results` (each entry's
+//! result, the created invites as JSON, the progress); this file only runs the send.
 
 mod answer;
 mod attribution;
-mod batches;
-mod batching;
+mod batch;
+mod options;
 mod reconciliation;
+mod results;
+mod split;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::stream::{self, StreamExt};
-use roq_rules::MAX_INVITES_PER_REQUEST;
-use serde::{Deserialize, Serialize};
 
+pub use self::answer::SENT_INVITE_FIELDS;
 use self::attribution::{collect, precheck};
-use self::batches::Batches;
-use self::batching::{is_cancelled, send_batch, with_abort_grace};
+use self::batch::{is_cancelled, send_batch, with_abort_grace};
+pub use self::options::{MAX_CONCURRENCY, OnExisting, ResultsSink, SendOptions, SentSink};
+pub use self::results::{EntryResult, Progress, SentJson};
+use self::split::Batches;
 use crate::error::{Error, ErrorCode, Result};
 use crate::roq_platform::RoqPlatform;
-use crate::types::{SendUserInvites, SendUserInvitesResult, SentInvite, UserInviteError};
+use crate::types::{SendUserInvites, SendUserInvitesResult};
 use crate::validate::check_send;
-
-/// How a bulk send is split and what it does with emails that already have a pending invite.
-#[derive(Clone)]
-pub struct SendOptions {
-  /// Invites per request (1 to 1000).
-  pub batch_size: usize,
-  /// Requests in flight at once (1 to 16).
-  pub concurrency: usize,
-  pub on_existing: OnExisting,
-  /// Called after each batch; it must return quickly.
-  pub on_progress: Option<Arc<dyn Fn(Progress) + Send + Sync>>,
-  /// Takes each entry's result as soon as it is known (a batch at a time, in no particular
-  /// order) instead of keeping it: the returned result and [`Error::partial`] then leave those
-  /// out, and memory stays at about one batch however long the list. For callers that pass
-  /// results on as they come, as the Node binding does.
-  pub on_results: Option<ResultsSink>,
-  /// With `on_results`: takes the invites the platform created in answer to each batch as JSON
-  /// (see [`SentJson`]), written from the platform's answer rather than rebuilt, instead of
-  /// handing them to `on_results`; refusals, and invites found another way (after a lost answer,
-  /// or by `onExisting`), still go there. For callers that pass results on as JSON.
-  pub on_sent: Option<SentSink>,
-}
-
-impl Default for SendOptions {
-  fn default() -> Self {
-    Self {
-      batch_size: 100,
-      concurrency: 4,
-      on_existing: OnExisting::Error,
-      on_progress: None,
-      on_results: None,
-      on_sent: None,
-    }
-  }
-}
-
-/// The most requests one send keeps in flight.
-pub const MAX_CONCURRENCY: usize = 16;
-
-/// What to do with an email that already has a pending invite in the tenant.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum OnExisting {
-  /// Report it in `errors` with `ALREADY_INVITED`.
-  #[default]
-  Error,
-  /// Leave the pending invite as it is and report it in `success` as `skipped`.
-  Skip,
-  /// Mail the pending invite again (a new link) and report it in `success` as `resent`.
-  Resend,
-}
-
-/// How far a `sendUserInvites` has come, after each batch.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SendProgress"))]
-pub struct Progress {
-  pub completed: usize,
-  pub total: usize,
-  pub succeeded: usize,
-  pub failed: usize,
-}
-
-/// What became of one entry: an invite that stands for it, or why not.
-pub type EntryResult = std::result::Result<SentInvite, UserInviteError>;
-
-/// Takes a batch of `(index in the request, result)` pairs; see [`SendOptions::on_results`].
-pub type ResultsSink = Arc<dyn Fn(Vec<(usize, EntryResult)>) + Send + Sync>;
-
-/// Takes a batch's created invites as JSON; see [`SendOptions::on_sent`].
-pub type SentSink = Arc<dyn Fn(SentJson) + Send + Sync>;
-
-/// Invites the platform created, as JSON: an array per invite (the fields of `UserInvite` in
-/// their declared order, then `index` and `outcome`), separated by commas: the inside of an
-/// array. An array of arrays is about half the work of an array of objects for `JSON.parse`.
-#[derive(Clone, Debug, Default)]
-pub struct SentJson {
-  pub json: String,
-  pub count: usize,
-}
-
-impl SentJson {
-  /// Where the next invite's array goes.
-  fn next(&mut self) -> &mut String {
-    if self.count > 0 {
-      self.json.push(',');
-    }
-    self.count += 1;
-    &mut self.json
-  }
-
-  fn append(&mut self, other: SentJson) {
-    if self.count == 0 {
-      *self = other;
-    } else if other.count > 0 {
-      self.json.push(',');
-      self.json.push_str(&other.json);
-      self.count += other.count;
-    }
-  }
-}
-
-impl SendOptions {
-  fn check(&self) -> Result<()> {
-    if !(1..=MAX_INVITES_PER_REQUEST).contains(&self.batch_size) {
-      return Err(Error::invalid_argument(format!(
-        "batchSize: must be between 1 and {MAX_INVITES_PER_REQUEST}; it is {}",
-        self.batch_size
-      )));
-    }
-    if !(1..=MAX_CONCURRENCY).contains(&self.concurrency) {
-      return Err(Error::invalid_argument(format!(
-        "concurrency: must be between 1 and {MAX_CONCURRENCY}; it is {}",
-        self.concurrency
-      )));
-    }
-    Ok(())
-  }
-}
 
 impl RoqPlatform<'_> {
   /// Creates one invite per entry and has the platform mail each invitee, with the default
@@ -236,33 +122,4 @@ fn stopped_error(error: Error, done: &Progress) -> Error {
     total - sent - refused
   );
   error.context(context)
-}
-
-impl Progress {
-  fn record<'a>(&mut self, results: impl Iterator<Item = &'a EntryResult>) {
-    for result in results {
-      self.completed += 1;
-      match result {
-        Ok(_) => self.succeeded += 1,
-        Err(_) => self.failed += 1,
-      }
-    }
-  }
-}
-
-#[cfg(test)]
-mod tests {
-  use super::*;
-
-  #[test]
-  fn options_are_checked() {
-    for (batch_size, concurrency) in [(0, 4), (1001, 4), (100, 0), (100, 17)] {
-      let options = SendOptions {
-        batch_size,
-        concurrency,
-        ..SendOptions::default()
-      };
-      assert_eq!(options.check().unwrap_err().code(), ErrorCode::InvalidArgument);
-    }
-  }
 }

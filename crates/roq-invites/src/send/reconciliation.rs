@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 
 use roq_rules::email_key;
 
-use super::{EntryResult, OnExisting};
+use super::options::OnExisting;
+use super::results::EntryResult;
 use crate::client::{CallOptions, Client};
 use crate::error::Result;
 use crate::types::{

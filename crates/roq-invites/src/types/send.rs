@@ -96,8 +96,15 @@ pub(crate) struct EntryView<'a> {
   pub created_by_user_id: &'a str,
   /// The tenant the entry goes to, when the caller named it (V1 may leave it to the inviter's).
   pub tenant_id: Option<&'a str>,
+  /// The tenant named on the entry itself (V1's `tenantId` of an entry; V2 has none).
+  pub own_tenant_id: Option<&'a str>,
   pub first_name: Option<&'a str>,
   pub last_name: Option<&'a str>,
+  pub locale: Option<&'a str>,
+  pub roles: Option<&'a [String]>,
+  /// The data kept with the invite, under the name the caller gave it: V1's `data`, V2's
+  /// `injectableVariables`.
+  pub data: (&'static str, Option<&'a JsonObject>),
 }
 
 impl SendUserInvites {
@@ -125,8 +132,12 @@ impl SendUserInvites {
           email: &e.email,
           created_by_user_id: &e.created_by_user_id,
           tenant_id: e.tenant_id.as_deref().or(v1.tenant_id.as_deref()),
+          own_tenant_id: e.tenant_id.as_deref(),
           first_name: e.first_name.as_deref(),
           last_name: e.last_name.as_deref(),
+          locale: e.locale.as_deref(),
+          roles: e.roles.as_deref(),
+          data: ("data", e.data.as_ref()),
         }
       }
       Self::V2(v2) => {
@@ -135,10 +146,22 @@ impl SendUserInvites {
           email: &e.email,
           created_by_user_id: &e.created_by_user_id,
           tenant_id: Some(&v2.tenant_id),
+          own_tenant_id: None,
           first_name: e.first_name.as_deref(),
           last_name: e.last_name.as_deref(),
+          locale: e.locale.as_deref(),
+          roles: e.roles.as_deref(),
+          data: ("injectableVariables", e.injectable_variables.as_ref()),
         }
       }
+    }
+  }
+
+  /// The tenant named for the whole list: always in V2, where it is required; optional in V1.
+  pub(crate) fn list_tenant_id(&self) -> Option<&str> {
+    match self {
+      Self::V1(v1) => v1.tenant_id.as_deref(),
+      Self::V2(v2) => Some(&v2.tenant_id),
     }
   }
 

@@ -1,10 +1,10 @@
-//! How a send is cut into batches: in the caller's order, each at most `batchSize` invites and
+//! How a send is split into batches: in the caller's order, each at most `batchSize` invites and
 //! its request at most the rulebook's `MAX_REQUEST_BYTES`, the largest body the platform (and
 //! the emulator) takes. Invites with large `data` go in smaller batches.
 
 use roq_rules::MAX_REQUEST_BYTES;
 
-use super::batching::operation;
+use super::batch::operation;
 use crate::error::Result;
 use crate::graphql;
 use crate::types::SendUserInvites;

@@ -1,4 +1,4 @@
-//! Batching: one batch of a send, through the one attempt loop. A batch whose answer is lost
+//! One batch of a send, through the one attempt loop. A batch whose answer is lost
 //! is reconciled, and only what the platform did not create is sent again; an abort lets the
 //! batches in flight finish for a moment, so that what they did is known rather than guessed.
 
@@ -10,13 +10,14 @@ use tokio_util::sync::{CancellationToken, DropGuard};
 
 use super::answer::SendAnswer;
 use super::attribution::{attribute, attribute_results, refusal, unknown_text};
+use super::options::{OnExisting, SendOptions};
 use super::reconciliation::{apply_on_existing, reconcile};
-use super::{EntryResult, OnExisting, SendOptions, SentJson};
+use super::results::{EntryResult, SentJson};
+use crate::attempt::{Attempt, Attempts};
 use crate::client::{CallOptions, Client, Replay};
 use crate::documents::{Operation, SEND_USER_INVITES_V1, SEND_USER_INVITES_V2};
 use crate::error::{Error, Result};
 use crate::graphql;
-use crate::retry::{Attempt, Attempts};
 use crate::transport::Reply;
 use crate::types::{CreateUserInvitesModel, InviteErrorCode, SendUserInvites, UserInviteError};
 
