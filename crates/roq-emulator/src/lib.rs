@@ -14,12 +14,9 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod accept_page;
 mod auth;
 pub mod command_line;
 mod configured_urls;
-mod dashboard;
-mod dashboard_reset;
 mod expires_in;
 mod expiry;
 mod faults;
@@ -30,7 +27,7 @@ mod invite;
 mod lifecycle;
 mod listing;
 mod mail;
-mod page;
+mod pages;
 mod platform;
 mod rate_limit;
 mod reset;

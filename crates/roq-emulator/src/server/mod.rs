@@ -23,7 +23,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::faults::{self};
 use crate::platform::{Platform, Problem};
 use crate::schema::{self, RoqSchema};
-use crate::{accept_page, dashboard, dashboard_reset};
+use crate::pages::{accept, dashboard, dashboard_reset};
 
 mod cross_origin;
 mod emulator_api;
@@ -106,7 +106,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .layer(faults());
   // The accept page's POST needs the mail's one-time token, which a page of another site does
   // not have; it stays outside the cross-origin guard.
-  let accept = Router::new().route("/accept-invite", get(accept_page::show).post(accept_page::accept));
+  let accept = Router::new().route("/accept-invite", get(accept::show).post(accept::accept));
   // Every route under /__emulator goes through the guard, also one added later: whatever is not
   // GET, HEAD or OPTIONS must come from no page but the emulator's own, with a JSON body.
   let own = Router::new()

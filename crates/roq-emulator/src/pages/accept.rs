@@ -20,7 +20,7 @@ use roq_rules::UserInviteStatus;
 use crate::invite::Invite;
 use crate::lifecycle::Link;
 use crate::mail::human_time;
-use crate::page::{html_response, page, shown, state};
+use crate::pages::layout::{html_response, page, shown, state};
 use crate::platform::Platform;
 
 #[derive(Deserialize)]

@@ -23,9 +23,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::dashboard::reset_page;
+use crate::pages::dashboard::reset_page;
 use crate::ids::check_id;
-use crate::page::quoted;
+use crate::pages::layout::quoted;
 use crate::platform::{Platform, Problem};
 use crate::reset::{Removed, ResetScope};
 
