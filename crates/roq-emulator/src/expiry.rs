@@ -9,7 +9,7 @@ use std::time::Duration;
 use rusqlite::OptionalExtension;
 use tokio_util::sync::CancellationToken;
 
-use crate::invite::{INVITE_COLUMNS, read_invite};
+use crate::platform::invite::{INVITE_COLUMNS, read_invite};
 use crate::platform::{Platform, Problem};
 
 /// How long to wait at most before looking again, whatever happened meanwhile.

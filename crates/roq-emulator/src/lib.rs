@@ -14,30 +14,17 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod auth;
 pub mod command_line;
 mod configured_urls;
 mod expires_in;
 mod expiry;
 mod faults;
-mod history;
-mod ids;
-mod inspect;
-mod invite;
-mod lifecycle;
-mod listing;
-mod mail;
 mod pages;
 mod platform;
 mod rate_limit;
-mod reset;
 mod schema;
-mod send;
 mod server;
-mod sessions;
 mod snapshot;
-mod store;
-mod users;
 mod webhooks;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -56,24 +43,24 @@ use url::Url;
 
 pub use expires_in::{ExpiresIn, MAX_EXPIRES_IN_SECS};
 pub use faults::{Fault, FaultAnswer, FaultTarget};
-pub use history::{HistoryEntry, InviteEvent};
-pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
-pub use mail::{Mail, OutboxFilter};
+pub use platform::history::{HistoryEntry, InviteEvent};
+pub use platform::invite_records::{InviteQuery, InviteRecord, InviteRecords};
+pub use platform::mail::{Mail, OutboxFilter};
+pub use platform::reset::{Removed, ResetRequest};
+pub use platform::sessions::{Session, SessionRequest};
 pub use platform::{Problem, Stats};
 pub use rate_limit::{RateLimit, RateLimitState};
-pub use reset::{Removed, ResetRequest};
 pub use roq_rules as rules;
-pub use sessions::{Session, SessionRequest};
 pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 
-use crate::auth::Credentials;
 use crate::faults::Faults;
+use crate::platform::auth::Credentials;
+use crate::platform::reset::Resets;
 use crate::platform::{Clock, Counters, Platform, Rules};
 use crate::rate_limit::RateLimiter;
-use crate::reset::Resets;
 
-use crate::store::Store;
+use crate::platform::store::Store;
 use crate::webhooks::Webhooks;
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to

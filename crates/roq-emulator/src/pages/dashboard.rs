@@ -14,11 +14,11 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::pages::dashboard_reset;
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
-use crate::inspect::{InviteQuery, InviteRecord};
-use crate::mail::{Mail, OutboxFilter, human_time};
+use crate::pages::dashboard_reset;
 use crate::pages::layout::{html_response, page, shown, state};
+use crate::platform::invite_records::{InviteQuery, InviteRecord};
+use crate::platform::mail::{Mail, OutboxFilter, human_time};
 use crate::platform::{Platform, Problem};
 use crate::webhooks::NOT_SENT;
 

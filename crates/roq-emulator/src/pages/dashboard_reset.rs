@@ -24,10 +24,10 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::pages::dashboard::reset_page;
-use crate::ids::check_id;
 use crate::pages::layout::quoted;
+use crate::platform::ids::check_id;
+use crate::platform::reset::{Removed, ResetScope};
 use crate::platform::{Platform, Problem};
-use crate::reset::{Removed, ResetScope};
 
 /// Where the confirmation's form posts.
 pub const RESET_ACTION: &str = "/__emulator/dashboard/reset";

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, value};
 
-use crate::invite::Invite;
+use crate::platform::invite::Invite;
 use crate::platform::{Platform, Principal, Problem};
 
 use super::models::UserInviteModel;

@@ -3,7 +3,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::lifecycle::InvitePatch;
+use crate::platform::lifecycle::InvitePatch;
 
 use super::context::invite_model;
 use super::inputs::{AcceptUserInviteDto, AcceptUserInviteV2Dto, UserInviteUpdateDto};

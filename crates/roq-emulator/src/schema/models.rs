@@ -3,10 +3,10 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
-use crate::invite::Invite;
 use crate::platform::Problem;
-use crate::send::{Refusal, SendOutcome};
-use crate::users::User;
+use crate::platform::invite::Invite;
+use crate::platform::send::{Refusal, SendOutcome};
+use crate::platform::users::User;
 
 use super::context::{graphql_error, platform};
 use super::enums::UserInviteStatusEnum;

@@ -2,7 +2,7 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::listing::{Field, ListQuery};
+use crate::platform::listing::{Field, ListQuery};
 
 use super::context::{graphql_error, invite_model, platform, principal};
 use super::enums::{OrderEnum, UserInviteOrderSortEnum, UserInviteSearchKeyEnum};

@@ -4,7 +4,7 @@
 use async_graphql::{Context, Object};
 
 use crate::platform::Problem;
-use crate::send::NewInvite;
+use crate::platform::send::NewInvite;
 
 use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;

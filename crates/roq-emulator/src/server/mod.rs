@@ -21,9 +21,9 @@ use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::faults::{self};
+use crate::pages::{accept, dashboard, dashboard_reset};
 use crate::platform::{Platform, Problem};
 use crate::schema::{self, RoqSchema};
-use crate::pages::{accept, dashboard, dashboard_reset};
 
 mod cross_origin;
 mod emulator_api;

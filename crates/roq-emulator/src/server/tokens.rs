@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::expires_in::ExpiresIn;
+use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::platform::{Counters, Principal, Problem};
 
 use super::{AppState, header_text, json_response, parse_body, problem_response};

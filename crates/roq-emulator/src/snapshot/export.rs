@@ -11,8 +11,8 @@ use super::{
   DeliveryState, Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite,
   SnapshotMail, SnapshotUser, Step, Tenant,
 };
-use crate::history::InviteEvent;
-use crate::invite::{INVITE_COLUMNS, read_invite};
+use crate::platform::history::InviteEvent;
+use crate::platform::invite::{INVITE_COLUMNS, read_invite};
 use crate::platform::{Platform, Problem};
 use crate::webhooks::Attempt;
 

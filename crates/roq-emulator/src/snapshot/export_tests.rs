@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::platform::Principal;
-use crate::send::NewInvite;
+use crate::platform::send::NewInvite;
 use crate::{Emulator, EmulatorOptions};
 
 fn http() -> reqwest::Client {

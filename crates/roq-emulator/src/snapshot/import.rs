@@ -11,9 +11,9 @@ use roq_rules::UserInviteStatus;
 
 use super::checks::check;
 use super::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
-use crate::history::InviteEvent;
-use crate::invite::{Invite, new_id, random_token, token_hash};
-use crate::mail::{accept_link, write_invitation};
+use crate::platform::history::InviteEvent;
+use crate::platform::invite::{Invite, new_id, random_token, token_hash};
+use crate::platform::mail::{accept_link, write_invitation};
 use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, in_time_range, iso};
 use crate::webhooks::Attempt;
 

@@ -28,7 +28,7 @@ use serde_json::{Map, Value};
 
 use roq_rules::UserInviteStatus;
 
-use crate::history::InviteEvent;
+use crate::platform::history::InviteEvent;
 use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, Problem, iso};
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use serde_json::value::{RawValue, to_raw_value};
 use serde_json::{Value, json};
 
 use super::{ImportFrom, export, import, read, to_text};
-use crate::mail::OutboxFilter;
 use crate::platform::Principal;
-use crate::send::NewInvite;
-use crate::sessions::SessionRequest;
+use crate::platform::mail::OutboxFilter;
+use crate::platform::send::NewInvite;
+use crate::platform::sessions::SessionRequest;
 use crate::{Emulator, EmulatorOptions, WebhookTarget};
 
 const DAY: i64 = 86_400_000;
@@ -339,7 +339,7 @@ fn everything() -> Value {
     "invites": [{
       "id": "i1", "tenantId": "acme", "email": "ada@example.com", "createdByUserId": "owner",
       "data": { "team": { "name": "Blue" } },
-      "tokenDigest": crate::invite::token_hash("tok-1"),
+      "tokenDigest": crate::platform::invite::token_hash("tok-1"),
       "history": [{ "event": "created", "status": "pending", "at": "2026-12-03T00:00:00.000Z",
                     "eventId": "evt-1", "payload": event }],
     }],

@@ -9,7 +9,7 @@ use maud::{Markup, html};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
-use crate::invite::Invite;
+use crate::platform::invite::Invite;
 use crate::platform::{Platform, Problem, Rules, iso};
 
 /// A mail in the outbox.

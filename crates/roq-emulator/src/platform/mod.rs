@@ -1,18 +1,33 @@
 //! The emulated platform's state: its store, clock, settings and credentials, shared by the HTTP
-//! endpoints and the GraphQL resolvers.
+//! endpoints and the GraphQL resolvers; and, in the files of this folder, its data and the rules
+//! that apply to it.
+
+pub(crate) mod auth;
+pub(crate) mod history;
+pub(crate) mod ids;
+pub(crate) mod invite;
+pub(crate) mod invite_records;
+pub(crate) mod lifecycle;
+pub(crate) mod listing;
+pub(crate) mod mail;
+pub(crate) mod reset;
+pub(crate) mod send;
+pub(crate) mod sessions;
+pub(crate) mod store;
+pub(crate) mod users;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use url::Url;
 
-use crate::auth::Credentials;
 use crate::faults::Faults;
+use crate::platform::auth::Credentials;
+use crate::platform::reset::Resets;
 use crate::rate_limit::RateLimiter;
-use crate::reset::Resets;
 use crate::webhooks::Webhooks;
 
-use crate::store::Store;
+use crate::platform::store::Store;
 
 /// Who is calling, once the headers have been checked.
 #[derive(Clone, Debug, PartialEq, Eq)]

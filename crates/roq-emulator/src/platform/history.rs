@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use roq_rules::UserInviteStatus;
 
-use crate::invite::Invite;
+use crate::platform::invite::Invite;
 use crate::platform::{Platform, iso};
 
 /// What happened to an invite.

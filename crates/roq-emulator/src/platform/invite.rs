@@ -10,9 +10,9 @@ use sha2::{Digest, Sha256};
 
 use roq_rules::UserInviteStatus;
 
-use crate::history::{Change, InviteEvent};
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::users::user_tenant;
 use crate::platform::{Platform, Principal, Problem};
-use crate::users::user_tenant;
 
 /// A status read from the store.
 pub(crate) fn status_column(text: &str) -> rusqlite::Result<UserInviteStatus> {

@@ -4,7 +4,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::ids::check_id;
+use crate::platform::ids::check_id;
 use crate::platform::{Platform, Problem};
 
 /// A user as stored. Times are milliseconds since the Unix epoch.

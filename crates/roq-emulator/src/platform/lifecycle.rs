@@ -13,13 +13,13 @@ use serde_json::{Map, Value};
 
 use roq_rules::{UserInviteStatus, email_key};
 
-use crate::history::{Change, InviteEvent};
-use crate::ids::check_id;
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::ids::check_id;
 
-use crate::invite::{Invite, find_visible, new_id, random_token, token_hash};
-use crate::mail;
+use crate::platform::invite::{Invite, find_visible, new_id, random_token, token_hash};
+use crate::platform::mail;
+use crate::platform::send::check_details;
 use crate::platform::{Platform, Principal, Problem, iso};
-use crate::send::check_details;
 
 /// What `checkUserInviteToken` answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use roq_rules::UserInviteStatus;
 
-use crate::history::{HistoryEntry, histories};
-use crate::listing::{Field, FieldFilter, ListQuery};
+use crate::platform::history::{HistoryEntry, histories};
+use crate::platform::listing::{Field, FieldFilter, ListQuery};
 use crate::platform::{Platform, Principal, Problem, iso};
 
 /// Which invites to show.

@@ -36,7 +36,7 @@ use std::sync::{Mutex, PoisonError};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::ids::check_id;
+use crate::platform::ids::check_id;
 use crate::platform::{Platform, Problem};
 
 /// What `emulator.reset(...)` and `POST /__emulator/reset` take.
@@ -310,9 +310,9 @@ mod tests {
 
   use super::*;
   use crate::platform::Principal;
-  use crate::send::NewInvite;
-  use crate::sessions::SessionRequest;
-  use crate::store::Store;
+  use crate::platform::send::NewInvite;
+  use crate::platform::sessions::SessionRequest;
+  use crate::platform::store::Store;
   use crate::{Emulator, EmulatorOptions};
 
   async fn emulator(db_path: Option<std::path::PathBuf>) -> Emulator {

@@ -12,12 +12,12 @@ use roq_rules::{
   email_key, is_email,
 };
 
-use crate::history::{Change, InviteEvent};
-use crate::ids::check_id;
-use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
-use crate::mail;
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::ids::check_id;
+use crate::platform::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
+use crate::platform::mail;
+use crate::platform::users::{save_user, user_tenant};
 use crate::platform::{Platform, Principal, Problem};
-use crate::users::{save_user, user_tenant};
 
 /// What one send call knows while it checks its entries.
 struct SendCall<'a> {
