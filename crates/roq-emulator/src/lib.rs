@@ -14,11 +14,9 @@
 //! ```
 #![forbid(unsafe_code)]
 
-pub mod command_line;
-mod configured_urls;
-mod expires_in;
 mod expiry;
 mod faults;
+mod options;
 mod pages;
 mod platform;
 mod rate_limit;
@@ -41,8 +39,9 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-pub use expires_in::{ExpiresIn, MAX_EXPIRES_IN_SECS};
 pub use faults::{Fault, FaultAnswer, FaultTarget};
+pub use options::command_line;
+pub use options::token_lifetime::{ExpiresIn, MAX_EXPIRES_IN_SECS};
 pub use platform::history::{HistoryEntry, InviteEvent};
 pub use platform::invite_records::{InviteQuery, InviteRecord, InviteRecords};
 pub use platform::mail::{Mail, OutboxFilter};
@@ -253,7 +252,7 @@ impl Emulator {
 
     let accept_url = match &options.accept_url {
       Some(given) => {
-        configured_urls::accept_url(given).map_err(|why| StartError::Options(format!("acceptUrl: {why}")))?
+        options::configured_urls::accept_url(given).map_err(|why| StartError::Options(format!("acceptUrl: {why}")))?
       }
       None => Url::parse(&format!("{url}/accept-invite"))
         .map_err(|e| StartError::Options(format!("the emulator's own address {url} is not a URL ({e})")))?,
@@ -474,7 +473,7 @@ impl Drop for Emulator {
 /// The webhook targets, each checked, and how they are retried.
 fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, StartError> {
   for (i, target) in options.webhooks.iter().enumerate() {
-    configured_urls::webhook_url(&target.url)
+    options::configured_urls::webhook_url(&target.url)
       .map_err(|why| StartError::Options(format!("webhooks[{i}].url: {why}")))?;
     if target.key.as_deref().is_some_and(|k| k.trim().is_empty()) {
       return Err(StartError::Options(format!(

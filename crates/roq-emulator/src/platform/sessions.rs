@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ROLES, email_key, is_email};
 
-use crate::expires_in::ExpiresIn;
+use crate::options::token_lifetime::ExpiresIn;
 use crate::platform::ids::check_id;
 use crate::platform::invite::new_id;
 use crate::platform::send::check_details;

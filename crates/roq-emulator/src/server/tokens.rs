@@ -7,7 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::expires_in::ExpiresIn;
+use crate::options::token_lifetime::ExpiresIn;
 use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::platform::{Counters, Principal, Problem};
 

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EmulatorOptions, RateLimit, WebhookTarget, configured_urls};
+use crate::options::configured_urls;
+use crate::{EmulatorOptions, RateLimit, WebhookTarget};
 
 /// What a flag takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
