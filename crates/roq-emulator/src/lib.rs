@@ -14,7 +14,6 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod expiry;
 mod faults;
 mod options;
 mod pages;
@@ -313,7 +312,7 @@ impl Emulator {
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
       tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));
-      tokio::spawn(expiry::run(Arc::clone(&platform), tasks.clone()));
+      tokio::spawn(webhooks::expiry_task::run(Arc::clone(&platform), tasks.clone()));
     }
 
     let (shutdown, signal) = oneshot::channel::<()>();

@@ -21,6 +21,8 @@ use url::Url;
 
 use crate::platform::{Platform, Problem, in_time_range, iso};
 
+pub(crate) mod expiry_task;
+
 /// A URL that receives the invite events.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -117,7 +119,7 @@ pub struct Webhooks {
   tls: Option<rustls::ClientConfig>,
   /// Wakes the sender.
   wake: Notify,
-  /// Wakes the task that expires invites on time (see [`crate::expiry`]).
+  /// Wakes the task that expires invites on time (see [`crate::webhooks::expiry_task`]).
   pub(crate) expiry: Arc<Notify>,
 }
 
