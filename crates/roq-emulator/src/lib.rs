@@ -14,10 +14,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod clock;
+mod counters;
 mod faults;
 mod options;
 mod pages;
 mod platform;
+mod principal;
+mod problem;
 mod rate_limit;
 mod schema;
 mod server;
@@ -38,6 +42,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+pub use counters::Stats;
 pub use faults::{Fault, FaultAnswer, FaultTarget};
 pub use options::command_line;
 pub use options::token_lifetime::{ExpiresIn, MAX_EXPIRES_IN_SECS};
@@ -46,16 +51,18 @@ pub use platform::invite_records::{InviteQuery, InviteRecord, InviteRecords};
 pub use platform::mail::{Mail, OutboxFilter};
 pub use platform::reset::{Removed, ResetRequest};
 pub use platform::sessions::{Session, SessionRequest};
-pub use platform::{Problem, Stats};
+pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use roq_rules as rules;
 pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
 pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
 
+use crate::clock::Clock;
+use crate::counters::Counters;
 use crate::faults::Faults;
 use crate::platform::auth::Credentials;
 use crate::platform::reset::Resets;
-use crate::platform::{Clock, Counters, Platform, Rules};
+use crate::platform::{Platform, Rules};
 use crate::rate_limit::RateLimiter;
 
 use crate::platform::store::Store;

@@ -17,9 +17,10 @@ use serde::Deserialize;
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
 use crate::pages::dashboard_reset;
 use crate::pages::layout::{html_response, page, shown, state};
+use crate::platform::Platform;
 use crate::platform::invite_records::{InviteQuery, InviteRecord};
 use crate::platform::mail::{Mail, OutboxFilter, human_time};
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 use crate::webhooks::NOT_SENT;
 
 /// How many mails the outbox view shows, newest first.

@@ -25,9 +25,10 @@ use serde::Deserialize;
 
 use crate::pages::dashboard::reset_page;
 use crate::pages::layout::quoted;
+use crate::platform::Platform;
 use crate::platform::ids::check_id;
 use crate::platform::reset::{Removed, ResetScope};
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 
 /// Where the confirmation's form posts.
 pub const RESET_ACTION: &str = "/__emulator/dashboard/reset";

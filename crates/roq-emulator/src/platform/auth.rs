@@ -12,7 +12,9 @@ use ring::hmac;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::platform::{Platform, Principal, Problem};
+use crate::platform::Platform;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// The service account's email, a constant of the platform.
 pub const SERVICE_ACCOUNT_EMAIL: &str = "project-service-account@roq.tech";

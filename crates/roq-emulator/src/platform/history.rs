@@ -12,8 +12,9 @@ use serde_json::{Value, json};
 
 use roq_rules::UserInviteStatus;
 
+use crate::clock::iso;
+use crate::platform::Platform;
 use crate::platform::invite::Invite;
-use crate::platform::{Platform, iso};
 
 /// What happened to an invite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -10,9 +10,11 @@ use sha2::{Digest, Sha256};
 
 use roq_rules::UserInviteStatus;
 
+use crate::platform::Platform;
 use crate::platform::history::{Change, InviteEvent};
 use crate::platform::users::user_tenant;
-use crate::platform::{Platform, Principal, Problem};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// A status read from the store.
 pub(crate) fn status_column(text: &str) -> rusqlite::Result<UserInviteStatus> {

@@ -5,9 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use roq_rules::UserInviteStatus;
 
+use crate::clock::iso;
+use crate::platform::Platform;
 use crate::platform::history::{HistoryEntry, histories};
 use crate::platform::listing::{Field, FieldFilter, ListQuery};
-use crate::platform::{Platform, Principal, Problem, iso};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// Which invites to show.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -16,10 +16,13 @@ use roq_rules::{UserInviteStatus, email_key};
 use crate::platform::history::{Change, InviteEvent};
 use crate::platform::ids::check_id;
 
+use crate::clock::iso;
+use crate::platform::Platform;
 use crate::platform::invite::{Invite, find_visible, new_id, random_token, token_hash};
 use crate::platform::mail;
 use crate::platform::send::check_details;
-use crate::platform::{Platform, Principal, Problem, iso};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// What `checkUserInviteToken` answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -8,9 +8,11 @@
 
 use rusqlite::types::Value as SqlValue;
 
+use crate::platform::Platform;
 use crate::platform::invite::{INVITE_COLUMNS, Invite, read_invite};
 use crate::platform::users::user_tenant;
-use crate::platform::{Platform, Principal, Problem};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// The default page size when `limit` is absent, and the largest page: the rulebook's.
 const DEFAULT_LIMIT: i64 = roq_rules::DEFAULT_PAGE_SIZE as i64;

@@ -9,8 +9,10 @@ use maud::{Markup, html};
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::clock::iso;
 use crate::platform::invite::Invite;
-use crate::platform::{Platform, Problem, Rules, iso};
+use crate::platform::{Platform, Rules};
+use crate::problem::Problem;
 
 /// A mail in the outbox.
 #[derive(Clone, PartialEq, Eq, Serialize)]

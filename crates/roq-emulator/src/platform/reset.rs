@@ -36,8 +36,9 @@ use std::sync::{Mutex, PoisonError};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::{Deserialize, Deserializer, Serialize};
 
+use crate::platform::Platform;
 use crate::platform::ids::check_id;
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 
 /// What `emulator.reset(...)` and `POST /__emulator/reset` take.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -309,10 +310,10 @@ mod tests {
   use serde_json::json;
 
   use super::*;
-  use crate::platform::Principal;
   use crate::platform::send::NewInvite;
   use crate::platform::sessions::SessionRequest;
   use crate::platform::store::Store;
+  use crate::principal::Principal;
   use crate::{Emulator, EmulatorOptions};
 
   async fn emulator(db_path: Option<std::path::PathBuf>) -> Emulator {

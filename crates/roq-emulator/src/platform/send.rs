@@ -12,12 +12,14 @@ use roq_rules::{
   email_key, is_email,
 };
 
+use crate::platform::Platform;
 use crate::platform::history::{Change, InviteEvent};
 use crate::platform::ids::check_id;
 use crate::platform::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
 use crate::platform::mail;
 use crate::platform::users::{save_user, user_tenant};
-use crate::platform::{Platform, Principal, Problem};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// What one send call knows while it checks its entries.
 struct SendCall<'a> {

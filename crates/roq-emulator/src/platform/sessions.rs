@@ -15,11 +15,12 @@ use serde_json::Value;
 use roq_rules::{MAX_ROLES, email_key, is_email};
 
 use crate::options::token_lifetime::ExpiresIn;
+use crate::platform::Platform;
 use crate::platform::ids::check_id;
 use crate::platform::invite::new_id;
 use crate::platform::send::check_details;
 use crate::platform::users::user_tenant;
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 
 /// What `emulator.session(...)` and `POST /__emulator/sessions` take.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -4,8 +4,9 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::platform::Platform;
 use crate::platform::ids::check_id;
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 
 /// A user as stored. Times are milliseconds since the Unix epoch.
 #[derive(Clone, Debug)]

@@ -5,8 +5,10 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, value};
 
+use crate::platform::Platform;
 use crate::platform::invite::Invite;
-use crate::platform::{Platform, Principal, Problem};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 use super::models::UserInviteModel;
 

@@ -3,10 +3,10 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
-use crate::platform::Problem;
 use crate::platform::invite::Invite;
 use crate::platform::send::{Refusal, SendOutcome};
 use crate::platform::users::User;
+use crate::problem::Problem;
 
 use super::context::{graphql_error, platform};
 use super::enums::UserInviteStatusEnum;

@@ -3,8 +3,8 @@
 
 use async_graphql::{Context, Object};
 
-use crate::platform::Problem;
 use crate::platform::send::NewInvite;
+use crate::problem::Problem;
 
 use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;

@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use crate::faults::Fault;
-use crate::platform::Problem;
 use crate::platform::invite_records::InviteQuery;
 use crate::platform::mail::OutboxFilter;
 use crate::platform::reset::ResetRequest;
 use crate::platform::sessions::SessionRequest;
+use crate::problem::Problem;
 
 use super::{AppState, json_response, parse_body, problem_response};
 

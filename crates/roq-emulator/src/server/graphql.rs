@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use roq_rules::{MAX_ANSWER_BYTES, MAX_REQUEST_BYTES};
 use serde::Serialize;
 
-use crate::platform::{Counters, Principal, Problem};
+use crate::counters::Counters;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 use super::{AppState, graphql_problem, header_text, too_many_requests};
 

@@ -22,7 +22,8 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::faults::{self};
 use crate::pages::{accept, dashboard, dashboard_reset};
-use crate::platform::{Platform, Problem};
+use crate::platform::Platform;
+use crate::problem::Problem;
 use crate::schema::{self, RoqSchema};
 
 mod cross_origin;

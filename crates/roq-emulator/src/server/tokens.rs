@@ -7,9 +7,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
+use crate::counters::Counters;
 use crate::options::token_lifetime::ExpiresIn;
 use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
-use crate::platform::{Counters, Principal, Problem};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 use super::{AppState, header_text, json_response, parse_body, problem_response};
 

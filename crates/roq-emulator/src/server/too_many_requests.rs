@@ -13,7 +13,9 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use crate::platform::{Counters, Platform, Problem};
+use crate::counters::Counters;
+use crate::platform::Platform;
+use crate::problem::Problem;
 use crate::rate_limit::retry_after_seconds;
 
 use super::graphql_problem;

@@ -11,9 +11,10 @@ use super::{
   DeliveryState, Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite,
   SnapshotMail, SnapshotUser, Step, Tenant,
 };
+use crate::platform::Platform;
 use crate::platform::history::InviteEvent;
 use crate::platform::invite::{INVITE_COLUMNS, read_invite};
-use crate::platform::{Platform, Problem};
+use crate::problem::Problem;
 use crate::webhooks::Attempt;
 
 /// The platform's data at `now` (the emulator's clock).

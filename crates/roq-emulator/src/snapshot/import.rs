@@ -11,10 +11,11 @@ use roq_rules::UserInviteStatus;
 
 use super::checks::check;
 use super::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
+use crate::clock::{EARLIEST_MS, LATEST_MS, in_time_range, iso};
+use crate::platform::Platform;
 use crate::platform::history::InviteEvent;
 use crate::platform::invite::{Invite, new_id, random_token, token_hash};
 use crate::platform::mail::{accept_link, write_invitation};
-use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, in_time_range, iso};
 use crate::webhooks::Attempt;
 
 /// Reads `from` and stores it in the (empty) store at `now`. The error names the file, if any,

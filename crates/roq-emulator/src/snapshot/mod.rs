@@ -28,8 +28,10 @@ use serde_json::{Map, Value};
 
 use roq_rules::UserInviteStatus;
 
+use crate::clock::{EARLIEST_MS, LATEST_MS, iso};
+use crate::platform::Platform;
 use crate::platform::history::InviteEvent;
-use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, Problem, iso};
+use crate::problem::Problem;
 
 #[cfg(test)]
 pub(crate) use export::Pause;

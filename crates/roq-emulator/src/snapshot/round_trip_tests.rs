@@ -10,12 +10,13 @@ use roq_rules::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_LOCALE, MAX_NAME, MA
 
 use super::checks::MAX_SAFE_INTEGER;
 use super::{ImportFrom, MAX_SNAPSHOT_BYTES, export, import, to_text};
+use crate::clock::{EARLIEST_MS, LATEST_MS, iso};
 use crate::platform::history::MAX_EVENT_BYTES;
 use crate::platform::invite::token_hash;
 use crate::platform::lifecycle::InvitePatch;
 use crate::platform::send::NewInvite;
 use crate::platform::sessions::SessionRequest;
-use crate::platform::{EARLIEST_MS, LATEST_MS, Principal, iso};
+use crate::principal::Principal;
 use crate::webhooks::{MAX_ATTEMPT_ERROR, MAX_ATTEMPTS};
 use crate::{Emulator, EmulatorOptions, WebhookRetry, WebhookTarget};
 

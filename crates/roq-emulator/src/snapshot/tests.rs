@@ -5,10 +5,10 @@ use serde_json::value::{RawValue, to_raw_value};
 use serde_json::{Value, json};
 
 use super::{ImportFrom, export, import, read, to_text};
-use crate::platform::Principal;
 use crate::platform::mail::OutboxFilter;
 use crate::platform::send::NewInvite;
 use crate::platform::sessions::SessionRequest;
+use crate::principal::Principal;
 use crate::{Emulator, EmulatorOptions, WebhookTarget};
 
 const DAY: i64 = 86_400_000;
@@ -657,7 +657,7 @@ async fn a_time_at_either_end_of_the_range_stays_there_through_every_import_expo
 async fn every_time_the_emulator_writes_is_one_it_reads_back_however_far_the_clock_went() {
   let emulator = emulator(false).await;
   // Three days before the end of time, an invite valid for seven is valid until the end.
-  emulator.advance_clock(crate::platform::LATEST_MS - emulator.platform.clock.now_ms() - 3 * DAY);
+  emulator.advance_clock(crate::clock::LATEST_MS - emulator.platform.clock.now_ms() - 3 * DAY);
   let invite = emulator
     .platform
     .send_invites(
@@ -668,7 +668,7 @@ async fn every_time_the_emulator_writes_is_one_it_reads_back_however_far_the_clo
     .unwrap()
     .success
     .remove(0);
-  assert_eq!(invite.valid_till, crate::platform::LATEST_MS);
+  assert_eq!(invite.valid_till, crate::clock::LATEST_MS);
   emulator
     .platform
     .resend_invite(&Principal::ServiceAccount, &invite.id)

@@ -19,7 +19,9 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::platform::{Platform, Problem, in_time_range, iso};
+use crate::clock::{in_time_range, iso};
+use crate::platform::Platform;
+use crate::problem::Problem;
 
 pub(crate) mod expiry_task;
 
