@@ -8,6 +8,7 @@
 use axum::http::HeaderMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use rand::Rng as _;
 use ring::hmac;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -15,6 +16,11 @@ use sha2::{Digest, Sha256};
 use crate::platform::Platform;
 use crate::principal::Principal;
 use crate::problem::Problem;
+
+/// 256 random bits as text: API keys and signing secrets.
+pub(crate) fn random_text() -> String {
+  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
+}
 
 /// The service account's email, a constant of the platform.
 pub const SERVICE_ACCOUNT_EMAIL: &str = "project-service-account@roq.tech";
