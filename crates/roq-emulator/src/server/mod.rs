@@ -20,7 +20,6 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::faults::{self};
 use crate::pages::{accept, dashboard, dashboard_reset};
 use crate::platform::Platform;
 use crate::problem::Problem;
@@ -28,6 +27,7 @@ use crate::schema::{self, RoqSchema};
 
 mod cross_origin;
 mod emulator_api;
+mod fault_middleware;
 mod graphql;
 mod tokens;
 mod too_many_requests;
@@ -82,7 +82,7 @@ impl BrowserOrigins {
 
 pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
-  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), faults::inject);
+  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), fault_middleware::inject);
   let cors = CorsLayer::new()
     .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
     .allow_methods([Method::POST])
