@@ -10,6 +10,7 @@ pub(crate) mod invite_records;
 pub(crate) mod lifecycle;
 pub(crate) mod listing;
 pub(crate) mod mail;
+pub(crate) mod pg_like;
 pub(crate) mod reset;
 pub(crate) mod send;
 pub(crate) mod sessions;
