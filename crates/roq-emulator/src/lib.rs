@@ -57,7 +57,7 @@ use crate::clock::Clock;
 use crate::counters::Counters;
 use crate::faults::Faults;
 use crate::options::checks;
-use crate::platform::auth::{Credentials, random_text};
+use crate::platform::credentials::{Credentials, random_text};
 use crate::platform::reset::Resets;
 use crate::platform::store::Store;
 use crate::platform::{Platform, Rules};

@@ -1,9 +1,6 @@
 //! The invite as stored: its row, how it reads at a moment (a pending invite past its validity
 //! reads as expired), who may see it, and its ids and tokens.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::Rng as _;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -174,16 +171,11 @@ pub(crate) fn new_id() -> String {
   uuid::Uuid::now_v7().to_string()
 }
 
-/// A one-time accept token: 256 random bits.
-pub(crate) fn random_token() -> String {
-  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
-}
-
-/// Tokens are stored as digests; only the mail carries the token itself.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
   serde_json::to_string(value).expect("JSON values and string lists always encode")
 }
 
+/// Tokens are stored as digests; only the mail carries the token itself.
 pub(crate) fn token_hash(token: &str) -> String {
   format!("{:x}", Sha256::digest(token.as_bytes()))
 }

@@ -18,7 +18,8 @@ use crate::platform::ids::check_id;
 
 use crate::clock::iso;
 use crate::platform::Platform;
-use crate::platform::invite::{Invite, find_visible, new_id, random_token, token_hash};
+use crate::platform::credentials::random_text;
+use crate::platform::invite::{Invite, find_visible, new_id, token_hash};
 use crate::platform::mail;
 use crate::platform::send::check_details;
 use crate::principal::Principal;
@@ -77,7 +78,7 @@ impl Platform {
     self.in_transaction(|tx, now| {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "resent")?;
-      let token = random_token();
+      let token = random_text();
       let valid_till = self.rules.valid_till(now);
       // The old link stops working; it is kept so that its page can say a newer mail replaced it.
       tx.execute(

@@ -3,6 +3,7 @@
 //! that apply to it.
 
 pub(crate) mod auth;
+pub(crate) mod credentials;
 pub(crate) mod history;
 pub(crate) mod ids;
 pub(crate) mod invite;
@@ -24,7 +25,7 @@ use url::Url;
 use crate::clock::{Clock, in_time_range};
 use crate::counters::Counters;
 use crate::faults::Faults;
-use crate::platform::auth::Credentials;
+use crate::platform::credentials::Credentials;
 use crate::platform::reset::Resets;
 use crate::platform::store::Store;
 use crate::rate_limit::RateLimiter;

@@ -13,9 +13,10 @@ use roq_rules::{
 };
 
 use crate::platform::Platform;
+use crate::platform::credentials::random_text;
 use crate::platform::history::{Change, InviteEvent};
 use crate::platform::ids::check_id;
-use crate::platform::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
+use crate::platform::invite::{INVITE_COLUMNS, Invite, new_id, read_invite, token_hash};
 use crate::platform::mail;
 use crate::platform::users::{save_user, user_tenant};
 use crate::principal::Principal;
@@ -214,7 +215,7 @@ impl Platform {
   }
 
   fn create_invite(&self, tx: &Transaction, tenant_id: &str, entry: NewInvite, now: i64) -> Result<Invite, Problem> {
-    let token = random_token();
+    let token = random_text();
     let invite = Invite {
       id: new_id(),
       tenant_id: tenant_id.to_owned(),
