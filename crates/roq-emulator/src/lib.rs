@@ -45,7 +45,8 @@ pub use options::{DEFAULT_INVITE_VALIDITY, DEFAULT_TOKEN_LIFETIME, EmulatorOptio
 pub use platform::history::{HistoryEntry, InviteEvent};
 pub use platform::invite_records::{InviteQuery, InviteRecord, InviteRecords};
 pub use platform::mail::{Mail, OutboxFilter};
-pub use platform::reset::{Removed, ResetRequest};
+pub use platform::reset::ResetRequest;
+pub use platform::reset_generations::Removed;
 pub use platform::sessions::{Session, SessionRequest};
 pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
@@ -58,7 +59,7 @@ use crate::counters::Counters;
 use crate::faults::Faults;
 use crate::options::checks;
 use crate::platform::credentials::{Credentials, random_text};
-use crate::platform::reset::Resets;
+use crate::platform::reset_generations::Resets;
 use crate::platform::store::Store;
 use crate::platform::{Platform, Rules};
 use crate::rate_limit::RateLimiter;

@@ -27,7 +27,7 @@ use crate::pages::dashboard::reset_page;
 use crate::pages::layout::quoted;
 use crate::platform::Platform;
 use crate::platform::ids::check_id;
-use crate::platform::reset::{Removed, ResetScope};
+use crate::platform::reset_generations::{Removed, ResetScope};
 use crate::problem::Problem;
 
 /// Where the confirmation's form posts.

@@ -68,7 +68,7 @@ impl Platform {
 
   /// A token for `user_id`, valid for `expires_in` seconds (or the default lifetime).
   /// `generation` is the reset generation read where the user was found or registered, under
-  /// the store's lock ([`crate::platform::reset::Resets::generation`]).
+  /// the store's lock ([`crate::platform::reset_generations::Resets::generation`]).
   pub fn issue_user_token(&self, user_id: &str, expires_in: Option<i64>, generation: i64) -> Result<String, Problem> {
     let lifetime = expires_in.unwrap_or(self.credentials.token_lifetime_secs);
     self.issue(
