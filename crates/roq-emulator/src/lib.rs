@@ -52,7 +52,8 @@ pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use roq_rules as rules;
 pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
-pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
+pub use webhooks::config::{WebhookRetry, WebhookTarget};
+pub use webhooks::deliveries::{Attempt, WebhookDelivery};
 
 use crate::clock::Clock;
 use crate::counters::Counters;
@@ -187,7 +188,7 @@ impl Emulator {
     platform.give_up_unconfigured().map_err(|e| store_error(e.into()))?;
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
-      tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));
+      tokio::spawn(webhooks::sender::run(Arc::clone(&platform), tasks.clone()));
       tokio::spawn(webhooks::expiry_task::run(Arc::clone(&platform), tasks.clone()));
     }
 

@@ -10,7 +10,7 @@ use crate::options::token_lifetime::MAX_EXPIRES_IN_SECS;
 use crate::options::{
   DEFAULT_INVITE_VALIDITY, DEFAULT_TOKEN_LIFETIME, EmulatorOptions, MAX_INVITE_VALIDITY, configured_urls,
 };
-use crate::webhooks::Webhooks;
+use crate::webhooks::config::Webhooks;
 
 /// The webhook targets, each checked, and how they are retried.
 pub(crate) fn webhooks(options: &EmulatorOptions, key: String) -> Result<Webhooks, String> {

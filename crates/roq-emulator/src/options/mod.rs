@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::rate_limit::RateLimit;
 use crate::snapshot::ImportFrom;
-use crate::webhooks::{WebhookRetry, WebhookTarget};
+use crate::webhooks::config::{WebhookRetry, WebhookTarget};
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
 /// `startEmulator(options)`. Serialize: `roq-invites emulator` gets it from the flags this way.

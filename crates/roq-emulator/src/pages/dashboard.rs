@@ -21,7 +21,7 @@ use crate::platform::Platform;
 use crate::platform::invite_records::{InviteQuery, InviteRecord};
 use crate::platform::mail::{Mail, OutboxFilter, human_time};
 use crate::problem::Problem;
-use crate::webhooks::NOT_SENT;
+use crate::webhooks::deliveries::NOT_SENT;
 
 /// How many mails the outbox view shows, newest first.
 const MAILS_SHOWN: usize = 100;

@@ -30,7 +30,7 @@ use crate::platform::credentials::Credentials;
 use crate::platform::reset_generations::Resets;
 use crate::platform::store::Store;
 use crate::rate_limit::RateLimiter;
-use crate::webhooks::Webhooks;
+use crate::webhooks::config::Webhooks;
 
 /// The rules the emulator applies where the real platform's are unknown (see the README).
 #[derive(Clone, Debug)]

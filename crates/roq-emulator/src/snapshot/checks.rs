@@ -21,7 +21,8 @@ use crate::options::configured_urls::webhook_url;
 use crate::platform::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};
 use crate::platform::invite::token_hash;
 use crate::platform::send::check_details;
-use crate::webhooks::{MAX_ATTEMPT_ERROR, MAX_ATTEMPTS};
+use crate::webhooks::config::MAX_ATTEMPTS;
+use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 
 /// The largest integer JavaScript holds exactly (`Number.MAX_SAFE_INTEGER`): the most a mail's
 /// or a delivery's id may be, which also leaves SQLite's AUTOINCREMENT room for the next ones.

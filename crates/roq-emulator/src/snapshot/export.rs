@@ -15,7 +15,7 @@ use crate::platform::Platform;
 use crate::platform::history::InviteEvent;
 use crate::platform::invite::{INVITE_COLUMNS, read_invite};
 use crate::problem::Problem;
-use crate::webhooks::Attempt;
+use crate::webhooks::deliveries::Attempt;
 
 /// The platform's data at `now` (the emulator's clock).
 pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem> {

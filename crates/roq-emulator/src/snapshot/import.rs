@@ -17,7 +17,7 @@ use crate::platform::credentials::random_text;
 use crate::platform::history::InviteEvent;
 use crate::platform::invite::{Invite, new_id, token_hash};
 use crate::platform::mail::{accept_link, write_invitation};
-use crate::webhooks::Attempt;
+use crate::webhooks::deliveries::Attempt;
 
 /// Reads `from` and stores it in the (empty) store at `now`. The error names the file, if any,
 /// and the path of the mistake; the caller puts `importFrom` in front.

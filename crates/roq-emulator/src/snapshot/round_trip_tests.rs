@@ -17,7 +17,8 @@ use crate::platform::lifecycle::InvitePatch;
 use crate::platform::send::NewInvite;
 use crate::platform::sessions::SessionRequest;
 use crate::principal::Principal;
-use crate::webhooks::{MAX_ATTEMPT_ERROR, MAX_ATTEMPTS};
+use crate::webhooks::config::MAX_ATTEMPTS;
+use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 use crate::{Emulator, EmulatorOptions, WebhookRetry, WebhookTarget};
 
 const ACCEPT_URL: &str = "http://localhost:3000/accept-invite";

@@ -740,7 +740,7 @@ async fn a_delivery_to_a_url_not_configured_now_is_given_up_at_start_without_a_r
         reason.duration_ms,
         delivery.attempts.len()
       ),
-      (None, Some(crate::webhooks::NOT_SENT), 0, 2)
+      (None, Some(crate::webhooks::deliveries::NOT_SENT), 0, 2)
     );
     if webhooks.is_empty() {
       continue;
