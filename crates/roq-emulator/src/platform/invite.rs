@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 use roq_rules::UserInviteStatus;
 
 use crate::platform::Platform;
-use crate::platform::history::{Change, InviteEvent};
 use crate::platform::users::user_tenant;
 use crate::principal::Principal;
 use crate::problem::Problem;
@@ -122,19 +121,6 @@ impl Platform {
   pub fn invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
     find_visible(&self.store.lock(), principal, id)
   }
-
-  /// Marks a pending invite whose validity has run out as expired, and records it.
-  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
-    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
-      .execute(params![invite.id, invite.valid_till])?;
-    let change = Change {
-      event: InviteEvent::Expired,
-      previous: Some(invite),
-      current: &expired(invite),
-      at: invite.valid_till,
-    };
-    self.record(tx, change)
-  }
 }
 
 /// An invite by id, if `principal` may see it: the service account sees all, a user its own
@@ -154,15 +140,6 @@ pub(crate) fn find_visible(connection: &Connection, principal: &Principal, id: &
   match invite {
     Some(invite) if visible => Ok(invite),
     _ => Err(Problem::NotFound(format!("No user invite with id {id}"))),
-  }
-}
-
-/// `invite`, expired at the end of its validity: how it reads once its time has run out.
-pub(crate) fn expired(invite: &Invite) -> Invite {
-  Invite {
-    status: UserInviteStatus::Expired,
-    status_updated_at: invite.valid_till,
-    ..invite.clone()
   }
 }
 

@@ -13,15 +13,14 @@ use serde_json::{Map, Value};
 
 use roq_rules::{UserInviteStatus, email_key};
 
-use crate::platform::history::{Change, InviteEvent};
-use crate::platform::ids::check_id;
-
 use crate::clock::iso;
 use crate::platform::Platform;
 use crate::platform::credentials::random_text;
+use crate::platform::details::check_details;
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::ids::check_id;
 use crate::platform::invite::{Invite, find_visible, new_id, token_hash};
 use crate::platform::mail;
-use crate::platform::send::check_details;
 use crate::principal::Principal;
 use crate::problem::Problem;
 
@@ -233,6 +232,19 @@ impl Platform {
     })
   }
 
+  /// Marks a pending invite whose validity has run out as expired, and records it.
+  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
+      .execute(params![invite.id, invite.valid_till])?;
+    let change = Change {
+      event: InviteEvent::Expired,
+      previous: Some(invite),
+      current: &expired(invite),
+      at: invite.valid_till,
+    };
+    self.record(tx, change)
+  }
+
   /// Runs `work` in one transaction at one moment of the emulator's clock; once it is
   /// committed, its webhook events may go.
   pub(crate) fn in_transaction<T>(
@@ -280,6 +292,15 @@ impl Platform {
       ],
     )?;
     Ok(id)
+  }
+}
+
+/// `invite`, expired at the end of its validity: how it reads once its time has run out.
+pub(crate) fn expired(invite: &Invite) -> Invite {
+  Invite {
+    status: UserInviteStatus::Expired,
+    status_updated_at: invite.valid_till,
+    ..invite.clone()
   }
 }
 

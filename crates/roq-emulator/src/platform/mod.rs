@@ -4,6 +4,7 @@
 
 pub(crate) mod auth;
 pub(crate) mod credentials;
+pub(crate) mod details;
 pub(crate) mod history;
 pub(crate) mod ids;
 pub(crate) mod invite;

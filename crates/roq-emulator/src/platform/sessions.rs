@@ -16,9 +16,9 @@ use roq_rules::{MAX_ROLES, email_key, is_email};
 
 use crate::options::token_lifetime::ExpiresIn;
 use crate::platform::Platform;
+use crate::platform::details::check_details;
 use crate::platform::ids::check_id;
 use crate::platform::invite::new_id;
-use crate::platform::send::check_details;
 use crate::platform::users::user_tenant;
 use crate::problem::Problem;
 

@@ -18,9 +18,9 @@ use roq_rules::{MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email
 
 use super::{DeliveryState, Snapshot, SnapshotAttempt, SnapshotInvite, Step};
 use crate::options::configured_urls::webhook_url;
+use crate::platform::details::check_details;
 use crate::platform::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};
 use crate::platform::invite::token_hash;
-use crate::platform::send::check_details;
 use crate::webhooks::config::MAX_ATTEMPTS;
 use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 

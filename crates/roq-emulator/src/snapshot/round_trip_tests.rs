@@ -77,7 +77,7 @@ fn largest_data() -> Map<String, Value> {
   let empty = size(&nest(""));
   let data = nest(&"x".repeat(MAX_DATA_BYTES - empty));
   assert_eq!(size(&data), MAX_DATA_BYTES);
-  crate::platform::send::check_details(None, None, None, Some(&data)).unwrap();
+  crate::platform::details::check_details(None, None, None, Some(&data)).unwrap();
   data
 }
 
