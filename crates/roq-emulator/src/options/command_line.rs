@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::options::{EmulatorOptions, MAX_INVITE_VALIDITY, configured_urls};
 use crate::rate_limit::RateLimit;
-use crate::snapshot::ImportFrom;
+use crate::snapshot::format::ImportFrom;
 use crate::webhooks::config::WebhookTarget;
 
 /// What a flag takes.

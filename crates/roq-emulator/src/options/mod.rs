@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::rate_limit::RateLimit;
-use crate::snapshot::ImportFrom;
+use crate::snapshot::format::ImportFrom;
 use crate::webhooks::config::{WebhookRetry, WebhookTarget};
 
 /// How the emulator starts. Everything is optional; JavaScript passes the same object to
@@ -74,7 +74,7 @@ pub struct EmulatorOptions {
   /// trusts); the machine's store if absent.
   #[serde(skip)]
   pub webhook_tls: Option<rustls::ClientConfig>,
-  /// A snapshot to start from (see [`Snapshot`](crate::snapshot::Snapshot)): a JSON file's path, or the snapshot itself.
+  /// A snapshot to start from (see [`Snapshot`](crate::snapshot::format::Snapshot)): a JSON file's path, or the snapshot itself.
   /// The store must be empty (in memory, or a new `dbPath`).
   #[serde(default)]
   pub import_from: Option<ImportFrom>,

@@ -69,5 +69,25 @@ pub struct Platform {
   pub rate_limiter: RateLimiter,
   pub resets: Resets,
   #[cfg(test)]
-  pub(crate) export_pause: crate::snapshot::Pause,
+  pub(crate) export_pause: Pause,
+}
+
+/// A test's hold on the next export, once its copy is taken and before it reads: what the test
+/// runs there runs while an export is in progress.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Pause(std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>);
+
+#[cfg(test)]
+impl Pause {
+  pub(crate) fn set(&self, hold: impl FnOnce() + Send + 'static) {
+    *self.0.lock().unwrap() = Some(Box::new(hold));
+  }
+
+  pub(crate) fn hold(&self) {
+    let hold = self.0.lock().unwrap().take();
+    if let Some(hold) = hold {
+      hold();
+    }
+  }
 }

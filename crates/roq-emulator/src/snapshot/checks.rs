@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key, is_email, link_url};
 
-use super::{DeliveryState, Snapshot, SnapshotAttempt, SnapshotInvite, Step};
+use super::format::{DeliveryState, Snapshot, SnapshotAttempt, SnapshotInvite, Step};
 use crate::options::configured_urls::webhook_url;
 use crate::platform::details::check_details;
 use crate::platform::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};

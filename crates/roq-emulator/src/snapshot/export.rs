@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use roq_rules::UserInviteStatus;
 
-use super::{
+use super::format::{
   DeliveryState, Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite,
   SnapshotMail, SnapshotUser, Step, Tenant,
 };
@@ -232,24 +232,4 @@ fn deliveries(connection: &Connection) -> rusqlite::Result<Vec<SnapshotDelivery>
     })
   })?;
   rows.collect()
-}
-
-/// A test's hold on the next export, once its copy is taken and before it reads: what the test
-/// runs there runs while an export is in progress.
-#[cfg(test)]
-#[derive(Default)]
-pub(crate) struct Pause(std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>);
-
-#[cfg(test)]
-impl Pause {
-  pub(crate) fn set(&self, hold: impl FnOnce() + Send + 'static) {
-    *self.0.lock().unwrap() = Some(Box::new(hold));
-  }
-
-  fn hold(&self) {
-    let hold = self.0.lock().unwrap().take();
-    if let Some(hold) = hold {
-      hold();
-    }
-  }
 }

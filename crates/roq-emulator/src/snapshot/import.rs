@@ -10,7 +10,7 @@ use serde_json::Value;
 use roq_rules::UserInviteStatus;
 
 use super::checks::check;
-use super::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
+use super::format::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
 use crate::clock::{EARLIEST_MS, LATEST_MS, in_time_range, iso};
 use crate::platform::Platform;
 use crate::platform::credentials::random_text;

@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 use roq_rules::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, is_email};
 
 use super::checks::MAX_SAFE_INTEGER;
-use super::{ImportFrom, MAX_SNAPSHOT_BYTES, export, import, to_text};
+use super::format::{ImportFrom, MAX_SNAPSHOT_BYTES, to_text};
+use super::{export, import};
 use crate::clock::{EARLIEST_MS, LATEST_MS, iso};
 use crate::platform::history::MAX_EVENT_BYTES;
 use crate::platform::invite::token_hash;

@@ -4,7 +4,8 @@
 use serde_json::value::{RawValue, to_raw_value};
 use serde_json::{Value, json};
 
-use super::{ImportFrom, export, import, read, to_text};
+use super::format::{ImportFrom, read, to_text};
+use super::{export, import};
 use crate::platform::mail::OutboxFilter;
 use crate::platform::send::NewInvite;
 use crate::platform::sessions::SessionRequest;
