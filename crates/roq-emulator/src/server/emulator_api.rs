@@ -17,7 +17,8 @@ use crate::platform::reset::ResetRequest;
 use crate::platform::sessions::SessionRequest;
 use crate::problem::Problem;
 
-use super::{AppState, json_response, parse_body, problem_response};
+use super::answers::{json_response, parse_body, problem_response};
+use super::state::AppState;
 
 /// `GET /__emulator/outbox?to=&userInviteId=`: the mails written so far.
 pub(super) async fn outbox(

@@ -16,7 +16,9 @@ use crate::counters::Counters;
 use crate::principal::Principal;
 use crate::problem::Problem;
 
-use super::{AppState, graphql_problem, header_text, too_many_requests};
+use super::answers::{graphql_problem, header_text};
+use super::state::AppState;
+use super::too_many_requests;
 
 /// `POST /v01/server/graphql`: both headers are checked on every call (the environment's
 /// `roq-platform-server-authorization` and a bearer token it issued); a failure answers in the

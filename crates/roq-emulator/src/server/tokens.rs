@@ -13,7 +13,8 @@ use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::principal::Principal;
 use crate::problem::Problem;
 
-use super::{AppState, header_text, json_response, parse_body, problem_response};
+use super::answers::{header_text, json_response, parse_body, problem_response};
+use super::state::AppState;
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

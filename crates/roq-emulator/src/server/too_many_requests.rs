@@ -18,7 +18,7 @@ use crate::platform::Platform;
 use crate::problem::Problem;
 use crate::rate_limit::retry_after_seconds;
 
-use super::graphql_problem;
+use super::answers::graphql_problem;
 
 /// Counts a request against the environment's window, or answers 429 with `Retry-After`.
 pub(super) fn refused(platform: &Platform) -> Option<Response> {
