@@ -11,7 +11,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use roq_rules::{UserInviteStatus, email_key};
+use roq_rules::UserInviteStatus;
 
 use crate::clock::iso;
 use crate::platform::Platform;
@@ -21,6 +21,7 @@ use crate::platform::history::{Change, InviteEvent};
 use crate::platform::ids::check_id;
 use crate::platform::invite::{Invite, find_visible, new_id, token_hash};
 use crate::platform::mail;
+use crate::platform::users::user_with_email;
 use crate::principal::Principal;
 use crate::problem::Problem;
 
@@ -265,11 +266,7 @@ impl Platform {
 
   /// The user with the invite's email in its tenant, created if there is none.
   fn user_for_email(&self, tx: &Transaction, invite: &Invite, now: i64) -> Result<String, Problem> {
-    let existing: Option<String> = tx
-      .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
-      .query_row(params![invite.tenant_id, email_key(&invite.email)], |row| row.get(0))
-      .optional()?;
-    if let Some(id) = existing {
+    if let Some(id) = user_with_email(tx, &invite.tenant_id, &invite.email)? {
       return Ok(id);
     }
     let id = new_id();

@@ -14,6 +14,7 @@ use super::format::{
 use crate::platform::Platform;
 use crate::platform::history::InviteEvent;
 use crate::platform::invite::{INVITE_COLUMNS, read_invite};
+use crate::platform::users::{USER_COLUMNS, read_user};
 use crate::problem::Problem;
 use crate::webhooks::deliveries::Attempt;
 
@@ -43,21 +44,19 @@ pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem>
 
 /// Users by id: a new one lands in its place, not at the end of a list sorted by chance.
 fn users(connection: &Connection) -> rusqlite::Result<Vec<SnapshotUser>> {
-  let mut statement = connection.prepare(
-    "SELECT id, tenant_id, email, first_name, last_name, locale, roles, created_at, updated_at FROM users ORDER BY id",
-  )?;
+  let mut statement = connection.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
   let rows = statement.query_map([], |row| {
-    let roles: Option<String> = row.get(6)?;
+    let user = read_user(row)?;
     Ok(SnapshotUser {
-      id: row.get(0)?,
-      tenant_id: row.get(1)?,
-      email: row.get(2)?,
-      first_name: row.get(3)?,
-      last_name: row.get(4)?,
-      locale: row.get(5)?,
-      roles: roles.and_then(|text| serde_json::from_str(&text).ok()),
-      created_at: Some(Moment(row.get(7)?)),
-      updated_at: Some(Moment(row.get(8)?)),
+      id: user.id,
+      tenant_id: user.tenant_id,
+      email: user.email,
+      first_name: user.first_name,
+      last_name: user.last_name,
+      locale: user.locale,
+      roles: user.roles,
+      created_at: Some(Moment(user.created_at)),
+      updated_at: Some(Moment(user.updated_at)),
     })
   })?;
   rows.collect()
