@@ -12,8 +12,8 @@ use super::format::{
   SnapshotMail, SnapshotUser, Step, Tenant,
 };
 use crate::platform::Platform;
-use crate::platform::history::InviteEvent;
-use crate::platform::invite::{INVITE_COLUMNS, read_invite};
+use crate::platform::history::{InviteEvent, event_column, with_unstored_steps};
+use crate::platform::invite::{INVITE_COLUMNS, read_invite, status_column};
 use crate::platform::users::{USER_COLUMNS, read_user};
 use crate::problem::Problem;
 use crate::webhooks::deliveries::Attempt;
@@ -79,16 +79,8 @@ fn invites(connection: &Connection, now: i64) -> rusqlite::Result<Vec<SnapshotIn
     let mut history = histories.remove(&invite.id).unwrap_or_default();
     // The creation is stored only when webhooks sent it, and an expiry by time not at all until
     // something marks it: both are written here as the dashboard shows them.
-    if history.first().is_none_or(|first| first.event != InviteEvent::Created) {
-      history.insert(
-        0,
-        step(InviteEvent::Created, UserInviteStatus::Pending, invite.created_at),
-      );
-    }
+    with_unstored_steps(&mut history, &invite, now, |step| step.event, step);
     let status = invite.status(now);
-    if status == UserInviteStatus::Expired && invite.status == UserInviteStatus::Pending {
-      history.push(step(InviteEvent::Expired, status, invite.valid_till));
-    }
     invites.push(SnapshotInvite {
       status: Some(status),
       status_updated_at: Some(Moment(invite.status_updated_at(now))),
@@ -131,14 +123,12 @@ fn histories(connection: &Connection) -> rusqlite::Result<HashMap<String, Vec<St
     .prepare("SELECT user_invite_id, event, status, at, event_id, payload FROM invite_events ORDER BY seq")?;
   let mut found: HashMap<String, Vec<Step>> = HashMap::new();
   let rows = statement.query_map([], |row| {
-    let event: String = row.get(1)?;
-    let status: String = row.get(2)?;
     let payload: Option<String> = row.get(5)?;
     Ok((
       row.get::<_, String>(0)?,
       Step {
-        event: InviteEvent::parse(&event),
-        status: status.parse().unwrap_or(UserInviteStatus::Pending),
+        event: event_column(row, 1)?,
+        status: status_column(&row.get::<_, String>(2)?)?,
         at: Moment(row.get(3)?),
         event_id: row.get(4)?,
         payload: payload.and_then(|text| serde_json::from_str(&text).ok()),
