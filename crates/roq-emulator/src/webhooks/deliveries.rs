@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::{in_time_range, iso};
@@ -70,12 +70,12 @@ const MAX_IN_FLIGHT: usize = 8;
 impl Platform {
   /// Every delivery, newest first (at most `limit`).
   pub fn webhook_deliveries(&self, limit: usize) -> Result<Vec<WebhookDelivery>, Problem> {
-    self.deliveries_where("1 ORDER BY d.seq DESC LIMIT ?1", limit as i64)
+    deliveries_where(&self.store.lock(), "1 ORDER BY d.seq DESC LIMIT ?1", limit as i64)
   }
 
   /// One delivery, by its id.
   pub fn webhook_delivery(&self, id: i64) -> Result<Option<WebhookDelivery>, Problem> {
-    Ok(self.deliveries_where("d.seq = ?1", id)?.pop())
+    Ok(deliveries_where(&self.store.lock(), "d.seq = ?1", id)?.pop())
   }
 
   /// Sends a past delivery's event again, as the Stripe CLI's `events resend` does: the same
@@ -128,46 +128,49 @@ impl Platform {
         )?;
         first.get_or_insert(tx.last_insert_rowid());
       }
+      // Read as made, in the transaction: once committed, the sender may send it at any moment.
+      let first = deliveries_where(&tx, "d.seq = ?1", first.ok_or_else(unknown)?)?.pop();
       tx.commit()?;
       first.ok_or_else(unknown)?
     };
     self.webhooks.wake();
-    self.webhook_delivery(first)?.ok_or_else(unknown)
+    Ok(first)
   }
+}
 
-  /// The deliveries that `condition` (SQL over `d`, with `?1` bound to `value`) selects.
-  fn deliveries_where(&self, condition: &str, value: i64) -> Result<Vec<WebhookDelivery>, Problem> {
-    let connection = self.store.lock();
-    let mut statement = connection.prepare_cached(&format!(
+/// The deliveries that `condition` (SQL over `d`, with `?1` bound to `value`) selects.
+fn deliveries_where(connection: &Connection, condition: &str, value: i64) -> Result<Vec<WebhookDelivery>, Problem> {
+  let mut statement = connection.prepare_cached(&format!(
       "SELECT d.seq, e.event_id, e.payload, d.user_invite_id, i.email, d.url, d.state, d.attempts, d.created_at,
               d.settled_at, d.next_attempt_at
        FROM webhook_deliveries d JOIN invite_events e ON e.seq = d.event_seq JOIN user_invites i ON i.id = d.user_invite_id
        WHERE {condition}"
     ))?;
-    let rows = statement.query_map([value], |row| {
-      let payload: String = row.get(2)?;
-      let event: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
-      let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
-      let state: String = row.get(6)?;
-      let next: i64 = row.get(10)?;
-      Ok(WebhookDelivery {
-        id: row.get(0)?,
-        event_id: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-        name: text("name"),
-        change: text("change"),
-        user_invite_id: row.get(3)?,
-        email: row.get(4)?,
-        url: row.get(5)?,
-        attempts: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
-        created_at: iso(row.get(8)?),
-        settled_at: row.get::<_, Option<i64>>(9)?.map(iso),
-        next_attempt_at: (state == "pending").then(|| iso(next)),
-        state,
-      })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-  }
+  let rows = statement.query_map([value], |row| {
+    let payload: String = row.get(2)?;
+    let event: serde_json::Value = serde_json::from_str(&payload).unwrap_or_default();
+    let text = |key: &str| event[key].as_str().unwrap_or_default().to_owned();
+    let state: String = row.get(6)?;
+    let next: i64 = row.get(10)?;
+    Ok(WebhookDelivery {
+      id: row.get(0)?,
+      event_id: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
+      name: text("name"),
+      change: text("change"),
+      user_invite_id: row.get(3)?,
+      email: row.get(4)?,
+      url: row.get(5)?,
+      attempts: serde_json::from_str(&row.get::<_, String>(7)?).unwrap_or_default(),
+      created_at: iso(row.get(8)?),
+      settled_at: row.get::<_, Option<i64>>(9)?.map(iso),
+      next_attempt_at: (state == "pending").then(|| iso(next)),
+      state,
+    })
+  })?;
+  Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
 
+impl Platform {
   /// The deliveries that may go now: for each URL and invite the oldest pending one (so that
   /// events go out in order), if it is due and not already on its way; and when the next one is.
   pub(crate) fn due_deliveries(&self, now: i64, in_flight: &HashSet<i64>) -> rusqlite::Result<(Vec<Due>, Option<i64>)> {
