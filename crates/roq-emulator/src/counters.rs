@@ -13,9 +13,10 @@ pub struct Counters {
   pub rate_limited: AtomicU64,
 }
 
-/// A snapshot of [`Counters`].
+/// How many requests each endpoint of the emulator has answered: a snapshot of its counters.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "EmulatorStats"))]
 pub struct Stats {
   pub service_account_tokens: u64,
   pub user_tokens: u64,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Which requests a fault applies to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FaultTarget {
   /// `POST /v01/server/graphql` and `POST /v01/graphql`.
   #[default]
@@ -28,6 +29,7 @@ pub enum FaultTarget {
 /// What the answer is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FaultAnswer {
   /// The real answer (use with `delayMs`).
   #[default]
@@ -44,24 +46,34 @@ pub enum FaultAnswer {
   DataNull,
 }
 
-/// One fault, as `emulator.faults([...])` and `POST /__emulator/faults` take it.
+/// A fault for the emulator's next requests: as the queue shows it, every field given (`times`
+/// the requests it still applies to); `emulator.faults([...])` and `POST /__emulator/faults` take
+/// it with any field left out (TypeScript's `Fault`). A request takes the first fault that targets
+/// it; a fault applies to `times` requests. With `commit`, the request is carried out (and stored)
+/// before its answer is spoiled.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "QueuedFault"))]
 pub struct Fault {
+  /// Which requests: GraphQL (the default), the token endpoints, or any.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub on: FaultTarget,
+  /// The answer: the real one (`normal`, for a delay), an HTTP error `status`, a dropped
+  /// connection, an HTML page, JSON cut in half, or `{"data":null}`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub answer: FaultAnswer,
-  /// How many requests it applies to; 1 if absent.
+  /// How many requests it applies to. Default 1.
   #[serde(default = "one")]
   pub times: u32,
   /// Wait this long before answering.
   #[serde(default)]
   pub delay_ms: u64,
-  /// The status of `answer: "status"`; 503 if absent.
+  /// The status of `answer: 'status'`. Default 503.
   #[serde(default)]
   pub status: Option<u16>,
-  /// A `Retry-After` header to send with it: seconds, or an HTTP date.
+  /// A `Retry-After` to send with it: seconds, or an HTTP date.
   #[serde(default)]
   pub retry_after: Option<String>,
   /// Carry the request out (and store it) before spoiling the answer.

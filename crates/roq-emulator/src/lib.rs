@@ -51,7 +51,9 @@ pub use platform::sessions::{Session, SessionRequest};
 pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
 pub use roq_rules as rules;
-pub use snapshot::format::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
+pub use snapshot::format::{
+  ImportFrom, SNAPSHOT_VERSION, Snapshot, SnapshotDelivery, SnapshotInvite, SnapshotMail, SnapshotUser,
+};
 pub use webhooks::config::{WebhookRetry, WebhookTarget};
 pub use webhooks::deliveries::{Attempt, WebhookDelivery};
 

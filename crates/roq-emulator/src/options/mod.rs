@@ -17,75 +17,106 @@ use crate::rate_limit::RateLimit;
 use crate::snapshot::format::ImportFrom;
 use crate::webhooks::config::{WebhookRetry, WebhookTarget};
 
-/// How the emulator starts. Everything is optional; JavaScript passes the same object to
-/// `startEmulator(options)`. Serialize: `roq-invites emulator` gets it from the flags this way.
+/// How the emulator starts: what `startEmulator(options)` takes. Everything is optional.
+// Serialize: `roq-invites emulator` gets it from the flags this way.
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 pub struct EmulatorOptions {
-  /// The address to listen on; 127.0.0.1 unless given.
+  /// The IP address to listen on; 127.0.0.1 unless given.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "string", optional))]
   pub host: Option<IpAddr>,
   /// The port; 0 (the default) picks a free one.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub port: u16,
-  /// A SQLite file that keeps the data (and the credentials) across restarts; in memory if absent.
+  /// A SQLite file that keeps invites, mails and credentials across restarts; in memory if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "string", optional))]
   pub db_path: Option<PathBuf>,
-  /// The environment id; made up (and kept in the file) if absent.
+  /// The environment id; made up (and kept in `dbPath`) if absent.
   #[serde(default)]
   pub environment_id: Option<String>,
-  /// The API key; made up (and kept in the file) if absent.
+  /// The API key; made up (and kept in `dbPath`) if absent.
   #[serde(default)]
   pub api_key: Option<String>,
-  /// The page the accept link in each mail points to (`?token=` is added); the emulator's
-  /// `/accept-invite` if absent.
+  /// The page the accept link in each mail points to (`?token=` is added): an `http://` or
+  /// `https://` URL without a user name or password. The emulator's `/accept-invite` if absent.
   #[serde(default)]
   pub accept_url: Option<String>,
-  /// How long an invite can be accepted, in milliseconds; 7 days if absent, at most
-  /// [`MAX_INVITE_VALIDITY`].
+  /// How long an invite can be accepted, in milliseconds. Default 7 days; at most a hundred years.
   #[serde(default)]
   pub invite_validity_ms: Option<u64>,
-  /// How long an access token is valid, in milliseconds; 1 hour if absent, at most
-  /// [`MAX_EXPIRES_IN_SECS`](token_lifetime::MAX_EXPIRES_IN_SECS) seconds (the longest a caller may ask for).
+  /// How long an access token is valid, in milliseconds. Default 1 hour; at most 365 days, the
+  /// longest a caller may ask for.
   #[serde(default)]
   pub token_lifetime_ms: Option<u64>,
-  /// Refuse user ids the emulator has not seen instead of registering them on first use.
+  /// Refuse user ids the emulator has not seen, instead of registering them on first use.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub strict: bool,
-  /// Origins whose pages may call the browser endpoint `/v01/graphql` besides
-  /// `http(s)://localhost:*` and `http(s)://127.0.0.1:*`, each as `scheme://host[:port]`.
+  /// Origins whose pages may call the browser endpoint (`/v01/graphql`, which ROQ's browser SDK
+  /// uses), besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*`, each as
+  /// `scheme://host[:port]`: e.g. `['https://app.example.dev']`. The endpoints that take the API
+  /// key never answer a page.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub cors_origins: Vec<String>,
-  /// What the invitation mail invites to ("you are invited to join {appName}"); the tenant's
-  /// id if absent.
+  /// What the invitation mail invites to ("you are invited to join {appName}"); the tenant's id
+  /// if absent.
   #[serde(default)]
   pub app_name: Option<String>,
-  /// URLs that receive a POST of each change of an invite, after it is committed.
+  /// URLs that receive a POST of each change of an invite (created, resent, canceled, accepted,
+  /// updated, expired) after it is committed, with `roq-platform-webhook-key`: `key`, or
+  /// `webhookKey`. Each is `https://`, or `http://` to this machine (localhost, 127.0.0.1, [::1]),
+  /// without a user name or password, as the client's `host` is.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional, inline))]
   pub webhooks: Vec<WebhookTarget>,
-  /// The `roq-platform-webhook-key` of the targets without their own; made up (and kept in the
-  /// file) if absent.
+  /// The webhook key of the URLs without their own; made up (and kept in `dbPath`) if absent.
   #[serde(default)]
   pub webhook_key: Option<String>,
-  /// How webhook deliveries are retried, and how long a receiver may take.
+  /// How deliveries are retried. Default: 5 attempts, 1 s doubling to at most 60 s, a 3 s timeout
+  /// each.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub webhook_retry: Option<WebhookRetry>,
   /// Whom deliveries to `https://` receivers trust (the Node binding passes the roots Node
   /// trusts); the machine's store if absent.
   #[serde(skip)]
   pub webhook_tls: Option<rustls::ClientConfig>,
-  /// A snapshot to start from (see [`Snapshot`](crate::snapshot::format::Snapshot)): a JSON file's path, or the snapshot itself.
-  /// The store must be empty (in memory, or a new `dbPath`).
+  /// Start from a snapshot: the path of a JSON file (`--export-on-exit`'s, the dashboard's Export,
+  /// `JSON.stringify(await emulator.export(), null, 2)`, or a seed written by hand), or the
+  /// snapshot itself. Every time moves by (the emulator's now − `exportedAt`), so an invite with a
+  /// day left still has a day left; a time at either end of the range (`9999-12-31T23:59:59.999Z`,
+  /// "never") stays there. The store must be empty (in memory, or a new `dbPath`). A snapshot is
+  /// untrusted input: every field is checked as the API or the command line checks its
+  /// counterpart, a key named twice in one object is refused, and a delivery still pending goes
+  /// only to a URL of `webhooks` (with its key); one to any other URL is given up at start, unsent.
+  /// @throws {RoqError} `INVALID_ARGUMENT` from `startEmulator` naming the path of the mistake:
+  /// `importFrom: seed.json: invites[3].email: "x" is not an email address`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "string | Snapshot | SnapshotSeed", optional))]
   pub import_from: Option<ImportFrom>,
-  /// A file that [`Emulator::stop`](crate::Emulator::stop) writes the snapshot to (replacing it). Checked at start: its
-  /// folder must exist and be writable, and it must not be a folder or the store (`dbPath`).
+  /// A file that `stop()` writes the snapshot to (replacing it, through a new file renamed over it;
+  /// it may be `importFrom`'s file).
+  /// @throws {RoqError} `INVALID_ARGUMENT` from `startEmulator`, not at stop, when its folder does
+  /// not exist or takes no file, or it is a folder or the `dbPath` file (or its `-wal`, `-shm`,
+  /// `-journal`): `exportOnExit: platform.db: is the store (dbPath platform.db), which the snapshot
+  /// would replace; pass another file, e.g. snapshot.json`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "string", optional))]
   pub export_on_exit: Option<PathBuf>,
-  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window), counting only
-  /// those with the environment's valid credentials; over it, 429 with `Retry-After`. No limit
-  /// if absent.
+  /// At most `requests` GraphQL requests (both endpoints, every caller of the environment) in any
+  /// `windowMs`, as a sliding window by the emulator's clock (`advanceClock` moves it on); over
+  /// it, HTTP 429 in the platform's error shape (`TOO_MANY_REQUESTS`) with `Retry-After`, whole
+  /// seconds until a request would be let through. Only requests with the environment's valid
+  /// credentials count: one without them is answered `UNAUTHORIZED_EXCEPTION` and uses up
+  /// nothing. `requests` 1 to 100,000, `windowMs` 1 to a day. No limit if absent. The token
+  /// endpoints are not limited. Also `--rate-limit N/PERIOD`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub rate_limit: Option<RateLimit>,
 }
 

@@ -20,6 +20,7 @@ use crate::platform::invite::{Invite, status_column};
 /// What happened to an invite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum InviteEvent {
   Created,
   Resent,
@@ -89,12 +90,15 @@ pub(crate) fn with_unstored_steps<T>(
   }
 }
 
-/// One step of an invite's history.
+/// What happened to an invite, and when: one step of its history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "InviteHistoryEntry"))]
 pub struct HistoryEntry {
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub event: InviteEvent,
   /// The invite's status after it.
+  #[cfg_attr(feature = "typescript", ts(as = "roq_rules::UserInviteStatus"))]
   pub status: &'static str,
   pub at: String,
 }

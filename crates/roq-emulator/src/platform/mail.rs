@@ -14,9 +14,10 @@ use crate::platform::invite::Invite;
 use crate::platform::{Platform, Rules};
 use crate::problem::Problem;
 
-/// A mail in the outbox.
+/// A mail the emulator wrote instead of sending it: one of the outbox.
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Mail {
   /// Position in the outbox, from 1.
   pub id: i64,
@@ -52,6 +53,7 @@ impl std::fmt::Debug for Mail {
 /// Which mails to read.
 #[derive(Clone, Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 pub struct OutboxFilter {
   /// Only mails to this address (ignoring case).
   #[serde(default)]

@@ -30,26 +30,37 @@
 //! what the page showed.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::{Deserialize, Deserializer};
+use serde::Deserialize;
 
 use crate::platform::Platform;
 use crate::platform::ids::check_id;
 use crate::platform::reset_generations::{Done, FLOOR, GENERATION, Removed, ResetScope};
 use crate::problem::Problem;
 
-/// What `emulator.reset(...)` and `POST /__emulator/reset` take.
+/// What `emulator.reset(...)` (and `POST /__emulator/reset`) takes: the tenant to empty, or
+/// nothing for every tenant.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "ResetOptions", optional_fields)
+)]
 pub struct ResetRequest {
-  /// The tenant to empty, exactly as the send took it; every tenant if absent. `null` is refused:
-  /// a tenant that is missing by mistake must not empty every tenant.
-  #[serde(default, deserialize_with = "a_string")]
+  /// The tenant's id, exactly as invites were sent to it; leave it out to empty every tenant.
+  /// `null` is refused: a tenant that is missing by mistake must not empty every tenant.
+  #[serde(default, with = "a_string")]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<String>"))]
   pub tenant_id: Option<String>,
 }
 
 /// A present `tenantId` must be a string; only its absence means every tenant.
-fn a_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-  String::deserialize(deserializer).map(Some)
+mod a_string {
+  use serde::{Deserialize, Deserializer};
+
+  pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
+  }
 }
 
 impl ResetRequest {

@@ -21,16 +21,18 @@ pub enum ResetScope {
 /// What a reset removed, by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "ResetCounts"))]
 pub struct Removed {
   pub invites: u64,
   pub mails: u64,
   pub users: u64,
-  /// The steps of the invites' histories (and the webhook events they were sent as).
+  /// The steps of the invites' histories (each also a webhook event, when webhooks are
+  /// configured).
   pub events: u64,
   /// The accept links that resends had replaced.
   pub replaced_tokens: u64,
   pub webhook_deliveries: u64,
-  /// Queued faults: only a reset of every tenant clears them.
+  /// Queued faults: only a reset of every tenant removes them.
   pub faults: u64,
 }
 

@@ -22,11 +22,17 @@ use crate::platform::invite::new_id;
 use crate::platform::users::{User, find_user, user_tenant, user_with_email};
 use crate::problem::Problem;
 
-/// What `emulator.session(...)` and `POST /__emulator/sessions` take.
+/// Who to sign in with `emulator.session(...)` (and `POST /__emulator/sessions`): a development
+/// user of a tenant.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "SessionOptions", optional_fields)
+)]
 pub struct SessionRequest {
-  /// The tenant the user belongs to.
+  /// The user's tenant.
   pub tenant_id: String,
   /// The user's id; without one, the user of the tenant with `email`, or a new user.
   #[serde(default)]
@@ -37,22 +43,26 @@ pub struct SessionRequest {
   pub first_name: Option<String>,
   #[serde(default)]
   pub last_name: Option<String>,
-  /// Role keys, e.g. `["owner"]`; kept from an earlier session if absent.
+  /// Role keys, e.g. `['owner']`; kept from an earlier session if absent.
   #[serde(default)]
   pub roles: Option<Vec<String>>,
   #[serde(default)]
   pub locale: Option<String>,
-  /// How long the session (and its access token) is valid: seconds, or `"15m"`, `"2h"`, `"7d"`
-  /// (see [`ExpiresIn`]); the emulator's token lifetime if absent.
+  /// How long the session (and its access token) lasts: whole seconds, or `'90s'`, `'15m'`, `'2h'`,
+  /// `'7d'`; at most 365 days. The emulator's token lifetime if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "number | string", optional))]
   pub expires_in: Option<ExpiresIn>,
 }
 
-/// A development session.
+/// A development session: what a ROQ app's sign-in leaves in its `roq-session-token` cookie.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "DevSession"))]
 pub struct Session {
-  /// The `roq-session-token` cookie's value.
+  /// The `roq-session-token` cookie's value: a JWT whose payload is ROQ's `{ id, roqAccessToken,
+  /// roqUserId, user: { firstName, lastName, email, timezone, locale, roles, tenantId }, iat, exp }`.
+  /// `client.withBaasToken(token)` and ROQ's browser SDK act as its user.
   pub token: String,
   pub roq_user_id: String,
   pub tenant_id: String,

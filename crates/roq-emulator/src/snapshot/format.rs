@@ -111,18 +111,29 @@ impl<'de> Deserialize<'de> for Moment {
   }
 }
 
-/// The whole snapshot. Only `version` is required: a hand-written seed gives what it cares about
-/// and the import makes up the rest.
+/// The emulator's data as JSON (version 1), as `export()`, `GET /__emulator/export` and
+/// `exportOnExit` give it: pretty-printed, fields in a fixed order, tenants and users sorted by
+/// id, invites, mails and deliveries in the order they were made, so that two exports of the same
+/// state are the same bytes. Times are ISO-8601 on the emulator's clock. No credentials; accept
+/// tokens only as SHA-256 digests, except in the mails' links.
+///
+/// An import takes the same, where only `version` is required: a hand-written seed gives what it
+/// cares about and the import makes up the rest. (In TypeScript, `Snapshot` is what an export
+/// gives, every field there; `SnapshotSeed` what a seed may leave out.)
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Snapshot {
+  #[cfg_attr(feature = "typescript", ts(type = "1"))]
   pub version: u64,
-  /// The emulator clock's "now" when it was exported; absent in a seed, whose times are then
-  /// taken as written.
+  /// The emulator clock's now at export; an import moves every time by (its now − this). Absent
+  /// in a seed, whose times are then taken as written.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub exported_at: Option<Moment>,
-  /// Every tenant that has users or invites. In a seed, when given, every tenantId must be one.
+  /// Every tenant that has users or invites. In a seed, when given, every `tenantId` must be one.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub tenants: Vec<Tenant>,
   #[serde(default)]
   pub users: Vec<SnapshotUser>,
@@ -136,13 +147,15 @@ pub struct Snapshot {
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Tenant {
   pub id: String,
 }
 
-/// A platform user: one an invite was sent by or accepted by, or one a session signed in.
+/// A platform user: an inviter, an invitee who accepted, or a session's user (with its roles).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SnapshotUser {
   pub id: String,
   #[serde(default)]
@@ -159,8 +172,10 @@ pub struct SnapshotUser {
   #[serde(default)]
   pub roles: Option<Vec<String>>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub created_at: Option<Moment>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub updated_at: Option<Moment>,
 }
 
@@ -168,9 +183,11 @@ pub struct SnapshotUser {
 /// a resend replaced) and its history.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SnapshotInvite {
   /// Made up if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub id: Option<String>,
   pub tenant_id: String,
   pub email: String,
@@ -181,44 +198,57 @@ pub struct SnapshotInvite {
   #[serde(default)]
   pub locale: Option<String>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "Record<string, unknown> | null"))]
   pub data: Option<Map<String, Value>>,
   #[serde(default)]
   pub role_keys: Option<Vec<String>>,
-  /// `pending` if absent.
+  /// As read at export: a pending invite past its validity is `expired`. `pending` if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "UserInviteStatus"))]
   pub status: Option<UserInviteStatus>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub status_updated_at: Option<Moment>,
   pub created_by_user_id: String,
   #[serde(default)]
   pub accepted_by_user_id: Option<String>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub user_token_id: Option<String>,
-  /// The SHA-256 (hex) of the accept token in its latest mail. Absent in a seed: a token is
-  /// made, and its mail written as if sent.
+  /// The SHA-256 (64 hex digits) of the accept token in its latest mail. Absent in a seed: a
+  /// token is made, and its mail written as if sent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub token_digest: Option<String>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<String>"))]
   pub token_used_at: Option<Moment>,
   /// Tokens of earlier mails that a resend replaced: their links say so instead of "not found".
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub replaced_tokens: Vec<ReplacedToken>,
   /// `createdAt` + the emulator's invite validity if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub valid_till: Option<Moment>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub created_at: Option<Moment>,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub updated_at: Option<Moment>,
-  /// Oldest step first.
+  /// Oldest first; with webhooks, each step's event id and payload as sent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub history: Vec<Step>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct ReplacedToken {
   pub token_digest: String,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub replaced_at: Moment,
 }
 
@@ -226,21 +256,28 @@ pub struct ReplacedToken {
 /// sent, so that a delivery still to come sends the same).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct Step {
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub event: InviteEvent,
+  /// The invite's status after it.
   pub status: UserInviteStatus,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub at: Moment,
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(feature = "typescript", ts(optional))]
   pub event_id: Option<String>,
   #[serde(default, skip_serializing_if = "Option::is_none")]
+  #[cfg_attr(feature = "typescript", ts(type = "unknown", optional))]
   pub payload: Option<Value>,
 }
 
-/// A mail of the outbox. Its text and HTML are composed from these when it is read; its link
-/// is this emulator's accept page with the token (an import points it at the importing
-/// emulator's page). Its `Debug` leaves the token and the link out.
+/// A mail of the outbox; its text and HTML are composed again from these when it is read. Its
+/// link is this emulator's accept page with the token (an import points it at the importing
+/// emulator's page).
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct SnapshotMail {
   pub id: i64,
   pub user_invite_id: String,
@@ -251,14 +288,18 @@ pub struct SnapshotMail {
   pub first_name: Option<String>,
   /// What it invites to.
   pub app: String,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub valid_till: Moment,
-  /// For reading only: the import makes it again from the importing emulator's accept page.
+  /// For reading: an import makes the link again from its own accept page and `token`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(optional = nullable))]
   pub accept_url: Option<String>,
   pub token: String,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub created_at: Moment,
 }
 
+/// Without the token and the link.
 impl std::fmt::Debug for SnapshotMail {
   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     f.debug_struct("SnapshotMail")
@@ -273,21 +314,31 @@ impl std::fmt::Debug for SnapshotMail {
 /// A webhook delivery of one event (named by its `eventId` in an invite's history) to one URL.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "SnapshotWebhookDelivery"))]
 pub struct SnapshotDelivery {
   pub id: i64,
+  /// The `eventId` of a step of an invite's history.
   pub event_id: String,
   pub url: String,
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub state: DeliveryState,
+  /// Written as a delivery's attempts are (`WebhookAttempt`).
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Vec<crate::webhooks::deliveries::Attempt>"))]
   pub attempts: Vec<SnapshotAttempt>,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub next_attempt_at: Moment,
+  #[cfg_attr(feature = "typescript", ts(as = "String"))]
   pub created_at: Moment,
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<String>"))]
   pub settled_at: Option<Moment>,
 }
 
+/// Where a delivery is: `pending` (more attempts to come), `delivered`, or `failed` (given up).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum DeliveryState {
   Pending,
   Delivered,

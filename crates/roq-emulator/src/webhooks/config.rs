@@ -10,6 +10,7 @@ use tokio::sync::Notify;
 /// A URL that receives the invite events.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(optional_fields))]
 pub struct WebhookTarget {
   pub url: String,
   /// The `roq-platform-webhook-key` sent to it; the environment's webhook key if absent.
@@ -30,14 +31,19 @@ impl std::fmt::Debug for WebhookTarget {
 /// How deliveries are retried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct WebhookRetry {
   /// Attempts in all, the first included (1 to 20).
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub attempts: u32,
   /// The wait before the second attempt; it doubles for each one after.
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub initial_delay_ms: u64,
   /// The longest wait between two attempts.
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub max_delay_ms: u64,
   /// How long a receiver may take to answer.
+  #[cfg_attr(feature = "typescript", ts(as = "Option<_>", optional))]
   pub timeout_ms: u64,
 }
 

@@ -21,9 +21,10 @@ pub(crate) const MAX_ATTEMPT_ERROR: usize = 1000;
 /// and neither the event nor a webhook key goes to a URL the developer did not configure.
 pub(crate) const NOT_SENT: &str = "not sent: its URL is not one of this emulator's webhooks (--webhook, webhooks); Redeliver sends the event to the webhooks configured now";
 
-/// One attempt to deliver an event.
+/// One attempt to deliver a webhook event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "WebhookAttempt"))]
 pub struct Attempt {
   pub at: String,
   pub duration_ms: u64,
@@ -36,16 +37,19 @@ pub struct Attempt {
 /// An event's delivery to one URL, with every attempt so far.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct WebhookDelivery {
   pub id: i64,
   /// The event's id: the same in every attempt.
   pub event_id: String,
   pub name: String,
+  #[cfg_attr(feature = "typescript", ts(as = "crate::platform::history::InviteEvent", inline))]
   pub change: String,
   pub user_invite_id: String,
   pub email: String,
   pub url: String,
   /// `pending` (more attempts to come), `delivered`, or `failed` (given up).
+  #[cfg_attr(feature = "typescript", ts(as = "crate::snapshot::format::DeliveryState", inline))]
   pub state: String,
   pub attempts: Vec<Attempt>,
   pub created_at: String,
