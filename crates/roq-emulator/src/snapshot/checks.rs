@@ -16,12 +16,13 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key, is_email, link_url};
 
-use super::format::{DeliveryState, Snapshot, SnapshotAttempt, SnapshotInvite, Step};
+use super::format::{Snapshot, SnapshotAttempt, SnapshotInvite, Step};
 use crate::options::configured_urls::webhook_url;
 use crate::platform::details::check_details;
 use crate::platform::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};
 use crate::platform::invite::token_hash;
 use crate::webhooks::config::MAX_ATTEMPTS;
+use crate::webhooks::deliveries::DeliveryState;
 use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 
 /// The largest integer JavaScript holds exactly (`Number.MAX_SAFE_INTEGER`): the most a mail's

@@ -8,15 +8,15 @@ use rusqlite::Connection;
 use roq_rules::UserInviteStatus;
 
 use super::format::{
-  DeliveryState, Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite,
-  SnapshotMail, SnapshotUser, Step, Tenant,
+  Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite, SnapshotMail,
+  SnapshotUser, Step, Tenant,
 };
 use crate::platform::Platform;
 use crate::platform::history::{InviteEvent, event_column, with_unstored_steps};
 use crate::platform::invite::{INVITE_COLUMNS, read_invite, status_column};
 use crate::platform::users::{USER_COLUMNS, read_user};
 use crate::problem::Problem;
-use crate::webhooks::deliveries::Attempt;
+use crate::webhooks::deliveries::{Attempt, DeliveryState};
 
 /// The platform's data at `now` (the emulator's clock).
 pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem> {

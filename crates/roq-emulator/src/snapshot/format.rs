@@ -22,6 +22,7 @@ use roq_rules::UserInviteStatus;
 use super::duplicate_keys;
 use crate::clock::{EARLIEST_MS, LATEST_MS, iso};
 use crate::platform::history::InviteEvent;
+use crate::webhooks::deliveries::DeliveryState;
 
 /// The version of the format this emulator writes and reads.
 pub const SNAPSHOT_VERSION: u64 = 1;
@@ -333,26 +334,6 @@ pub struct SnapshotDelivery {
   #[serde(default)]
   #[cfg_attr(feature = "typescript", ts(as = "Option<String>"))]
   pub settled_at: Option<Moment>,
-}
-
-/// Where a delivery is: `pending` (more attempts to come), `delivered`, or `failed` (given up).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
-pub enum DeliveryState {
-  Pending,
-  Delivered,
-  Failed,
-}
-
-impl DeliveryState {
-  pub(crate) fn as_str(self) -> &'static str {
-    match self {
-      Self::Pending => "pending",
-      Self::Delivered => "delivered",
-      Self::Failed => "failed",
-    }
-  }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -49,13 +49,33 @@ pub struct WebhookDelivery {
   pub email: String,
   pub url: String,
   /// `pending` (more attempts to come), `delivered`, or `failed` (given up).
-  #[cfg_attr(feature = "typescript", ts(as = "crate::snapshot::format::DeliveryState", inline))]
+  #[cfg_attr(feature = "typescript", ts(as = "DeliveryState", inline))]
   pub state: String,
   pub attempts: Vec<Attempt>,
   pub created_at: String,
   pub settled_at: Option<String>,
   /// When the next attempt is due, while pending.
   pub next_attempt_at: Option<String>,
+}
+
+/// Where a delivery is: `pending` (more attempts to come), `delivered`, or `failed` (given up).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
+pub enum DeliveryState {
+  Pending,
+  Delivered,
+  Failed,
+}
+
+impl DeliveryState {
+  pub(crate) fn as_str(self) -> &'static str {
+    match self {
+      Self::Pending => "pending",
+      Self::Delivered => "delivered",
+      Self::Failed => "failed",
+    }
+  }
 }
 
 /// A delivery that is due, with what to send.

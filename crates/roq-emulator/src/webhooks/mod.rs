@@ -1,6 +1,7 @@
 //! Webhook delivery: after each committed change of an invite, every configured URL receives a
-//! POST of the event (see [`crate::platform::history`]) with the header `roq-platform-webhook-key`, as the
-//! platform calls an app's URL; on localhost, as the Stripe CLI does for Stripe.
+//! POST of the event (see [`crate::platform::history`]) with the header
+//! `roq-platform-webhook-key`, as the platform calls an app's URL; on localhost, as the Stripe CLI
+//! does for Stripe.
 //!
 //! Deliveries are rows written in the transaction of the change, so the store never depends on
 //! a receiver, and a slow or dead receiver never holds up an answer: a task of its own sends them
