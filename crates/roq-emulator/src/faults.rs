@@ -1,5 +1,6 @@
 //! The fault switch: makes the next requests slow, fail with a status, or break, so that a
-//! client's reliability can be tested against a real server.
+//! client's reliability can be tested against a real server. This is the queue and what it holds;
+//! the server applies them (`server/fault_middleware.rs`).
 //!
 //! Faults wait in a queue. A request takes the first fault that targets it; the fault applies to
 //! `times` requests, then the next one in the queue does. With `commit`, the request is carried
@@ -7,21 +8,14 @@
 //! send again what was already done.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-
-use crate::platform::{Counters, Platform};
 
 /// Which requests a fault applies to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FaultTarget {
   /// `POST /v01/server/graphql` and `POST /v01/graphql`.
   #[default]
@@ -35,6 +29,7 @@ pub enum FaultTarget {
 /// What the answer is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum FaultAnswer {
   /// The real answer (use with `delayMs`).
   #[default]
@@ -51,24 +46,34 @@ pub enum FaultAnswer {
   DataNull,
 }
 
-/// One fault, as `emulator.faults([...])` and `POST /__emulator/faults` take it.
+/// A fault for the emulator's next requests: as the queue shows it, every field given (`times`
+/// the requests it still applies to); `emulator.faults([...])` and `POST /__emulator/faults` take
+/// it with any field left out (TypeScript's `Fault`). A request takes the first fault that targets
+/// it; a fault applies to `times` requests. With `commit`, the request is carried out (and stored)
+/// before its answer is spoiled.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "QueuedFault"))]
 pub struct Fault {
+  /// Which requests: GraphQL (the default), the token endpoints, or any.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub on: FaultTarget,
+  /// The answer: the real one (`normal`, for a delay), an HTTP error `status`, a dropped
+  /// connection, an HTML page, JSON cut in half, or `{"data":null}`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub answer: FaultAnswer,
-  /// How many requests it applies to; 1 if absent.
+  /// How many requests it applies to. Default 1.
   #[serde(default = "one")]
   pub times: u32,
   /// Wait this long before answering.
   #[serde(default)]
   pub delay_ms: u64,
-  /// The status of `answer: "status"`; 503 if absent.
+  /// The status of `answer: 'status'`. Default 503.
   #[serde(default)]
   pub status: Option<u16>,
-  /// A `Retry-After` header to send with it: seconds, or an HTTP date.
+  /// A `Retry-After` to send with it: seconds, or an HTTP date.
   #[serde(default)]
   pub retry_after: Option<String>,
   /// Carry the request out (and store it) before spoiling the answer.
@@ -109,7 +114,7 @@ impl Faults {
   }
 
   /// The fault a request of `target` gets, if one is waiting for it.
-  fn take(&self, target: FaultTarget) -> Option<Fault> {
+  pub(crate) fn take(&self, target: FaultTarget) -> Option<Fault> {
     let mut queue = self.queue.lock().unwrap_or_else(PoisonError::into_inner);
     let position = queue.iter().position(|f| f.on == target || f.on == FaultTarget::Any)?;
     let fault = &mut queue[position];
@@ -119,65 +124,5 @@ impl Faults {
       queue.remove(position);
     }
     Some(taken)
-  }
-}
-
-/// The middleware that applies faults to the platform's endpoints.
-pub async fn inject(State(platform): State<Arc<Platform>>, request: Request, next: Next) -> Response {
-  // A browser's CORS preflight is not a call of the platform: it takes no fault.
-  if request.method() == axum::http::Method::OPTIONS {
-    return next.run(request).await;
-  }
-  let target = match request.uri().path() {
-    "/v01/server/graphql" | "/v01/graphql" => FaultTarget::Graphql,
-    "/v01/authorize" | "/v01/authorize/serviceAccount" => FaultTarget::Token,
-    _ => return next.run(request).await,
-  };
-  let Some(fault) = platform.faults.take(target) else {
-    return next.run(request).await;
-  };
-  Counters::bump(&platform.counters.faults);
-  if fault.delay_ms > 0 {
-    tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
-  }
-  if fault.answer == FaultAnswer::Normal {
-    return next.run(request).await;
-  }
-  let carried_out = if fault.commit {
-    Some(next.run(request).await)
-  } else {
-    None
-  };
-  match (fault.answer, carried_out) {
-    (FaultAnswer::Normal, carried_out) => carried_out.unwrap_or_default(),
-    (FaultAnswer::Status, _) => {
-      let status = StatusCode::from_u16(fault.status.unwrap_or(503)).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-      let mut response = (status, format!("{} (a fault injected by the emulator)", status)).into_response();
-      if let Some(value) = fault.retry_after.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-      }
-      response
-    }
-    (FaultAnswer::Drop, _) => {
-      let broken =
-        futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("dropped by a fault")) });
-      Response::new(Body::from_stream(broken))
-    }
-    (FaultAnswer::NonJson, _) => (
-      [(header::CONTENT_TYPE, "text/html")],
-      "<html><body><h1>502 Bad Gateway</h1></body></html>",
-    )
-      .into_response(),
-    (FaultAnswer::Truncated, carried_out) => {
-      let body = match carried_out {
-        Some(response) => axum::body::to_bytes(response.into_body(), usize::MAX)
-          .await
-          .unwrap_or_default(),
-        None => Bytes::from_static(br#"{"data":{"sendUserInvitesV2":{"success":[{"id":"0"}]}}}"#),
-      };
-      let cut = body.slice(..body.len() / 2);
-      ([(header::CONTENT_TYPE, "application/json")], cut).into_response()
-    }
-    (FaultAnswer::DataNull, _) => ([(header::CONTENT_TYPE, "application/json")], r#"{"data":null}"#).into_response(),
   }
 }

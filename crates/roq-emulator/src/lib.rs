@@ -14,33 +14,18 @@
 //! ```
 #![forbid(unsafe_code)]
 
-mod accept_page;
-mod auth;
-pub mod command_line;
-mod configured_urls;
-mod dashboard;
-mod dashboard_reset;
-mod expires_in;
-mod expiry;
+mod clock;
+mod counters;
 mod faults;
-mod history;
-mod ids;
-mod inspect;
-mod invite;
-mod lifecycle;
-mod listing;
-mod mail;
-mod page;
+mod options;
+mod pages;
 mod platform;
+mod principal;
+mod problem;
 mod rate_limit;
-mod reset;
 mod schema;
-mod send;
 mod server;
-mod sessions;
 mod snapshot;
-mod store;
-mod users;
 mod webhooks;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -48,140 +33,39 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::Rng as _;
-use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
-use url::Url;
 
-pub use expires_in::{ExpiresIn, MAX_EXPIRES_IN_SECS};
+pub use counters::Stats;
 pub use faults::{Fault, FaultAnswer, FaultTarget};
-pub use history::{HistoryEntry, InviteEvent};
-pub use inspect::{InviteQuery, InviteRecord, InviteRecords};
-pub use mail::{Mail, OutboxFilter};
-pub use platform::{Problem, Stats};
+pub use options::command_line;
+pub use options::token_lifetime::{ExpiresIn, MAX_EXPIRES_IN_SECS};
+pub use options::{DEFAULT_INVITE_VALIDITY, DEFAULT_TOKEN_LIFETIME, EmulatorOptions, MAX_INVITE_VALIDITY};
+pub use platform::history::{HistoryEntry, InviteEvent};
+pub use platform::invite_records::{InviteQuery, InviteRecord, InviteRecords};
+pub use platform::mail::{Mail, OutboxFilter};
+pub use platform::reset::ResetRequest;
+pub use platform::reset_generations::Removed;
+pub use platform::sessions::{Session, SessionRequest};
+pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
-pub use reset::{Removed, ResetRequest};
 pub use roq_rules as rules;
-pub use sessions::{Session, SessionRequest};
-pub use snapshot::{ImportFrom, SNAPSHOT_VERSION, Snapshot};
-pub use webhooks::{Attempt, WebhookDelivery, WebhookRetry, WebhookTarget};
+pub use snapshot::format::{
+  ImportFrom, SNAPSHOT_VERSION, Snapshot, SnapshotDelivery, SnapshotInvite, SnapshotMail, SnapshotUser,
+};
+pub use webhooks::config::{WebhookRetry, WebhookTarget};
+pub use webhooks::deliveries::{Attempt, WebhookDelivery};
 
-use crate::auth::Credentials;
+use crate::clock::Clock;
+use crate::counters::Counters;
 use crate::faults::Faults;
-use crate::platform::{Clock, Counters, Platform, Rules};
+use crate::options::checks;
+use crate::platform::credentials::{Credentials, random_text};
+use crate::platform::reset_generations::Resets;
+use crate::platform::store::Store;
+use crate::platform::{Platform, Rules};
 use crate::rate_limit::RateLimiter;
-use crate::reset::Resets;
-
-use crate::store::Store;
-use crate::webhooks::Webhooks;
-
-/// How the emulator starts. Everything is optional; JavaScript passes the same object to
-/// `startEmulator(options)`. Serialize: `roq-invites emulator` gets it from the flags this way.
-#[derive(Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EmulatorOptions {
-  /// The address to listen on; 127.0.0.1 unless given.
-  #[serde(default)]
-  pub host: Option<IpAddr>,
-  /// The port; 0 (the default) picks a free one.
-  #[serde(default)]
-  pub port: u16,
-  /// A SQLite file that keeps the data (and the credentials) across restarts; in memory if absent.
-  #[serde(default)]
-  pub db_path: Option<PathBuf>,
-  /// The environment id; made up (and kept in the file) if absent.
-  #[serde(default)]
-  pub environment_id: Option<String>,
-  /// The API key; made up (and kept in the file) if absent.
-  #[serde(default)]
-  pub api_key: Option<String>,
-  /// The page the accept link in each mail points to (`?token=` is added); the emulator's
-  /// `/accept-invite` if absent.
-  #[serde(default)]
-  pub accept_url: Option<String>,
-  /// How long an invite can be accepted, in milliseconds; 7 days if absent, at most
-  /// [`MAX_INVITE_VALIDITY`].
-  #[serde(default)]
-  pub invite_validity_ms: Option<u64>,
-  /// How long an access token is valid, in milliseconds; 1 hour if absent, at most
-  /// [`MAX_EXPIRES_IN_SECS`] seconds (the longest a caller may ask for).
-  #[serde(default)]
-  pub token_lifetime_ms: Option<u64>,
-  /// Refuse user ids the emulator has not seen instead of registering them on first use.
-  #[serde(default)]
-  pub strict: bool,
-  /// Origins whose pages may call the browser endpoint `/v01/graphql` besides
-  /// `http(s)://localhost:*` and `http(s)://127.0.0.1:*`, each as `scheme://host[:port]`.
-  #[serde(default)]
-  pub cors_origins: Vec<String>,
-  /// What the invitation mail invites to ("you are invited to join {appName}"); the tenant's
-  /// id if absent.
-  #[serde(default)]
-  pub app_name: Option<String>,
-  /// URLs that receive a POST of each change of an invite, after it is committed.
-  #[serde(default)]
-  pub webhooks: Vec<WebhookTarget>,
-  /// The `roq-platform-webhook-key` of the targets without their own; made up (and kept in the
-  /// file) if absent.
-  #[serde(default)]
-  pub webhook_key: Option<String>,
-  /// How webhook deliveries are retried, and how long a receiver may take.
-  #[serde(default)]
-  pub webhook_retry: Option<WebhookRetry>,
-  /// Whom deliveries to `https://` receivers trust (the Node binding passes the roots Node
-  /// trusts); the machine's store if absent.
-  #[serde(skip)]
-  pub webhook_tls: Option<rustls::ClientConfig>,
-  /// A snapshot to start from (see [`Snapshot`]): a JSON file's path, or the snapshot itself.
-  /// The store must be empty (in memory, or a new `dbPath`).
-  #[serde(default)]
-  pub import_from: Option<ImportFrom>,
-  /// A file that [`Emulator::stop`] writes the snapshot to (replacing it). Checked at start: its
-  /// folder must exist and be writable, and it must not be a folder or the store (`dbPath`).
-  #[serde(default)]
-  pub export_on_exit: Option<PathBuf>,
-  /// At most `requests` GraphQL requests in any `windowMs` (a sliding window), counting only
-  /// those with the environment's valid credentials; over it, 429 with `Retry-After`. No limit
-  /// if absent.
-  #[serde(default)]
-  pub rate_limit: Option<RateLimit>,
-}
-
-/// Without the API key and the webhook key: a `{:?}` of the options must not print them.
-impl std::fmt::Debug for EmulatorOptions {
-  fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-    let secret = |value: &Option<String>| value.as_ref().map(|_| "[redacted]");
-    f.debug_struct("EmulatorOptions")
-      .field("host", &self.host)
-      .field("port", &self.port)
-      .field("db_path", &self.db_path)
-      .field("environment_id", &self.environment_id)
-      .field("api_key", &secret(&self.api_key))
-      .field("accept_url", &self.accept_url)
-      .field("invite_validity_ms", &self.invite_validity_ms)
-      .field("token_lifetime_ms", &self.token_lifetime_ms)
-      .field("strict", &self.strict)
-      .field("cors_origins", &self.cors_origins)
-      .field("app_name", &self.app_name)
-      .field("webhooks", &self.webhooks)
-      .field("webhook_key", &secret(&self.webhook_key))
-      .field("webhook_retry", &self.webhook_retry)
-      .field("import_from", &self.import_from)
-      .field("export_on_exit", &self.export_on_exit)
-      .field("rate_limit", &self.rate_limit)
-      .finish_non_exhaustive()
-  }
-}
-
-pub const DEFAULT_INVITE_VALIDITY: Duration = Duration::from_secs(7 * 24 * 3600);
-pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
-/// The longest an invite can be accepted: a hundred years, far inside the range of the emulator's
-/// millisecond clock.
-pub const MAX_INVITE_VALIDITY: Duration = Duration::from_secs(36_500 * 86_400);
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -253,7 +137,7 @@ impl Emulator {
     let api_key = setting("apiKey", &options.api_key, || format!("roq_emu_{}", random_text()))?;
     let signing_secret = setting("signingSecret", &None, random_text)?;
     let webhook_key = setting("webhookKey", &options.webhook_key, || format!("whk_{}", random_text()))?;
-    let webhooks = webhook_config(&options, webhook_key)?;
+    let webhooks = checks::webhooks(&options, webhook_key).map_err(StartError::Options)?;
     if let Some(limit) = &options.rate_limit {
       limit.check().map_err(StartError::Options)?;
     }
@@ -267,34 +151,11 @@ impl Emulator {
       .map_err(|source| StartError::Listen { address, source })?;
     let url = format!("http://{address}");
 
-    let accept_url = match &options.accept_url {
-      Some(given) => {
-        configured_urls::accept_url(given).map_err(|why| StartError::Options(format!("acceptUrl: {why}")))?
-      }
-      None => Url::parse(&format!("{url}/accept-invite"))
-        .map_err(|e| StartError::Options(format!("the emulator's own address {url} is not a URL ({e})")))?,
-    };
-    let origins = browser_origins(&options.cors_origins)?;
-    let app_name = options.app_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
-    // Every mail names it, as it names a person; so a snapshot's mail is bounded by it too.
-    if app_name.is_some_and(|name| name.chars().count() > rules::MAX_NAME) {
-      return Err(StartError::Options(format!(
-        "appName: must be at most {} characters",
-        rules::MAX_NAME
-      )));
-    }
-    let token_lifetime = bounded_ms(
-      "tokenLifetimeMs",
-      options.token_lifetime_ms,
-      DEFAULT_TOKEN_LIFETIME,
-      (Duration::from_secs(MAX_EXPIRES_IN_SECS), "365 days"),
-    )?;
-    let invite_validity = bounded_ms(
-      "inviteValidityMs",
-      options.invite_validity_ms,
-      DEFAULT_INVITE_VALIDITY,
-      (MAX_INVITE_VALIDITY, "a hundred years"),
-    )?;
+    let accept_url = checks::accept_url(options.accept_url.as_deref(), &url).map_err(StartError::Options)?;
+    let origins = checks::browser_origins(&options.cors_origins).map_err(StartError::Options)?;
+    let app_name = checks::app_name(options.app_name.as_deref()).map_err(StartError::Options)?;
+    let token_lifetime = checks::token_lifetime(options.token_lifetime_ms).map_err(StartError::Options)?;
+    let invite_validity = checks::invite_validity(options.invite_validity_ms).map_err(StartError::Options)?;
     let resets = Resets::load(&store.lock()).map_err(|e| store_error(e.into()))?;
     let platform = Arc::new(Platform {
       store,
@@ -312,7 +173,7 @@ impl Emulator {
         invite_validity,
         accept_url,
         strict: options.strict,
-        app_name: app_name.map(str::to_owned),
+        app_name,
       },
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
@@ -329,12 +190,12 @@ impl Emulator {
     platform.give_up_unconfigured().map_err(|e| store_error(e.into()))?;
     let tasks = CancellationToken::new();
     if platform.webhooks.enabled() {
-      tokio::spawn(webhooks::run(Arc::clone(&platform), tasks.clone()));
-      tokio::spawn(expiry::run(Arc::clone(&platform), tasks.clone()));
+      tokio::spawn(webhooks::sender::run(Arc::clone(&platform), tasks.clone()));
+      tokio::spawn(webhooks::expiry_task::run(Arc::clone(&platform), tasks.clone()));
     }
 
     let (shutdown, signal) = oneshot::channel::<()>();
-    let app = server::router(Arc::clone(&platform), origins);
+    let app = server::router(Arc::clone(&platform), server::BrowserOrigins(origins));
     let server = tokio::spawn(async move {
       let stopped = async {
         let _ = signal.await;
@@ -485,68 +346,4 @@ impl Drop for Emulator {
       server.abort();
     }
   }
-}
-
-/// The webhook targets, each checked, and how they are retried.
-fn webhook_config(options: &EmulatorOptions, key: String) -> Result<Webhooks, StartError> {
-  for (i, target) in options.webhooks.iter().enumerate() {
-    configured_urls::webhook_url(&target.url)
-      .map_err(|why| StartError::Options(format!("webhooks[{i}].url: {why}")))?;
-    if target.key.as_deref().is_some_and(|k| k.trim().is_empty()) {
-      return Err(StartError::Options(format!(
-        "webhooks[{i}].key: must not be empty; leave it out for the environment's key"
-      )));
-    }
-  }
-  let retry = options.webhook_retry.unwrap_or_default();
-  retry.check().map_err(StartError::Options)?;
-  Ok(Webhooks::new(
-    options.webhooks.clone(),
-    key,
-    retry,
-    options.webhook_tls.clone(),
-  ))
-}
-
-/// A duration option in milliseconds, the default if absent; past `most`, an error that names it.
-fn bounded_ms(
-  name: &str,
-  given: Option<u64>,
-  default: Duration,
-  most: (Duration, &str),
-) -> Result<Duration, StartError> {
-  let (most, in_words) = most;
-  match given.map(Duration::from_millis) {
-    None => Ok(default),
-    Some(duration) if duration <= most => Ok(duration),
-    Some(_) => Err(StartError::Options(format!(
-      "{name}: must be at most {} ({in_words}); leave it out for the default",
-      most.as_millis()
-    ))),
-  }
-}
-
-/// The extra origins of the browser endpoint, each checked and written as `scheme://host[:port]`.
-fn browser_origins(given: &[String]) -> Result<server::BrowserOrigins, StartError> {
-  let origins = given.iter().enumerate().map(|(i, text)| {
-    let invalid = |why: &str| {
-      StartError::Options(format!(
-        "corsOrigins[{i}]: {text:?} {why}; pass an origin like \"https://app.example.dev\" or \"http://devbox:3000\""
-      ))
-    };
-    let url = Url::parse(text.trim()).map_err(|_| invalid("is not a URL"))?;
-    if !matches!(url.scheme(), "http" | "https") {
-      return Err(invalid("is not an http:// or https:// origin"));
-    }
-    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
-      return Err(invalid("has more than scheme, host and port"));
-    }
-    Ok(url.origin().ascii_serialization())
-  });
-  Ok(server::BrowserOrigins(origins.collect::<Result<_, _>>()?))
-}
-
-/// 256 random bits as text: API keys and signing secrets.
-fn random_text() -> String {
-  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
 }

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 /// `rateLimit`: at most `requests` GraphQL requests in any `windowMs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct RateLimit {
   pub requests: u32,
   pub window_ms: u64,

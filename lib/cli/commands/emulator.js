@@ -2,7 +2,7 @@
 
 // roq-invites emulator: the roq-emulator binary's command line, in Node. Its flags, their
 // defaults and the checks of their values are one table and one conversion in Rust
-// (crates/roq-emulator/src/command_line.rs), read through the addon, so the two programs cannot
+// (crates/roq-emulator/src/options/command_line.rs), read through the addon, so the two programs cannot
 // drift apart.
 
 const { startEmulator } = require('../../emulator.js')

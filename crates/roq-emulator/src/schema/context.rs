@@ -5,10 +5,9 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ErrorExtensions, value};
 
-use crate::invite::Invite;
-use crate::platform::{Platform, Principal, Problem};
-
-use super::models::UserInviteModel;
+use crate::platform::Platform;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// A problem as the platform reports it: `extensions.response {statusCode, errorCode, message}`,
 /// which the official SDK turns into its `HttpException`.
@@ -33,14 +32,4 @@ pub(super) fn platform<'a>(ctx: &Context<'a>) -> &'a Platform {
 
 pub(super) fn principal<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Principal> {
   ctx.data::<Principal>()
-}
-
-/// Runs an operation that yields one invite, as the caller, and reads it at this moment.
-pub(super) fn invite_model(
-  ctx: &Context<'_>,
-  operation: impl FnOnce(&Platform, &Principal) -> Result<Invite, Problem>,
-) -> async_graphql::Result<UserInviteModel> {
-  let platform = platform(ctx);
-  let invite = operation(platform, principal(ctx)?).map_err(|p| graphql_error(&p))?;
-  Ok(UserInviteModel::new(invite, platform.clock.now_ms()))
 }

@@ -3,7 +3,7 @@
 
 use async_graphql::{ID, InputObject};
 
-use crate::listing::{Field, FieldFilter};
+use crate::platform::listing::{Field, FieldFilter};
 
 use super::enums::{OrderEnum, UserInviteOrderSortEnum, UserInviteSearchKeyEnum, UserInviteStatusEnum};
 use super::scalars::JsonObject;

@@ -3,11 +3,10 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::lifecycle::InvitePatch;
+use crate::platform::lifecycle::InvitePatch;
 
-use super::context::invite_model;
 use super::inputs::{AcceptUserInviteDto, AcceptUserInviteV2Dto, UserInviteUpdateDto};
-use super::models::UserInviteModel;
+use super::models::{UserInviteModel, invite_model};
 
 #[derive(Default)]
 pub struct LifecycleMutation;

@@ -6,7 +6,7 @@
 //! One concept per file: scalars, enums, inputs and models (the types), the query root and the
 //! two mutation roots (merged here), the context helpers they share, and the limits on what one
 //! document may ask (`limits.rs`, measuring with `document_shape.rs`). The schema only maps
-//! GraphQL to the data layer (`platform.rs` and the modules it uses), which knows nothing of it.
+//! GraphQL to the data layer (`platform/`), which knows nothing of it.
 
 mod context;
 mod document_shape;

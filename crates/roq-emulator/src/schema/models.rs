@@ -3,12 +3,14 @@
 
 use async_graphql::{ComplexObject, Context, ID, Object, SimpleObject};
 
-use crate::invite::Invite;
-use crate::platform::Problem;
-use crate::send::{Refusal, SendOutcome};
-use crate::users::User;
+use crate::platform::Platform;
+use crate::platform::invite::Invite;
+use crate::platform::send::{Refusal, SendOutcome};
+use crate::platform::users::User;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
-use super::context::{graphql_error, platform};
+use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;
 use super::limits;
 use super::scalars::{Date, JsonObject, date};
@@ -23,6 +25,16 @@ impl UserInviteModel {
   pub fn new(invite: Invite, now: i64) -> Self {
     Self { invite, now }
   }
+}
+
+/// Runs an operation that yields one invite, as the caller, and reads it at this moment.
+pub(super) fn invite_model(
+  ctx: &Context<'_>,
+  operation: impl FnOnce(&Platform, &Principal) -> Result<Invite, Problem>,
+) -> async_graphql::Result<UserInviteModel> {
+  let platform = platform(ctx);
+  let invite = operation(platform, principal(ctx)?).map_err(|p| graphql_error(&p))?;
+  Ok(UserInviteModel::new(invite, platform.clock.now_ms()))
 }
 
 #[Object(name = "UserInviteModel")]

@@ -2,13 +2,13 @@
 
 use async_graphql::{Context, ID, Object};
 
-use crate::listing::{Field, ListQuery};
+use crate::platform::listing::{Field, ListQuery};
 
-use super::context::{graphql_error, invite_model, platform, principal};
+use super::context::{graphql_error, platform, principal};
 use super::enums::{OrderEnum, UserInviteOrderSortEnum, UserInviteSearchKeyEnum};
 use super::inputs::{UserInviteFilterArgType, UserInviteOrderArgType, UserInviteSearchArgType};
 use super::limits;
-use super::models::{CheckUserInviteTokenModel, UserInviteModel, UserInvitePageModel};
+use super::models::{CheckUserInviteTokenModel, UserInviteModel, UserInvitePageModel, invite_model};
 
 pub struct Query;
 

@@ -3,7 +3,7 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use serde_json::Map;
 
-use crate::platform::iso;
+use crate::clock::iso;
 
 /// `JsonObject`: any JSON object.
 #[derive(Clone, Debug)]

@@ -3,12 +3,12 @@
 
 use async_graphql::{Context, Object};
 
-use crate::platform::Problem;
-use crate::send::NewInvite;
+use crate::platform::send::NewInvite;
+use crate::problem::Problem;
 
 use super::context::{graphql_error, platform, principal};
 use super::enums::UserInviteStatusEnum;
-use super::inputs::{UserInvitesCreateDto, UserInvitesCreateV2Dto};
+use super::inputs::{UserInviteCreateDto, UserInviteCreateV2Dto, UserInvitesCreateDto, UserInvitesCreateV2Dto};
 use super::limits;
 use super::models::CreateUserInvitesModel;
 
@@ -33,20 +33,7 @@ impl SendMutation {
         Problem::BadRequest("userInvites[].status: a new invite is always pending; leave status out".into());
       return Err(graphql_error(&problem));
     }
-    let entries = user_invites
-      .user_invites
-      .into_iter()
-      .map(|i| NewInvite {
-        created_by_user_id: i.created_by_user_id.0,
-        email: i.email,
-        first_name: i.first_name,
-        last_name: i.last_name,
-        locale: i.locale,
-        roles: i.roles,
-        data: i.data.map(|d| d.0),
-        tenant_id: i.tenant_id.map(|t| t.0),
-      })
-      .collect();
+    let entries = user_invites.user_invites.into_iter().map(NewInvite::from).collect();
     send(ctx, user_invites.tenant_id.map(|t| t.0), entries)
   }
 
@@ -57,20 +44,7 @@ impl SendMutation {
     ctx: &Context<'_>,
     data: UserInvitesCreateV2Dto,
   ) -> async_graphql::Result<CreateUserInvitesModel> {
-    let entries = data
-      .user_invites
-      .into_iter()
-      .map(|i| NewInvite {
-        created_by_user_id: i.created_by_user_id.0,
-        email: i.email,
-        first_name: i.first_name,
-        last_name: i.last_name,
-        locale: i.locale,
-        roles: i.roles,
-        data: i.injectable_variables.map(|d| d.0),
-        tenant_id: None,
-      })
-      .collect();
+    let entries = data.user_invites.into_iter().map(NewInvite::from).collect();
     send(ctx, Some(data.tenant_id.0), entries)
   }
 }
@@ -85,4 +59,52 @@ fn send(
     .send_invites(principal(ctx)?, tenant_id, entries)
     .map_err(|p| graphql_error(&p))?;
   Ok(CreateUserInvitesModel::new(outcome, platform.clock.now_ms()))
+}
+
+/// An entry of `sendUserInvitesV2`: a new invite, its `injectableVariables` kept as its data.
+impl From<UserInviteCreateV2Dto> for NewInvite {
+  fn from(entry: UserInviteCreateV2Dto) -> Self {
+    Self {
+      created_by_user_id: entry.created_by_user_id.0,
+      email: entry.email,
+      first_name: entry.first_name,
+      last_name: entry.last_name,
+      locale: entry.locale,
+      roles: entry.roles,
+      data: entry.injectable_variables.map(|data| data.0),
+      tenant_id: None,
+    }
+  }
+}
+
+/// An entry of `sendUserInvites` (V1): the V2 entry it is, with `data` for `injectableVariables`,
+/// and a tenant of its own, which V2 has only for the whole call. (Its `status` is checked, as
+/// always pending, before.)
+impl From<UserInviteCreateDto> for NewInvite {
+  fn from(entry: UserInviteCreateDto) -> Self {
+    let UserInviteCreateDto {
+      created_by_user_id,
+      data,
+      email,
+      first_name,
+      last_name,
+      locale,
+      roles,
+      status: _,
+      tenant_id,
+    } = entry;
+    let v2 = UserInviteCreateV2Dto {
+      created_by_user_id,
+      email,
+      first_name,
+      injectable_variables: data,
+      last_name,
+      locale,
+      roles,
+    };
+    Self {
+      tenant_id: tenant_id.map(|tenant| tenant.0),
+      ..Self::from(v2)
+    }
+  }
 }

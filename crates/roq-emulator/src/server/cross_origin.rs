@@ -24,7 +24,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::json;
 
-use super::json_response;
+use super::answers::json_response;
 
 /// Lets a request through to the endpoint, or answers 403 or 415 in the platform's error shape.
 pub(super) async fn guard(request: Request, next: Next) -> Response {

@@ -11,13 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 
 use crate::faults::Fault;
-use crate::inspect::InviteQuery;
-use crate::mail::OutboxFilter;
-use crate::platform::Problem;
-use crate::reset::ResetRequest;
-use crate::sessions::SessionRequest;
+use crate::platform::invite_records::InviteQuery;
+use crate::platform::mail::OutboxFilter;
+use crate::platform::reset::ResetRequest;
+use crate::platform::sessions::SessionRequest;
+use crate::problem::Problem;
 
-use super::{AppState, json_response, parse_body, problem_response};
+use super::answers::{json_response, parse_body, problem_response};
+use super::state::AppState;
 
 /// `GET /__emulator/outbox?to=&userInviteId=`: the mails written so far.
 pub(super) async fn outbox(
@@ -94,7 +95,7 @@ pub(super) async fn webhook_deliveries(State(state): State<AppState>, headers: H
   }
 }
 
-/// `POST /__emulator/sessions`: signs a development user in (see [`crate::sessions`]).
+/// `POST /__emulator/sessions`: signs a development user in (see [`crate::platform::sessions`]).
 pub(super) async fn create_session(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
   let session = state
     .platform
@@ -139,7 +140,7 @@ pub(super) async fn export(State(state): State<AppState>, headers: HeaderMap) ->
 }
 
 /// `POST /__emulator/reset`: empties one tenant (`{"tenantId": "..."}`) or every tenant (`{}`),
-/// and answers what it removed, by kind (see [`crate::reset`]).
+/// and answers what it removed, by kind (see [`crate::platform::reset`]).
 pub(super) async fn reset(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
   let removed = state
     .platform

@@ -12,9 +12,13 @@ use axum::response::{IntoResponse, Response};
 use roq_rules::{MAX_ANSWER_BYTES, MAX_REQUEST_BYTES};
 use serde::Serialize;
 
-use crate::platform::{Counters, Principal, Problem};
+use crate::counters::Counters;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
-use super::{AppState, graphql_problem, header_text, too_many_requests};
+use super::answers::{graphql_problem, header_text};
+use super::state::AppState;
+use super::too_many_requests;
 
 /// `POST /v01/server/graphql`: both headers are checked on every call (the environment's
 /// `roq-platform-server-authorization` and a bearer token it issued); a failure answers in the

@@ -6,28 +6,29 @@
 //! SDK (graphql-request 5) reads no other type. Only the browser endpoint, `/v01/graphql`, answers
 //! browser origins (CORS); the server and token endpoints take the API key, which a page must
 //! never hold, so they send no CORS headers at all.
+//!
+//! This file is the router and its layers; each endpoint is a file of its own, and what they
+//! share is `state.rs` (what each is given) and `answers.rs` (the answer shapes).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::FromRef;
-use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::Redirect;
 use axum::routing::{get, post};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use serde_json::json;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::faults::{self};
-use crate::platform::{Platform, Problem};
-use crate::schema::{self, RoqSchema};
-use crate::{accept_page, dashboard, dashboard_reset};
+use crate::pages::{accept, dashboard, dashboard_reset};
+use crate::platform::Platform;
+use crate::schema;
 
+mod answers;
 mod cross_origin;
 mod emulator_api;
+mod fault_middleware;
 mod graphql;
+mod state;
 mod tokens;
 mod too_many_requests;
 
@@ -36,19 +37,8 @@ use emulator_api::{
   webhook_deliveries,
 };
 use graphql::{browser_graphql, server_graphql};
+use state::AppState;
 use tokens::{service_account_token, user_token};
-
-#[derive(Clone)]
-struct AppState {
-  platform: Arc<Platform>,
-  schema: RoqSchema,
-}
-
-impl FromRef<AppState> for Arc<Platform> {
-  fn from_ref(state: &AppState) -> Self {
-    Arc::clone(&state.platform)
-  }
-}
 
 /// The origins besides `http(s)://localhost:*` and `http(s)://127.0.0.1:*` whose pages may call the
 /// browser endpoint, each as `scheme://host[:port]`.
@@ -81,7 +71,7 @@ impl BrowserOrigins {
 
 pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
-  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), faults::inject);
+  let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), fault_middleware::inject);
   let cors = CorsLayer::new()
     .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
     .allow_methods([Method::POST])
@@ -106,7 +96,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .layer(faults());
   // The accept page's POST needs the mail's one-time token, which a page of another site does
   // not have; it stays outside the cross-origin guard.
-  let accept = Router::new().route("/accept-invite", get(accept_page::show).post(accept_page::accept));
+  let accept = Router::new().route("/accept-invite", get(accept::show).post(accept::accept));
   // Every route under /__emulator goes through the guard, also one added later: whatever is not
   // GET, HEAD or OPTIONS must come from no page but the emulator's own, with a JSON body.
   let own = Router::new()
@@ -132,55 +122,6 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .merge(accept)
     .merge(own)
     .with_state(AppState { platform, schema })
-}
-
-/// A JSON answer, typed as the platform types its answers.
-fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
-  match serde_json::to_vec(body) {
-    Ok(bytes) => (
-      status,
-      [(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json; charset=utf-8"),
-      )],
-      bytes,
-    )
-      .into_response(),
-    Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-  }
-}
-
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-  headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-/// A REST error, in the body shape of the platform's (NestJS) exceptions.
-fn problem_response(problem: &Problem) -> Response {
-  let status = StatusCode::from_u16(problem.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-  let body = json!({
-    "statusCode": problem.status_code(),
-    "errorCode": problem.error_code(),
-    "message": problem.message(),
-  });
-  json_response(status, &body)
-}
-
-/// A GraphQL error in the platform's shape, `extensions.response {statusCode, errorCode,
-/// message}`, which the official SDK turns into its `HttpException`.
-fn graphql_problem(status: StatusCode, problem: &Problem) -> Response {
-  let (code, message) = (problem.error_code(), problem.message());
-  let body = json!({
-    "errors": [{
-      "message": message,
-      "extensions": { "code": code, "response": { "statusCode": problem.status_code(), "errorCode": code, "message": message } },
-    }],
-    "data": null,
-  });
-  json_response(status, &body)
-}
-
-fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, Problem> {
-  serde_json::from_slice(body).map_err(|e| Problem::BadRequest(format!("The request body is not valid: {e}")))
 }
 
 #[cfg(test)]

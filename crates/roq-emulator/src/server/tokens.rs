@@ -7,11 +7,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::auth::SERVICE_ACCOUNT_EMAIL;
-use crate::expires_in::ExpiresIn;
-use crate::platform::{Counters, Principal, Problem};
+use crate::counters::Counters;
+use crate::options::token_lifetime::ExpiresIn;
+use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
-use super::{AppState, header_text, json_response, parse_body, problem_response};
+use super::answers::{header_text, json_response, parse_body, problem_response};
+use super::state::AppState;
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -13,10 +13,12 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use crate::platform::{Counters, Platform, Problem};
+use crate::counters::Counters;
+use crate::platform::Platform;
+use crate::problem::Problem;
 use crate::rate_limit::retry_after_seconds;
 
-use super::graphql_problem;
+use super::answers::graphql_problem;
 
 /// Counts a request against the environment's window, or answers 429 with `Retry-After`.
 pub(super) fn refused(platform: &Platform) -> Option<Response> {

@@ -16,12 +16,14 @@ use serde_json::Value;
 
 use roq_rules::{MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus, email_key, is_email, link_url};
 
-use super::{DeliveryState, Snapshot, SnapshotAttempt, SnapshotInvite, Step};
-use crate::configured_urls::webhook_url;
-use crate::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};
-use crate::invite::token_hash;
-use crate::send::check_details;
-use crate::webhooks::{MAX_ATTEMPT_ERROR, MAX_ATTEMPTS};
+use super::format::{Snapshot, SnapshotAttempt, SnapshotInvite, Step};
+use crate::options::configured_urls::webhook_url;
+use crate::platform::details::check_details;
+use crate::platform::history::{INVITE_INSERTED, INVITE_UPDATED, InviteEvent, MAX_EVENT_BYTES};
+use crate::platform::invite::token_hash;
+use crate::webhooks::config::MAX_ATTEMPTS;
+use crate::webhooks::deliveries::DeliveryState;
+use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 
 /// The largest integer JavaScript holds exactly (`Number.MAX_SAFE_INTEGER`): the most a mail's
 /// or a delivery's id may be, which also leaves SQLite's AUTOINCREMENT room for the next ones.
@@ -209,9 +211,9 @@ pub(super) fn check(snapshot: &Snapshot) -> Result<(), String> {
   Ok(())
 }
 
-/// An id, a token or a role key, by the one rule every endpoint applies (`crate::ids`).
+/// An id, a token or a role key, by the one rule every endpoint applies (`crate::platform::ids`).
 fn id(path: &str, value: &str) -> Result<(), String> {
-  crate::ids::check_id(path, value).map_err(|why| why.replacen(path, &format!("{path}:"), 1))
+  crate::platform::ids::check_id(path, value).map_err(|why| why.replacen(path, &format!("{path}:"), 1))
 }
 
 /// A text of 1 to `most` characters, not all blank.

@@ -7,14 +7,16 @@ use rusqlite::Connection;
 
 use roq_rules::UserInviteStatus;
 
-use super::{
-  DeliveryState, Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite,
-  SnapshotMail, SnapshotUser, Step, Tenant,
+use super::format::{
+  Moment, ReplacedToken, SNAPSHOT_VERSION, Snapshot, SnapshotAttempt, SnapshotDelivery, SnapshotInvite, SnapshotMail,
+  SnapshotUser, Step, Tenant,
 };
-use crate::history::InviteEvent;
-use crate::invite::{INVITE_COLUMNS, read_invite};
-use crate::platform::{Platform, Problem};
-use crate::webhooks::Attempt;
+use crate::platform::Platform;
+use crate::platform::history::{InviteEvent, event_column, with_unstored_steps};
+use crate::platform::invite::{INVITE_COLUMNS, read_invite, status_column};
+use crate::platform::users::{USER_COLUMNS, read_user};
+use crate::problem::Problem;
+use crate::webhooks::deliveries::{Attempt, DeliveryState};
 
 /// The platform's data at `now` (the emulator's clock).
 pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem> {
@@ -42,21 +44,19 @@ pub(crate) fn export(platform: &Platform, now: i64) -> Result<Snapshot, Problem>
 
 /// Users by id: a new one lands in its place, not at the end of a list sorted by chance.
 fn users(connection: &Connection) -> rusqlite::Result<Vec<SnapshotUser>> {
-  let mut statement = connection.prepare(
-    "SELECT id, tenant_id, email, first_name, last_name, locale, roles, created_at, updated_at FROM users ORDER BY id",
-  )?;
+  let mut statement = connection.prepare(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))?;
   let rows = statement.query_map([], |row| {
-    let roles: Option<String> = row.get(6)?;
+    let user = read_user(row)?;
     Ok(SnapshotUser {
-      id: row.get(0)?,
-      tenant_id: row.get(1)?,
-      email: row.get(2)?,
-      first_name: row.get(3)?,
-      last_name: row.get(4)?,
-      locale: row.get(5)?,
-      roles: roles.and_then(|text| serde_json::from_str(&text).ok()),
-      created_at: Some(Moment(row.get(7)?)),
-      updated_at: Some(Moment(row.get(8)?)),
+      id: user.id,
+      tenant_id: user.tenant_id,
+      email: user.email,
+      first_name: user.first_name,
+      last_name: user.last_name,
+      locale: user.locale,
+      roles: user.roles,
+      created_at: Some(Moment(user.created_at)),
+      updated_at: Some(Moment(user.updated_at)),
     })
   })?;
   rows.collect()
@@ -79,16 +79,8 @@ fn invites(connection: &Connection, now: i64) -> rusqlite::Result<Vec<SnapshotIn
     let mut history = histories.remove(&invite.id).unwrap_or_default();
     // The creation is stored only when webhooks sent it, and an expiry by time not at all until
     // something marks it: both are written here as the dashboard shows them.
-    if history.first().is_none_or(|first| first.event != InviteEvent::Created) {
-      history.insert(
-        0,
-        step(InviteEvent::Created, UserInviteStatus::Pending, invite.created_at),
-      );
-    }
+    with_unstored_steps(&mut history, &invite, now, |step| step.event, step);
     let status = invite.status(now);
-    if status == UserInviteStatus::Expired && invite.status == UserInviteStatus::Pending {
-      history.push(step(InviteEvent::Expired, status, invite.valid_till));
-    }
     invites.push(SnapshotInvite {
       status: Some(status),
       status_updated_at: Some(Moment(invite.status_updated_at(now))),
@@ -131,14 +123,12 @@ fn histories(connection: &Connection) -> rusqlite::Result<HashMap<String, Vec<St
     .prepare("SELECT user_invite_id, event, status, at, event_id, payload FROM invite_events ORDER BY seq")?;
   let mut found: HashMap<String, Vec<Step>> = HashMap::new();
   let rows = statement.query_map([], |row| {
-    let event: String = row.get(1)?;
-    let status: String = row.get(2)?;
     let payload: Option<String> = row.get(5)?;
     Ok((
       row.get::<_, String>(0)?,
       Step {
-        event: InviteEvent::parse(&event),
-        status: status.parse().unwrap_or(UserInviteStatus::Pending),
+        event: event_column(row, 1)?,
+        status: status_column(&row.get::<_, String>(2)?)?,
         at: Moment(row.get(3)?),
         event_id: row.get(4)?,
         payload: payload.and_then(|text| serde_json::from_str(&text).ok()),
@@ -231,24 +221,4 @@ fn deliveries(connection: &Connection) -> rusqlite::Result<Vec<SnapshotDelivery>
     })
   })?;
   rows.collect()
-}
-
-/// A test's hold on the next export, once its copy is taken and before it reads: what the test
-/// runs there runs while an export is in progress.
-#[cfg(test)]
-#[derive(Default)]
-pub(crate) struct Pause(std::sync::Mutex<Option<Box<dyn FnOnce() + Send>>>);
-
-#[cfg(test)]
-impl Pause {
-  pub(crate) fn set(&self, hold: impl FnOnce() + Send + 'static) {
-    *self.0.lock().unwrap() = Some(Box::new(hold));
-  }
-
-  fn hold(&self) {
-    let hold = self.0.lock().unwrap().take();
-    if let Some(hold) = hold {
-      hold();
-    }
-  }
 }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::platform::Principal;
-use crate::send::NewInvite;
+use crate::platform::send::NewInvite;
+use crate::principal::Principal;
 use crate::{Emulator, EmulatorOptions};
 
 fn http() -> reqwest::Client {

@@ -10,12 +10,14 @@ use serde_json::Value;
 use roq_rules::UserInviteStatus;
 
 use super::checks::check;
-use super::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
-use crate::history::InviteEvent;
-use crate::invite::{Invite, new_id, random_token, token_hash};
-use crate::mail::{accept_link, write_invitation};
-use crate::platform::{EARLIEST_MS, LATEST_MS, Platform, in_time_range, iso};
-use crate::webhooks::Attempt;
+use super::format::{ImportFrom, MAX_SNAPSHOT_BYTES, Moment, Snapshot, SnapshotInvite, read, too_large_to_read};
+use crate::clock::{EARLIEST_MS, LATEST_MS, in_time_range, iso};
+use crate::platform::Platform;
+use crate::platform::credentials::random_text;
+use crate::platform::history::InviteEvent;
+use crate::platform::invite::{Invite, new_id, token_hash};
+use crate::platform::mail::{accept_link, write_invitation};
+use crate::webhooks::deliveries::Attempt;
 
 /// Reads `from` and stores it in the (empty) store at `now`. The error names the file, if any,
 /// and the path of the mistake; the caller puts `importFrom` in front.
@@ -223,7 +225,7 @@ fn store_invite(
   let (digest, token) = match &given.token_digest {
     Some(digest) => (digest.clone(), None),
     None => {
-      let token = random_token();
+      let token = random_text();
       (token_hash(&token), Some(token))
     }
   };

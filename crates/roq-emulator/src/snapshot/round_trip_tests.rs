@@ -9,14 +9,17 @@ use serde_json::{Map, Value, json};
 use roq_rules::{MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_ID, MAX_LOCALE, MAX_NAME, MAX_ROLES, is_email};
 
 use super::checks::MAX_SAFE_INTEGER;
-use super::{ImportFrom, MAX_SNAPSHOT_BYTES, export, import, to_text};
-use crate::history::MAX_EVENT_BYTES;
-use crate::invite::token_hash;
-use crate::lifecycle::InvitePatch;
-use crate::platform::{EARLIEST_MS, LATEST_MS, Principal, iso};
-use crate::send::NewInvite;
-use crate::sessions::SessionRequest;
-use crate::webhooks::{MAX_ATTEMPT_ERROR, MAX_ATTEMPTS};
+use super::format::{ImportFrom, MAX_SNAPSHOT_BYTES, to_text};
+use super::{export, import};
+use crate::clock::{EARLIEST_MS, LATEST_MS, iso};
+use crate::platform::history::MAX_EVENT_BYTES;
+use crate::platform::invite::token_hash;
+use crate::platform::lifecycle::InvitePatch;
+use crate::platform::send::NewInvite;
+use crate::platform::sessions::SessionRequest;
+use crate::principal::Principal;
+use crate::webhooks::config::MAX_ATTEMPTS;
+use crate::webhooks::deliveries::MAX_ATTEMPT_ERROR;
 use crate::{Emulator, EmulatorOptions, WebhookRetry, WebhookTarget};
 
 const ACCEPT_URL: &str = "http://localhost:3000/accept-invite";
@@ -75,7 +78,7 @@ fn largest_data() -> Map<String, Value> {
   let empty = size(&nest(""));
   let data = nest(&"x".repeat(MAX_DATA_BYTES - empty));
   assert_eq!(size(&data), MAX_DATA_BYTES);
-  crate::send::check_details(None, None, None, Some(&data)).unwrap();
+  crate::platform::details::check_details(None, None, None, Some(&data)).unwrap();
   data
 }
 
@@ -330,9 +333,9 @@ async fn what_the_api_stores_at_its_limits_exports_and_imports_again() {
   platform.update_invite(&service, &ids[0], patch).unwrap();
   platform.cancel_invite(&service, &ids[1]).unwrap();
   let mail = first
-    .outbox(&crate::mail::OutboxFilter {
+    .outbox(&crate::platform::mail::OutboxFilter {
       user_invite_id: Some(ids[2].clone()),
-      ..crate::mail::OutboxFilter::default()
+      ..crate::platform::mail::OutboxFilter::default()
     })
     .unwrap()
     .remove(0);

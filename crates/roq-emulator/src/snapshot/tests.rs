@@ -4,11 +4,12 @@
 use serde_json::value::{RawValue, to_raw_value};
 use serde_json::{Value, json};
 
-use super::{ImportFrom, export, import, read, to_text};
-use crate::mail::OutboxFilter;
-use crate::platform::Principal;
-use crate::send::NewInvite;
-use crate::sessions::SessionRequest;
+use super::format::{ImportFrom, read, to_text};
+use super::{export, import};
+use crate::platform::mail::OutboxFilter;
+use crate::platform::send::NewInvite;
+use crate::platform::sessions::SessionRequest;
+use crate::principal::Principal;
 use crate::{Emulator, EmulatorOptions, WebhookTarget};
 
 const DAY: i64 = 86_400_000;
@@ -339,7 +340,7 @@ fn everything() -> Value {
     "invites": [{
       "id": "i1", "tenantId": "acme", "email": "ada@example.com", "createdByUserId": "owner",
       "data": { "team": { "name": "Blue" } },
-      "tokenDigest": crate::invite::token_hash("tok-1"),
+      "tokenDigest": crate::platform::invite::token_hash("tok-1"),
       "history": [{ "event": "created", "status": "pending", "at": "2026-12-03T00:00:00.000Z",
                     "eventId": "evt-1", "payload": event }],
     }],
@@ -657,7 +658,7 @@ async fn a_time_at_either_end_of_the_range_stays_there_through_every_import_expo
 async fn every_time_the_emulator_writes_is_one_it_reads_back_however_far_the_clock_went() {
   let emulator = emulator(false).await;
   // Three days before the end of time, an invite valid for seven is valid until the end.
-  emulator.advance_clock(crate::platform::LATEST_MS - emulator.platform.clock.now_ms() - 3 * DAY);
+  emulator.advance_clock(crate::clock::LATEST_MS - emulator.platform.clock.now_ms() - 3 * DAY);
   let invite = emulator
     .platform
     .send_invites(
@@ -668,7 +669,7 @@ async fn every_time_the_emulator_writes_is_one_it_reads_back_however_far_the_clo
     .unwrap()
     .success
     .remove(0);
-  assert_eq!(invite.valid_till, crate::platform::LATEST_MS);
+  assert_eq!(invite.valid_till, crate::clock::LATEST_MS);
   emulator
     .platform
     .resend_invite(&Principal::ServiceAccount, &invite.id)
@@ -740,7 +741,7 @@ async fn a_delivery_to_a_url_not_configured_now_is_given_up_at_start_without_a_r
         reason.duration_ms,
         delivery.attempts.len()
       ),
-      (None, Some(crate::webhooks::NOT_SENT), 0, 2)
+      (None, Some(crate::webhooks::deliveries::NOT_SENT), 0, 2)
     );
     if webhooks.is_empty() {
       continue;

@@ -14,13 +14,15 @@ use axum::response::Response;
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::dashboard_reset;
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
-use crate::inspect::{InviteQuery, InviteRecord};
-use crate::mail::{Mail, OutboxFilter, human_time};
-use crate::page::{html_response, page, shown, state};
-use crate::platform::{Platform, Problem};
-use crate::webhooks::NOT_SENT;
+use crate::pages::dashboard_bar::{View, view_page};
+use crate::pages::dashboard_reset;
+use crate::pages::layout::{html_response, page, shown, state};
+use crate::platform::Platform;
+use crate::platform::invite_records::{InviteQuery, InviteRecord};
+use crate::platform::mail::{Mail, OutboxFilter};
+use crate::problem::Problem;
+use crate::webhooks::deliveries::NOT_SENT;
 
 /// How many mails the outbox view shows, newest first.
 const MAILS_SHOWN: usize = 100;
@@ -43,15 +45,6 @@ pub struct DashboardQuery {
   /// [`dashboard_reset::notice`]).
   #[serde(default)]
   reset: Option<String>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum View {
-  Invites,
-  Outbox,
-  Webhooks,
-  Faults,
-  Reset,
 }
 
 /// `GET /__emulator/`
@@ -89,22 +82,7 @@ pub async fn show(
       html! { p.empty { (problem.message()) } },
     ),
   };
-  let title = match view {
-    View::Invites => "Invites",
-    View::Outbox => "Outbox",
-    View::Webhooks => "Webhooks",
-    View::Faults => "Faults",
-    View::Reset => "Reset",
-  };
-  html_response(status, page(title, html! { (bar(&platform, view)) main { (body) } }))
-}
-
-/// A page of the Reset view, for the answer to the confirmation's post.
-pub fn reset_page(platform: &Platform, status: StatusCode, body: Markup) -> Response {
-  html_response(
-    status,
-    page("Reset", html! { (bar(platform, View::Reset)) main { (body) } }),
-  )
+  view_page(&platform, view, status, body)
 }
 
 /// The browser's sign-in prompt: HTTP Basic, with the environment's credentials.
@@ -127,61 +105,6 @@ fn sign_in_prompt() -> Response {
     HeaderValue::from_static(r#"Basic realm="ROQ emulator", charset="UTF-8""#),
   );
   response
-}
-
-/// The tabs. Their links are absolute: the bar is also on the answer to a form's post, at
-/// `/__emulator/dashboard/...`.
-fn bar(platform: &Platform, view: View) -> Markup {
-  let offset = platform.clock.offset_ms();
-  let tab = |here: View, href: &str, label: &str| {
-    html! { a href=(href) class=[(view == here).then_some("here")] { (label) } }
-  };
-  html! {
-    header.bar {
-      strong { "ROQ emulator" }
-      (tab(View::Invites, "/__emulator/?view=invites", "Invites"))
-      (tab(View::Outbox, "/__emulator/?view=outbox", "Outbox"))
-      (tab(View::Webhooks, "/__emulator/?view=webhooks", "Webhooks"))
-      (tab(View::Faults, "/__emulator/?view=faults", "Faults"))
-      span.meta {
-        "environment " code { (platform.credentials.environment_id) }
-        " · clock " (human_time(platform.clock.now_ms()))
-        @if offset != 0 { " (moved " (moved(offset)) ")" }
-        @if let Some(rate) = platform.rate_limiter.state(|| platform.clock.now_ms()) {
-          " · " span.rate data-rate-limit { "rate limit " (rate.limit.requests) " per " (window(rate.limit.window_ms)) " (" (rate.in_window) " in the window)" }
-        }
-      }
-      // A download of GET /__emulator/export: the snapshot --import starts from.
-      a.export href="/__emulator/export" download="roq-emulator-snapshot.json"
-        title="Download a snapshot of the data as JSON, which --import / importFrom starts from" { "Export" }
-    }
-  }
-}
-
-/// A rate limit's window as people say it: `1 s`, `10 s`, `1 min`, `250 ms`.
-fn window(ms: u64) -> String {
-  match ms {
-    _ if ms.is_multiple_of(60_000) => format!("{} min", ms / 60_000),
-    _ if ms.is_multiple_of(1000) => format!("{} s", ms / 1000),
-    _ => format!("{ms} ms"),
-  }
-}
-
-/// A clock offset as people say it: `+3 d 2 h`, `-45 min`.
-fn moved(offset_ms: i64) -> String {
-  let sign = if offset_ms < 0 { '-' } else { '+' };
-  let minutes = offset_ms.unsigned_abs() / 60_000;
-  let (days, hours, minutes) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
-  let parts: Vec<String> = [(days, "d"), (hours, "h"), (minutes, "min")]
-    .into_iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, unit)| format!("{n} {unit}"))
-    .collect();
-  if parts.is_empty() {
-    format!("{sign}{} s", offset_ms.unsigned_abs() / 1000)
-  } else {
-    format!("{sign}{}", parts.join(" "))
-  }
 }
 
 fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Problem> {

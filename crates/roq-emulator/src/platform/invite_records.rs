@@ -5,45 +5,58 @@ use serde::{Deserialize, Serialize};
 
 use roq_rules::UserInviteStatus;
 
-use crate::history::{HistoryEntry, histories};
-use crate::listing::{Field, FieldFilter, ListQuery};
-use crate::platform::{Platform, Principal, Problem, iso};
+use crate::clock::iso;
+use crate::platform::Platform;
+use crate::platform::history::{HistoryEntry, histories};
+use crate::platform::listing::{Field, FieldFilter, ListQuery};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// Which invites to show.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "InviteRecordQuery", optional_fields)
+)]
 pub struct InviteQuery {
   #[serde(default)]
   pub tenant_id: Option<String>,
   /// `pending`, `accepted`, `canceled` or `expired`.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<roq_rules::UserInviteStatus>"))]
   pub status: Option<String>,
-  /// At most this many, newest first (500 if absent, at most 1000).
+  /// At most this many, newest first. Default 500, at most 1000.
   #[serde(default)]
   pub limit: Option<i64>,
 }
 
-/// An invite and its history.
+/// An invite as the emulator shows it to its developer: with its history.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct InviteRecord {
   pub id: String,
   pub email: String,
   pub first_name: Option<String>,
   pub last_name: Option<String>,
   pub tenant_id: String,
+  #[cfg_attr(feature = "typescript", ts(as = "roq_rules::UserInviteStatus"))]
   pub status: &'static str,
   pub created_by_user_id: String,
   pub accepted_by_user_id: Option<String>,
   pub role_keys: Option<Vec<String>>,
   pub valid_till: String,
   pub created_at: String,
+  /// Oldest first.
   pub history: Vec<HistoryEntry>,
 }
 
-/// A page of [`InviteRecord`]s and how many match in all.
+/// A page of invite records, and how many match in all.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub struct InviteRecords {
   pub data: Vec<InviteRecord>,
   pub total_count: i64,

@@ -2,10 +2,13 @@
 //! callers give them (`ids.rs`) and registers an id on first use (the real platform knows them
 //! from its user store); the `strict` rule turns that off.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use crate::ids::check_id;
-use crate::platform::{Platform, Problem};
+use crate::platform::Platform;
+use roq_rules::email_key;
+
+use crate::platform::ids::check_id;
+use crate::problem::Problem;
 
 /// A user as stored. Times are milliseconds since the Unix epoch.
 #[derive(Clone, Debug)]
@@ -16,8 +19,51 @@ pub struct User {
   pub first_name: Option<String>,
   pub last_name: Option<String>,
   pub locale: Option<String>,
+  /// The role keys a session gave it, or an accepted invite offered.
+  pub roles: Option<Vec<String>>,
   pub created_at: i64,
   pub updated_at: i64,
+}
+
+/// The columns a [`User`] is read from, in [`read_user`]'s order.
+pub(crate) const USER_COLUMNS: &str =
+  "id, tenant_id, email, first_name, last_name, locale, roles, created_at, updated_at";
+
+/// A user from a row of [`USER_COLUMNS`]: the one reading of a users row.
+pub(crate) fn read_user(row: &Row) -> rusqlite::Result<User> {
+  let roles: Option<String> = row.get(6)?;
+  Ok(User {
+    id: row.get(0)?,
+    tenant_id: row.get(1)?,
+    email: row.get(2)?,
+    first_name: row.get(3)?,
+    last_name: row.get(4)?,
+    locale: row.get(5)?,
+    roles: roles.and_then(|text| serde_json::from_str(&text).ok()),
+    created_at: row.get(7)?,
+    updated_at: row.get(8)?,
+  })
+}
+
+/// A user by id, if the emulator knows it.
+pub(crate) fn find_user(connection: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+  connection
+    .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?1"))?
+    .query_row([id], read_user)
+    .optional()
+}
+
+/// The user of `tenant_id` with `email` (ignoring case; the first registered, if several): the
+/// user an accepted invite or a session by email is.
+pub(crate) fn user_with_email(
+  connection: &Connection,
+  tenant_id: &str,
+  email: &str,
+) -> rusqlite::Result<Option<String>> {
+  connection
+    .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
+    .query_row(params![tenant_id, email_key(email)], |row| row.get(0))
+    .optional()
 }
 
 impl User {
@@ -64,25 +110,7 @@ pub(crate) fn save_user(
 impl Platform {
   /// A user by id, if the emulator knows it.
   pub fn user(&self, id: &str) -> Result<Option<User>, Problem> {
-    let connection = self.store.lock();
-    let user = connection
-      .prepare_cached(
-        "SELECT id, tenant_id, email, first_name, last_name, locale, created_at, updated_at FROM users WHERE id = ?1",
-      )?
-      .query_row([id], |row| {
-        Ok(User {
-          id: row.get(0)?,
-          tenant_id: row.get(1)?,
-          email: row.get(2)?,
-          first_name: row.get(3)?,
-          last_name: row.get(4)?,
-          locale: row.get(5)?,
-          created_at: row.get(6)?,
-          updated_at: row.get(7)?,
-        })
-      })
-      .optional()?;
-    Ok(user)
+    Ok(find_user(&self.store.lock(), id)?)
   }
 
   /// How pages name the user `id`: see [`User::display_name`]; the id itself if unknown.

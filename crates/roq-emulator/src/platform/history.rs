@@ -6,18 +6,21 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::types::Type;
+use rusqlite::{Connection, Row, params, params_from_iter};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use roq_rules::UserInviteStatus;
 
-use crate::invite::Invite;
-use crate::platform::{Platform, iso};
+use crate::clock::iso;
+use crate::platform::Platform;
+use crate::platform::invite::{Invite, status_column};
 
 /// What happened to an invite.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
 pub enum InviteEvent {
   Created,
   Resent,
@@ -40,24 +43,62 @@ impl InviteEvent {
     }
   }
 
-  pub(crate) fn parse(text: &str) -> Self {
+  /// The event [`Self::as_str`] wrote; any other text is refused, naming it.
+  pub(crate) fn parse(text: &str) -> Result<Self, String> {
     match text {
-      "resent" => Self::Resent,
-      "canceled" => Self::Canceled,
-      "accepted" => Self::Accepted,
-      "updated" => Self::Updated,
-      "expired" => Self::Expired,
-      _ => Self::Created,
+      "created" => Ok(Self::Created),
+      "resent" => Ok(Self::Resent),
+      "canceled" => Ok(Self::Canceled),
+      "accepted" => Ok(Self::Accepted),
+      "updated" => Ok(Self::Updated),
+      "expired" => Ok(Self::Expired),
+      _ => Err(format!(
+        "{text:?} is not an invite event (created, resent, canceled, accepted, updated or expired)"
+      )),
     }
   }
 }
 
-/// One step of an invite's history.
+/// The event of a history row (column `index`). A text the emulator never writes (from a store a
+/// newer emulator wrote, or one edited by hand) is an error that names it, never read as another
+/// event: the history is what was stored, or the read fails.
+pub(crate) fn event_column(row: &Row, index: usize) -> rusqlite::Result<InviteEvent> {
+  let text: String = row.get(index)?;
+  InviteEvent::parse(&text).map_err(|why| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, why.into()))
+}
+
+/// Completes an invite's stored history (`history`, oldest step first) as it reads at `now`,
+/// with the steps no row holds: its creation first, which is stored only when it was an event to
+/// send (see [`Platform::record`]), and, for a pending invite past its validity, its expiry by
+/// time last, at the moment it expired. `step` makes a step of an event, the status after it and
+/// its time; `event` reads a step's event.
+pub(crate) fn with_unstored_steps<T>(
+  history: &mut Vec<T>,
+  invite: &Invite,
+  now: i64,
+  event: impl Fn(&T) -> InviteEvent,
+  step: impl Fn(InviteEvent, UserInviteStatus, i64) -> T,
+) {
+  if history.first().is_none_or(|first| event(first) != InviteEvent::Created) {
+    history.insert(
+      0,
+      step(InviteEvent::Created, UserInviteStatus::Pending, invite.created_at),
+    );
+  }
+  if invite.status(now) == UserInviteStatus::Expired && invite.status == UserInviteStatus::Pending {
+    history.push(step(InviteEvent::Expired, UserInviteStatus::Expired, invite.valid_till));
+  }
+}
+
+/// What happened to an invite, and when: one step of its history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "InviteHistoryEntry"))]
 pub struct HistoryEntry {
+  #[cfg_attr(feature = "typescript", ts(inline))]
   pub event: InviteEvent,
   /// The invite's status after it.
+  #[cfg_attr(feature = "typescript", ts(as = "roq_rules::UserInviteStatus"))]
   pub status: &'static str,
   pub at: String,
 }
@@ -166,12 +207,11 @@ pub(crate) fn histories(
       "SELECT user_invite_id, event, status, at FROM invite_events WHERE user_invite_id IN ({marks}) ORDER BY seq"
     ))?;
     let rows = statement.query_map(params_from_iter(chunk.iter().map(|i| &i.id)), |row| {
-      let status: String = row.get(2)?;
       Ok((
         row.get::<_, String>(0)?,
         HistoryEntry {
-          event: InviteEvent::parse(&row.get::<_, String>(1)?),
-          status: status.parse().map_or("pending", UserInviteStatus::as_str),
+          event: event_column(row, 1)?,
+          status: status_column(&row.get::<_, String>(2)?)?.as_str(),
           at: iso(row.get(3)?),
         },
       ))
@@ -183,24 +223,74 @@ pub(crate) fn histories(
   }
   for invite in invites {
     let history = found.entry(invite.id.clone()).or_default();
-    // The creation is stored only when it was an event to send (see `record`).
-    if history.first().is_none_or(|first| first.event != InviteEvent::Created) {
-      history.insert(
-        0,
-        HistoryEntry {
-          event: InviteEvent::Created,
-          status: UserInviteStatus::Pending.as_str(),
-          at: iso(invite.created_at),
-        },
-      );
-    }
-    if invite.status(now) == UserInviteStatus::Expired && invite.status == UserInviteStatus::Pending {
-      history.push(HistoryEntry {
-        event: InviteEvent::Expired,
-        status: UserInviteStatus::Expired.as_str(),
-        at: iso(invite.valid_till),
-      });
-    }
+    with_unstored_steps(
+      history,
+      invite,
+      now,
+      |entry| entry.event,
+      |event, status, at| HistoryEntry {
+        event,
+        status: status.as_str(),
+        at: iso(at),
+      },
+    );
   }
   Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+  use super::*;
+  use crate::platform::invite_records::InviteQuery;
+  use crate::platform::send::NewInvite;
+  use crate::principal::Principal;
+  use crate::problem::Problem;
+  use crate::{Emulator, EmulatorOptions};
+
+  #[test]
+  fn every_event_reads_back_and_any_other_text_is_refused_by_name() {
+    use InviteEvent::*;
+    for event in [Created, Resent, Canceled, Accepted, Updated, Expired] {
+      assert_eq!(InviteEvent::parse(event.as_str()), Ok(event));
+    }
+    for text in ["archived", "Created", ""] {
+      assert_eq!(
+        InviteEvent::parse(text),
+        Err(format!(
+          "{text:?} is not an invite event (created, resent, canceled, accepted, updated or expired)"
+        ))
+      );
+    }
+  }
+
+  /// A store a newer emulator wrote, or one edited by hand: its histories are not read as if the
+  /// unknown step were the invite's creation.
+  #[tokio::test]
+  async fn a_stored_step_of_an_unknown_event_fails_the_read_and_names_it() {
+    let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+    let platform = &emulator.platform;
+    let entry = NewInvite {
+      created_by_user_id: "carol".into(),
+      email: "ada@x.io".into(),
+      ..Default::default()
+    };
+    let sent = platform
+      .send_invites(&Principal::ServiceAccount, Some("acme".into()), vec![entry])
+      .unwrap();
+    platform
+      .store
+      .lock()
+      .execute(
+        "INSERT INTO invite_events (user_invite_id, event, status, at) VALUES (?1, 'archived', 'pending', 0)",
+        [&sent.success[0].id],
+      )
+      .unwrap();
+    let named = |problem: Problem| match problem {
+      Problem::Internal(message) => message.contains("\"archived\" is not an invite event"),
+      _ => false,
+    };
+    assert!(named(emulator.invites(&InviteQuery::default()).unwrap_err()));
+    assert!(named(emulator.export().unwrap_err()));
+    emulator.stop().await.unwrap();
+  }
 }

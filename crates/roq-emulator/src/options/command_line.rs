@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::{EmulatorOptions, RateLimit, WebhookTarget, configured_urls};
+use crate::options::{EmulatorOptions, MAX_INVITE_VALIDITY, configured_urls};
+use crate::rate_limit::RateLimit;
+use crate::snapshot::format::ImportFrom;
+use crate::webhooks::config::WebhookTarget;
 
 /// What a flag takes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -82,7 +85,7 @@ const fn with_default(flag: Flag, default: &'static str) -> Flag {
 }
 
 /// The longest validity `--invite-validity-days` takes: the option's, a hundred years.
-const MAX_INVITE_VALIDITY_DAYS: f64 = (crate::MAX_INVITE_VALIDITY.as_secs() / 86_400) as f64;
+const MAX_INVITE_VALIDITY_DAYS: f64 = (MAX_INVITE_VALIDITY.as_secs() / 86_400) as f64;
 const DAY_MS: f64 = 86_400_000.0;
 
 pub const COMMAND_LINE: CommandLine = CommandLine {
@@ -232,7 +235,7 @@ pub fn options_from_flags(values: &FlagValues) -> Result<EmulatorOptions, String
       .map(|url| checked(&url, "--webhook", configured_urls::webhook_url).map(|url| WebhookTarget { url, key: None }))
       .collect::<Result<_, _>>()?,
     webhook_key: text("webhook-key"),
-    import_from: text("import").map(|path| crate::ImportFrom::Path(PathBuf::from(path))),
+    import_from: text("import").map(|path| ImportFrom::Path(PathBuf::from(path))),
     export_on_exit: text("export-on-exit")
       .map(|path| export_target(&path, text("db").as_deref()))
       .transpose()?,
@@ -363,7 +366,7 @@ mod tests {
       }]
     );
     assert_eq!(given.webhook_key.as_deref(), Some("whk"));
-    assert!(matches!(&given.import_from, Some(crate::ImportFrom::Path(path)) if path == &PathBuf::from("seed.json")));
+    assert!(matches!(&given.import_from, Some(ImportFrom::Path(path)) if path == &PathBuf::from("seed.json")));
     assert_eq!(given.export_on_exit, Some(PathBuf::from("snapshot.json")));
     assert_eq!(
       given.rate_limit,

@@ -23,11 +23,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::dashboard::reset_page;
-use crate::ids::check_id;
-use crate::page::quoted;
-use crate::platform::{Platform, Problem};
-use crate::reset::{Removed, ResetScope};
+use crate::pages::dashboard_bar::{View, view_page};
+use crate::pages::layout::quoted;
+use crate::platform::Platform;
+use crate::platform::ids::check_id;
+use crate::platform::reset_generations::{Removed, ResetScope};
+use crate::problem::Problem;
 
 /// Where the confirmation's form posts.
 pub const RESET_ACTION: &str = "/__emulator/dashboard/reset";
@@ -171,10 +172,15 @@ pub async fn reset(State(platform): State<Arc<Platform>>, headers: HeaderMap, Fo
   match outcome {
     // See Other: reloading the page it leads to does not reset again.
     Ok((Ok(done), _)) => Redirect::to(&format!("/__emulator/?view=invites&reset={}", done.generation)).into_response(),
-    Ok((Err(now), scope)) => reset_page(&platform, StatusCode::CONFLICT, confirmation(&scope, &now, true)),
+    Ok((Err(now), scope)) => view_page(
+      &platform,
+      View::Reset,
+      StatusCode::CONFLICT,
+      confirmation(&scope, &now, true),
+    ),
     Err(problem) => {
       let (status, page) = refused(&problem);
-      reset_page(&platform, status, page)
+      view_page(&platform, View::Reset, status, page)
     }
   }
 }

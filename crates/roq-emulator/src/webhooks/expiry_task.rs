@@ -9,8 +9,9 @@ use std::time::Duration;
 use rusqlite::OptionalExtension;
 use tokio_util::sync::CancellationToken;
 
-use crate::invite::{INVITE_COLUMNS, read_invite};
-use crate::platform::{Platform, Problem};
+use crate::platform::Platform;
+use crate::platform::invite::{INVITE_COLUMNS, read_invite};
+use crate::problem::Problem;
 
 /// How long to wait at most before looking again, whatever happened meanwhile.
 const RECHECK: Duration = Duration::from_secs(60);

@@ -1,18 +1,16 @@
 //! The invite as stored: its row, how it reads at a moment (a pending invite past its validity
 //! reads as expired), who may see it, and its ids and tokens.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::Rng as _;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use roq_rules::UserInviteStatus;
 
-use crate::history::{Change, InviteEvent};
-use crate::platform::{Platform, Principal, Problem};
-use crate::users::user_tenant;
+use crate::platform::Platform;
+use crate::platform::users::user_tenant;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// A status read from the store.
 pub(crate) fn status_column(text: &str) -> rusqlite::Result<UserInviteStatus> {
@@ -123,19 +121,6 @@ impl Platform {
   pub fn invite(&self, principal: &Principal, id: &str) -> Result<Invite, Problem> {
     find_visible(&self.store.lock(), principal, id)
   }
-
-  /// Marks a pending invite whose validity has run out as expired, and records it.
-  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
-    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
-      .execute(params![invite.id, invite.valid_till])?;
-    let change = Change {
-      event: InviteEvent::Expired,
-      previous: Some(invite),
-      current: &expired(invite),
-      at: invite.valid_till,
-    };
-    self.record(tx, change)
-  }
 }
 
 /// An invite by id, if `principal` may see it: the service account sees all, a user its own
@@ -158,30 +143,16 @@ pub(crate) fn find_visible(connection: &Connection, principal: &Principal, id: &
   }
 }
 
-/// `invite`, expired at the end of its validity: how it reads once its time has run out.
-pub(crate) fn expired(invite: &Invite) -> Invite {
-  Invite {
-    status: UserInviteStatus::Expired,
-    status_updated_at: invite.valid_till,
-    ..invite.clone()
-  }
-}
-
 /// A new id: a UUIDv7, so that ids made one after another sort (and are indexed) together.
 pub(crate) fn new_id() -> String {
   uuid::Uuid::now_v7().to_string()
 }
 
-/// A one-time accept token: 256 random bits.
-pub(crate) fn random_token() -> String {
-  URL_SAFE_NO_PAD.encode(rand::rng().random::<[u8; 32]>())
-}
-
-/// Tokens are stored as digests; only the mail carries the token itself.
 fn to_json<T: serde::Serialize>(value: &T) -> String {
   serde_json::to_string(value).expect("JSON values and string lists always encode")
 }
 
+/// Tokens are stored as digests; only the mail carries the token itself.
 pub(crate) fn token_hash(token: &str) -> String {
   format!("{:x}", Sha256::digest(token.as_bytes()))
 }

@@ -9,7 +9,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
 
-use crate::listing::like_matches;
+use crate::platform::pg_like::like_matches;
 
 /// The schema, one migration per change; never edit a migration that has shipped.
 const MIGRATIONS: &[M<'static>] = &[

@@ -11,15 +11,19 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use roq_rules::{UserInviteStatus, email_key};
+use roq_rules::UserInviteStatus;
 
-use crate::history::{Change, InviteEvent};
-use crate::ids::check_id;
-
-use crate::invite::{Invite, find_visible, new_id, random_token, token_hash};
-use crate::mail;
-use crate::platform::{Platform, Principal, Problem, iso};
-use crate::send::check_details;
+use crate::clock::iso;
+use crate::platform::Platform;
+use crate::platform::credentials::random_text;
+use crate::platform::details::check_details;
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::ids::check_id;
+use crate::platform::invite::{Invite, find_visible, new_id, token_hash};
+use crate::platform::mail;
+use crate::platform::users::user_with_email;
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// What `checkUserInviteToken` answers.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -74,7 +78,7 @@ impl Platform {
     self.in_transaction(|tx, now| {
       let invite = find_visible(tx, principal, id)?;
       require_pending(&invite, now, "resent")?;
-      let token = random_token();
+      let token = random_text();
       let valid_till = self.rules.valid_till(now);
       // The old link stops working; it is kept so that its page can say a newer mail replaced it.
       tx.execute(
@@ -229,6 +233,19 @@ impl Platform {
     })
   }
 
+  /// Marks a pending invite whose validity has run out as expired, and records it.
+  pub(crate) fn expire(&self, tx: &Transaction, invite: &Invite) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE user_invites SET status = 'expired', status_updated_at = ?2 WHERE id = ?1")?
+      .execute(params![invite.id, invite.valid_till])?;
+    let change = Change {
+      event: InviteEvent::Expired,
+      previous: Some(invite),
+      current: &expired(invite),
+      at: invite.valid_till,
+    };
+    self.record(tx, change)
+  }
+
   /// Runs `work` in one transaction at one moment of the emulator's clock; once it is
   /// committed, its webhook events may go.
   pub(crate) fn in_transaction<T>(
@@ -249,11 +266,7 @@ impl Platform {
 
   /// The user with the invite's email in its tenant, created if there is none.
   fn user_for_email(&self, tx: &Transaction, invite: &Invite, now: i64) -> Result<String, Problem> {
-    let existing: Option<String> = tx
-      .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
-      .query_row(params![invite.tenant_id, email_key(&invite.email)], |row| row.get(0))
-      .optional()?;
-    if let Some(id) = existing {
+    if let Some(id) = user_with_email(tx, &invite.tenant_id, &invite.email)? {
       return Ok(id);
     }
     let id = new_id();
@@ -276,6 +289,15 @@ impl Platform {
       ],
     )?;
     Ok(id)
+  }
+}
+
+/// `invite`, expired at the end of its validity: how it reads once its time has run out.
+pub(crate) fn expired(invite: &Invite) -> Invite {
+  Invite {
+    status: UserInviteStatus::Expired,
+    status_updated_at: invite.valid_till,
+    ..invite.clone()
   }
 }
 

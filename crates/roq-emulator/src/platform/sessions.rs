@@ -8,24 +8,31 @@
 //! `strict`, since this is how a developer seeds users). The tenant and user ids are taken exactly
 //! as given, as the send takes them (`ids.rs`).
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use roq_rules::{MAX_ROLES, email_key, is_email};
+use roq_rules::{MAX_ROLES, is_email};
 
-use crate::expires_in::ExpiresIn;
-use crate::ids::check_id;
-use crate::invite::new_id;
-use crate::platform::{Platform, Problem};
-use crate::send::check_details;
-use crate::users::user_tenant;
+use crate::options::token_lifetime::ExpiresIn;
+use crate::platform::Platform;
+use crate::platform::details::check_details;
+use crate::platform::ids::check_id;
+use crate::platform::invite::new_id;
+use crate::platform::users::{User, find_user, user_tenant, user_with_email};
+use crate::problem::Problem;
 
-/// What `emulator.session(...)` and `POST /__emulator/sessions` take.
+/// Who to sign in with `emulator.session(...)` (and `POST /__emulator/sessions`): a development
+/// user of a tenant.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "SessionOptions", optional_fields)
+)]
 pub struct SessionRequest {
-  /// The tenant the user belongs to.
+  /// The user's tenant.
   pub tenant_id: String,
   /// The user's id; without one, the user of the tenant with `email`, or a new user.
   #[serde(default)]
@@ -36,22 +43,26 @@ pub struct SessionRequest {
   pub first_name: Option<String>,
   #[serde(default)]
   pub last_name: Option<String>,
-  /// Role keys, e.g. `["owner"]`; kept from an earlier session if absent.
+  /// Role keys, e.g. `['owner']`; kept from an earlier session if absent.
   #[serde(default)]
   pub roles: Option<Vec<String>>,
   #[serde(default)]
   pub locale: Option<String>,
-  /// How long the session (and its access token) is valid: seconds, or `"15m"`, `"2h"`, `"7d"`
-  /// (see [`ExpiresIn`]); the emulator's token lifetime if absent.
+  /// How long the session (and its access token) lasts: whole seconds, or `'90s'`, `'15m'`, `'2h'`,
+  /// `'7d'`; at most 365 days. The emulator's token lifetime if absent.
   #[serde(default)]
+  #[cfg_attr(feature = "typescript", ts(type = "number | string", optional))]
   pub expires_in: Option<ExpiresIn>,
 }
 
-/// A development session.
+/// A development session: what a ROQ app's sign-in leaves in its `roq-session-token` cookie.
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
+#[cfg_attr(feature = "typescript", derive(ts_rs::TS), ts(rename = "DevSession"))]
 pub struct Session {
-  /// The `roq-session-token` cookie's value.
+  /// The `roq-session-token` cookie's value: a JWT whose payload is ROQ's `{ id, roqAccessToken,
+  /// roqUserId, user: { firstName, lastName, email, timezone, locale, roles, tenantId }, iat, exp }`.
+  /// `client.withBaasToken(token)` and ROQ's browser SDK act as its user.
   pub token: String,
   pub roq_user_id: String,
   pub tenant_id: String,
@@ -115,16 +126,6 @@ impl SessionRequest {
   }
 }
 
-/// A user as a session shows it.
-struct Member {
-  id: String,
-  email: Option<String>,
-  first_name: Option<String>,
-  last_name: Option<String>,
-  locale: Option<String>,
-  roles: Vec<String>,
-}
-
 impl Platform {
   /// Signs a user of `request.tenant_id` in, registering (or updating) the user first.
   pub fn session(&self, request: &SessionRequest) -> Result<Session, Problem> {
@@ -154,7 +155,7 @@ impl Platform {
         email: member.email,
         timezone: "UTC",
         locale: member.locale,
-        roles: member.roles,
+        roles: member.roles.unwrap_or_default(),
         tenant_id: tenant_id.to_owned(),
       },
       iat,
@@ -170,7 +171,7 @@ impl Platform {
 }
 
 /// The user the session is for, created or updated with what the request says.
-fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i64) -> Result<Member, Problem> {
+fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i64) -> Result<User, Problem> {
   let email = request.email.as_deref().map(str::trim);
   let user_id = match request.user_id.as_deref() {
     Some(user_id) => {
@@ -184,11 +185,7 @@ fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i6
       user_id.to_owned()
     }
     None => match email {
-      Some(email) => tx
-        .prepare_cached("SELECT id FROM users WHERE tenant_id = ?1 AND lower(email) = ?2 ORDER BY created_at LIMIT 1")?
-        .query_row(params![tenant_id, email_key(email)], |row| row.get(0))
-        .optional()?
-        .unwrap_or_else(new_id),
+      Some(email) => user_with_email(tx, tenant_id, email)?.unwrap_or_else(new_id),
       None => new_id(),
     },
   };
@@ -215,18 +212,6 @@ fn register(tx: &Transaction, request: &SessionRequest, tenant_id: &str, now: i6
     roles,
     now
   ])?;
-  let member = tx
-    .prepare_cached("SELECT id, email, first_name, last_name, locale, roles FROM users WHERE id = ?1")?
-    .query_row([&user_id], |row| {
-      let roles: Option<String> = row.get(5)?;
-      Ok(Member {
-        id: row.get(0)?,
-        email: row.get(1)?,
-        first_name: row.get(2)?,
-        last_name: row.get(3)?,
-        locale: row.get(4)?,
-        roles: roles.and_then(|r| serde_json::from_str(&r).ok()).unwrap_or_default(),
-      })
-    })?;
-  Ok(member)
+  // Just written: always there.
+  Ok(find_user(tx, &user_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?)
 }

@@ -7,17 +7,18 @@ use std::collections::{HashMap, HashSet};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use roq_rules::{
-  MAX_DATA_BYTES, MAX_DATA_DEPTH, MAX_INVITES_PER_REQUEST, MAX_LOCALE, MAX_NAME, MAX_ROLES, UserInviteStatus,
-  email_key, is_email,
-};
+use roq_rules::{MAX_INVITES_PER_REQUEST, MAX_ROLES, UserInviteStatus, email_key, is_email};
 
-use crate::history::{Change, InviteEvent};
-use crate::ids::check_id;
-use crate::invite::{INVITE_COLUMNS, Invite, new_id, random_token, read_invite, token_hash};
-use crate::mail;
-use crate::platform::{Platform, Principal, Problem};
-use crate::users::{save_user, user_tenant};
+use crate::platform::Platform;
+use crate::platform::credentials::random_text;
+use crate::platform::details::check_details;
+use crate::platform::history::{Change, InviteEvent};
+use crate::platform::ids::check_id;
+use crate::platform::invite::{INVITE_COLUMNS, Invite, new_id, read_invite, token_hash};
+use crate::platform::mail;
+use crate::platform::users::{save_user, user_tenant};
+use crate::principal::Principal;
+use crate::problem::Problem;
 
 /// What one send call knows while it checks its entries.
 struct SendCall<'a> {
@@ -212,7 +213,7 @@ impl Platform {
   }
 
   fn create_invite(&self, tx: &Transaction, tenant_id: &str, entry: NewInvite, now: i64) -> Result<Invite, Problem> {
-    let token = random_token();
+    let token = random_text();
     let invite = Invite {
       id: new_id(),
       tenant_id: tenant_id.to_owned(),
@@ -269,45 +270,6 @@ fn check_fields(entry: &NewInvite) -> Result<(), String> {
   )
 }
 
-/// The limits on an invite's names, locale and data, when it is created or updated.
-pub(crate) fn check_details(
-  first_name: Option<&str>,
-  last_name: Option<&str>,
-  locale: Option<&str>,
-  data: Option<&Map<String, Value>>,
-) -> Result<(), String> {
-  for (field, value, max) in [
-    ("firstName", first_name, MAX_NAME),
-    ("lastName", last_name, MAX_NAME),
-    ("locale", locale, MAX_LOCALE),
-  ] {
-    if value.is_some_and(|v| v.chars().count() > max) {
-      return Err(format!("{field} is longer than {max} characters"));
-    }
-  }
-  if data.is_some_and(|d| serde_json::to_string(d).map_or(0, |t| t.len()) > MAX_DATA_BYTES) {
-    return Err(format!("data is larger than {} KiB", MAX_DATA_BYTES / 1024));
-  }
-  if data.is_some_and(|d| d.values().any(|value| deeper_than(value, MAX_DATA_DEPTH - 1))) {
-    return Err(format!("data is nested more than {MAX_DATA_DEPTH} levels deep"));
-  }
-  Ok(())
-}
-
-/// Whether `value` holds a value more than `levels` levels below it (the rulebook's depth: the
-/// values of `data` itself are one level down, as the client counts).
-fn deeper_than(value: &Value, levels: usize) -> bool {
-  let mut children: Box<dyn Iterator<Item = &Value>> = match value {
-    Value::Array(items) => Box::new(items.iter()),
-    Value::Object(map) => Box::new(map.values()),
-    _ => return false,
-  };
-  match levels.checked_sub(1) {
-    None => children.next().is_some(),
-    Some(below) => children.any(|child| deeper_than(child, below)),
-  }
-}
-
 impl Platform {
   /// Whether `email` has a pending invite in `tenant` that has not expired. One that has expired
   /// is marked so, which frees the email for a new invite.
@@ -326,38 +288,5 @@ impl Platform {
       Some(_) => Ok(true),
       None => Ok(false),
     }
-  }
-}
-
-#[cfg(test)]
-mod tests {
-  use serde_json::json;
-
-  use super::*;
-
-  #[test]
-  fn data_nests_at_most_as_deep_as_the_client_allows() {
-    let nested = |levels: usize| {
-      let mut value = json!(1);
-      for _ in 0..levels {
-        value = json!({ "a": value });
-      }
-      value.as_object().unwrap().clone()
-    };
-    // `data` with a value 32 levels down (as the client counts: its own values are 1 down).
-    assert!(check_details(None, None, None, Some(&nested(32))).is_ok());
-    assert!(
-      check_details(
-        None,
-        None,
-        None,
-        Some(&json!({ "a": [[{}]] }).as_object().unwrap().clone())
-      )
-      .is_ok()
-    );
-    assert_eq!(
-      check_details(None, None, None, Some(&nested(33))).unwrap_err(),
-      "data is nested more than 32 levels deep"
-    );
   }
 }

@@ -29,38 +29,38 @@
 //! the very same reset and rolls it back, and [`Platform::reset_if`] commits only if it removes
 //! what the page showed.
 
-use std::collections::VecDeque;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::Deserialize;
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::platform::Platform;
+use crate::platform::ids::check_id;
+use crate::platform::reset_generations::{Done, FLOOR, GENERATION, Removed, ResetScope};
+use crate::problem::Problem;
 
-use crate::ids::check_id;
-use crate::platform::{Platform, Problem};
-
-/// What `emulator.reset(...)` and `POST /__emulator/reset` take.
+/// What `emulator.reset(...)` (and `POST /__emulator/reset`) takes: the tenant to empty, or
+/// nothing for every tenant.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[cfg_attr(
+  feature = "typescript",
+  derive(ts_rs::TS),
+  ts(rename = "ResetOptions", optional_fields)
+)]
 pub struct ResetRequest {
-  /// The tenant to empty, exactly as the send took it; every tenant if absent. `null` is refused:
-  /// a tenant that is missing by mistake must not empty every tenant.
-  #[serde(default, deserialize_with = "a_string")]
+  /// The tenant's id, exactly as invites were sent to it; leave it out to empty every tenant.
+  /// `null` is refused: a tenant that is missing by mistake must not empty every tenant.
+  #[serde(default, with = "a_string")]
+  #[cfg_attr(feature = "typescript", ts(as = "Option<String>"))]
   pub tenant_id: Option<String>,
 }
 
 /// A present `tenantId` must be a string; only its absence means every tenant.
-fn a_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-  String::deserialize(deserializer).map(Some)
-}
+mod a_string {
+  use serde::{Deserialize, Deserializer};
 
-/// What a reset empties.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ResetScope {
-  /// One tenant, by its id exactly.
-  Tenant(String),
-  /// Every tenant, and the fault queue.
-  Every,
+  pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(deserializer).map(Some)
+  }
 }
 
 impl ResetRequest {
@@ -73,90 +73,6 @@ impl ResetRequest {
       }
       None => Ok(ResetScope::Every),
     }
-  }
-}
-
-/// What a reset removed, by kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Removed {
-  pub invites: u64,
-  pub mails: u64,
-  pub users: u64,
-  /// The steps of the invites' histories (and the webhook events they were sent as).
-  pub events: u64,
-  /// The accept links that resends had replaced.
-  pub replaced_tokens: u64,
-  pub webhook_deliveries: u64,
-  /// Queued faults: only a reset of every tenant clears them.
-  pub faults: u64,
-}
-
-/// A reset that was carried out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Done {
-  /// Its generation: the number of resets the store has seen, this one included.
-  pub generation: i64,
-  pub scope: ResetScope,
-  pub removed: Removed,
-}
-
-/// The resets so far: the generation and the floor (as the store's settings keep them), and the
-/// last few resets, which the dashboard's notice names by their generation.
-pub struct Resets {
-  generation: AtomicI64,
-  floor: AtomicI64,
-  recent: Mutex<VecDeque<Done>>,
-}
-
-/// The store's settings that keep the generation of the last reset, and of the last reset of
-/// every tenant.
-const GENERATION: &str = "resetGeneration";
-const FLOOR: &str = "resetFloor";
-
-/// How many resets the dashboard's notice can still name.
-const RECENT: usize = 32;
-
-impl Resets {
-  /// The generation and floor a store has reached (0 for a store that was never reset).
-  pub fn load(connection: &Connection) -> rusqlite::Result<Self> {
-    let setting = |key: &str| -> rusqlite::Result<i64> {
-      connection.query_row(
-        "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?1), 0)",
-        [key],
-        |row| row.get(0),
-      )
-    };
-    Ok(Self {
-      generation: AtomicI64::new(setting(GENERATION)?),
-      floor: AtomicI64::new(setting(FLOOR)?),
-      recent: Mutex::new(VecDeque::new()),
-    })
-  }
-
-  /// The generation a user token issued now carries. Read it under the store's lock, in the
-  /// same unit of work that finds or registers the user, so that no reset falls between.
-  pub fn generation(&self) -> i64 {
-    self.generation.load(Ordering::Acquire)
-  }
-
-  /// A reset of the last few, by its generation.
-  pub fn recent(&self, generation: i64) -> Option<Done> {
-    let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
-    recent.iter().find(|done| done.generation == generation).cloned()
-  }
-
-  /// Called under the store's lock, once the reset is committed.
-  fn advance(&self, done: &Done) {
-    if done.scope == ResetScope::Every {
-      self.floor.store(done.generation, Ordering::Release);
-    }
-    self.generation.store(done.generation, Ordering::Release);
-    let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
-    if recent.len() == RECENT {
-      recent.pop_front();
-    }
-    recent.push_back(done.clone());
   }
 }
 
@@ -232,7 +148,7 @@ impl Platform {
     if issued >= self.resets.generation() {
       return Ok(false);
     }
-    if issued < self.resets.floor.load(Ordering::Acquire) {
+    if issued < self.resets.floor() {
       return Ok(true);
     }
     let removed_at: Option<i64> = self
@@ -309,10 +225,10 @@ mod tests {
   use serde_json::json;
 
   use super::*;
-  use crate::platform::Principal;
-  use crate::send::NewInvite;
-  use crate::sessions::SessionRequest;
-  use crate::store::Store;
+  use crate::platform::send::NewInvite;
+  use crate::platform::sessions::SessionRequest;
+  use crate::platform::store::Store;
+  use crate::principal::Principal;
   use crate::{Emulator, EmulatorOptions};
 
   async fn emulator(db_path: Option<std::path::PathBuf>) -> Emulator {

@@ -17,11 +17,11 @@ use serde::Deserialize;
 
 use roq_rules::UserInviteStatus;
 
-use crate::invite::Invite;
-use crate::lifecycle::Link;
-use crate::mail::human_time;
-use crate::page::{html_response, page, shown, state};
+use crate::pages::layout::{html_response, page, shown, state};
 use crate::platform::Platform;
+use crate::platform::invite::Invite;
+use crate::platform::lifecycle::Link;
+use crate::platform::mail::human_time;
 
 #[derive(Deserialize)]
 pub struct TokenParam {
