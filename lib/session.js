@@ -6,7 +6,7 @@ const { binding, call } = require('./native.js')
 /**
  * Who is signed in, read from a ROQ BaaS session token (the `roq-session-token` cookie):
  * `{ id, roqUserId, tenantId, user, iat, exp }`. Decoding only: trust it as far as you trust the
- * cookie (see README, "Sessions").
+ * cookie (see docs/emulator.md, "Development sessions").
  */
 function readSessionToken(token) {
   if (typeof token !== 'string') {

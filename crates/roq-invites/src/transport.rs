@@ -55,7 +55,7 @@ impl Transport {
     // aws-lc. Installing fails only when a provider is already installed, which is fine.
     let _ = rustls::crypto::ring::default_provider().install_default();
     // HTTP/1.1 with a keep-alive pool (reqwest is built without `http2`): HTTP/2 measured within
-    // the run-to-run spread for bulk sends and costs 0.5 MB of binary (README, "Benchmarks").
+    // the run-to-run spread for bulk sends and costs 0.5 MB of binary (docs/benchmarks.md).
     let mut http = reqwest::Client::builder()
       .connect_timeout(CONNECT_TIMEOUT)
       .user_agent(concat!("roq-invites/", env!("CARGO_PKG_VERSION")))

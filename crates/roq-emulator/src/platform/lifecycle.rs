@@ -1,6 +1,6 @@
 //! What happens to an invite after it is sent: resend, cancel, accept, token checks and updates.
 //!
-//! The rules (the platform's are not published; these follow WorkOS and Clerk, see the README):
+//! The rules (the platform's are not published; these follow WorkOS and Clerk, see docs/emulator.md):
 //! - only a pending invite can be resent, cancelled or accepted; anything else is `CONFLICT`;
 //! - a resend writes a new mail with a new token (the old link stops working) and gives the
 //!   invite a new validity period; its id and `userTokenId` stay;

@@ -33,7 +33,7 @@ use crate::platform::store::Store;
 use crate::rate_limit::RateLimiter;
 use crate::webhooks::config::Webhooks;
 
-/// The rules the emulator applies where the real platform's are unknown (see the README).
+/// The rules the emulator applies where the real platform's are unknown (see docs/emulator.md).
 #[derive(Clone, Debug)]
 pub struct Rules {
   /// How long an invite can be accepted after it was sent (or last resent).

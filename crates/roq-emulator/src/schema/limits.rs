@@ -1,6 +1,6 @@
 //! Bounded work for any document: the limits on what one GraphQL request may ask of the
 //! emulator, and the extension that keeps them on both endpoints. Real clients stay far below
-//! each (the README's Limits table has what the largest real document uses); a document past one
+//! each (docs/emulator.md's limits table has what the largest real document uses); a document past one
 //! is refused, with the limit and its value named, before any resolver runs.
 //!
 //! In order: the document's length, before it is parsed; its shape (`document_shape.rs`) as

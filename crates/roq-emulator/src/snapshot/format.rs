@@ -35,7 +35,7 @@ pub const SNAPSHOT_VERSION: u64 = 1;
 /// sent, and its delivery). A store of 100,000 invites (the most one `sendUserInvites` takes)
 /// exports 165 MB, or 420 MB with a webhook; this leaves a fifth more. It is also just under the
 /// longest string V8 holds (2^29 − 24 characters), so that JavaScript can hold any export as one
-/// string (`JSON.stringify(snapshot, null, 2)`, the README's way of writing one).
+/// string (`JSON.stringify(snapshot, null, 2)`, the docs' way of writing one, docs/snapshots.md).
 pub const MAX_SNAPSHOT_BYTES: usize = 500 * 1024 * 1024;
 const _: () = assert!(
   MAX_SNAPSHOT_BYTES < (1 << 29) - 24,

@@ -613,7 +613,7 @@ async fn a_file_larger_than_the_limit_is_refused_naming_it_without_being_read() 
 
 #[tokio::test]
 async fn a_time_at_either_end_of_the_range_stays_there_through_every_import_export_and_clock_move() {
-  // The README's loop (--import F --export-on-exit F) with an invite that never expires, the
+  // The loop of docs/snapshots.md (--import F --export-on-exit F) with an invite that never expires, the
   // clock moved one way and the other between the runs.
   let mut snapshot = json!({
     "version": 1,
