@@ -111,12 +111,13 @@ impl Client {
   /// The same client acting as the platform user `user_id`; `expires_in` (seconds) is passed
   /// to the platform's user-token endpoint.
   pub fn as_user(&self, user_id: &str, expires_in: Option<u64>) -> Result<Self> {
-    let user_id = user_id.trim();
-    if user_id.is_empty() {
+    // Taken exactly, as every id is (the rulebook's `check_id`): " u1" is not "u1".
+    if user_id.trim().is_empty() {
       return Err(Error::invalid_argument(
         "userId: must not be empty; pass the ROQ user id to act as",
       ));
     }
+    crate::validate::id(&"userId", user_id)?;
     Ok(Self {
       identity: Identity::User {
         user_id: user_id.to_owned(),

@@ -865,3 +865,16 @@ async fn with_baas_token_uses_the_sessions_access_token() {
   let err = admin.with_baas_token("not.a-jwt").unwrap_err();
   assert_eq!(err.code(), ErrorCode::InvalidArgument);
 }
+
+/// A user id is taken exactly, as the emulator and the rulebook take it: `" alice"` is another
+/// user than `"alice"`, not her with a typo forgiven.
+#[tokio::test]
+async fn a_user_id_is_taken_exactly_as_given() {
+  let emulator = emulator().await;
+  let admin = client(&emulator);
+  send(&admin, "acme", "alice", &[entry("ada@acme.io")]).await;
+  let padded = admin.as_user(" alice", None).unwrap();
+  assert_eq!(emails(&padded, UserInvitesArgs::default()).await, (vec![], 0));
+  let err = admin.as_user("  ", None).err().expect("a blank user id is refused");
+  assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
+}
