@@ -92,7 +92,8 @@ fn flags_in(help: &str) -> Vec<Listed> {
       Some((short, rest)) if short.len() == 2 && short.starts_with('-') => rest,
       _ => trimmed,
     };
-    // A wrapped help goes on under itself, far right of the flags (which may start a line of it).
+    // A wrapped help goes on under itself, far to the right; such a line may start with a flag's
+    // name (`--db) if absent`), which does not make it a flag.
     if indent >= 20 {
       if let Some(last) = flags.last_mut() {
         last.help = format!("{} {}", last.help, trimmed).trim().to_owned();
