@@ -4,6 +4,7 @@
 // version is installed from npm as the `node` package, once, into node_modules/.cache/node-versions.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,7 +27,12 @@ for (const major of [22, 24]) {
   }
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   console.log(`\n=== node:test suite on Node ${version}`)
-  const { status } = spawnSync(node, ['--test', ...files], { cwd: root, stdio: 'inherit' })
+  // Two files at a time at least, as `npm run test:node` (scripts/test-node.mjs says why).
+  const concurrency = Math.max(2, availableParallelism() - 1)
+  const { status } = spawnSync(node, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (status !== 0) failed.push(version)
 }
 if (failed.length > 0) {
