@@ -7,17 +7,13 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { fileURLToPath } from 'node:url'
 
 import { RoqClient, readSessionToken } from '../index.js'
 import { BIN, NO_SIGNALS, cliEnv as envWith, clientFor, emulatorFor, startCli } from './helpers.mjs'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const TIMEOUT_MS = 20_000
-// A debug build of the roq-emulator binary, when cargo finds it stale, on a slow machine.
-const BUILD_TIMEOUT_MS = 15 * 60_000
-// The release workflow tests the built addon where there is no Rust (in node:*-alpine, say).
-const NO_CARGO = spawnSync('cargo', ['--version']).error && 'needs cargo, to build the roq-emulator binary from source'
+// That `roq-invites emulator` and the roq-emulator binary list the same flags and say the same
+// about a wrong value is tested with the binary, in crates/roq-emulator/tests/command_line.rs.
 
 function cli(args, options) {
   return startCli(args, options).exited
@@ -408,128 +404,6 @@ test('--help shows the usage, every flag and an example, for the tool and for ea
   assert.equal(bare.code, 2)
   assert.match(bare.stderr, /^Usage: roq-invites <command>/)
 })
-
-/** The roq-emulator binary, built by cargo if it is stale: the other program of the emulator's flag table. */
-function roqEmulatorBinary() {
-  const args = ['build', '--quiet', '--package', 'roq-emulator', '--bin', 'roq-emulator', '--message-format=json']
-  const build = spawnSync('cargo', args, {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: BUILD_TIMEOUT_MS,
-    maxBuffer: 64 << 20,
-  })
-  assert.equal(build.status, 0, build.stderr)
-  const messages = build.stdout
-    .trimEnd()
-    .split('\n')
-    .map((line) => JSON.parse(line))
-  const built = messages.find((message) => message.reason === 'compiler-artifact' && message.executable)
-  return built?.executable ?? assert.fail(`cargo built no roq-emulator: ${build.stdout}`)
-}
-
-/** The flags a help lists, each with its value name and its help text (wrapped lines joined), but -h and -V. */
-function flagsIn(help) {
-  const flags = []
-  for (const line of help.split('\n')) {
-    // roq-invites writes `--port N`, clap `--port <N>`; both put the help two spaces or more after.
-    const flag = /^ +(?:-\w, )?--([\w-]+)(?: <?([A-Z_/]+)>?)? {2,}(\S.*)$/.exec(line)
-    if (flag) flags.push({ name: flag[1], valueName: flag[2], help: flag[3] })
-    else if (/^ {20,}\S/.test(line) && flags.length > 0) flags.at(-1).help += ` ${line.trim()}`
-  }
-  return flags.filter(({ name }) => name !== 'help' && name !== 'version')
-}
-
-test(
-  'roq-invites emulator --help and roq-emulator --help list the same flags, from one table',
-  { skip: NO_CARGO },
-  async () => {
-    const binary = roqEmulatorBinary()
-    const ours = await cli(['emulator', '--help'])
-    const theirs = spawnSync(binary, ['--help'], { encoding: 'utf8', timeout: TIMEOUT_MS })
-    assert.deepEqual([ours.code, theirs.status], [0, 0], theirs.stderr)
-
-    const flags = flagsIn(ours.stdout)
-    assert.deepEqual(flagsIn(theirs.stdout), flags)
-    // What both say, so that two empty lists cannot agree.
-    assert.deepEqual(
-      flags.map(({ name, valueName }) => (valueName ? `--${name} ${valueName}` : `--${name}`)),
-      [
-        '--port N',
-        '--host ADDRESS',
-        '--db FILE',
-        '--environment-id ID',
-        '--api-key KEY',
-        '--accept-url URL',
-        '--invite-validity-days N',
-        '--strict',
-        '--cors-origin ORIGIN',
-        '--app-name NAME',
-        '--webhook URL',
-        '--webhook-key KEY',
-        '--import FILE',
-        '--export-on-exit FILE',
-        '--rate-limit N/PERIOD',
-      ],
-    )
-    assert.equal(flags[0].help, 'The port to listen on; 0 picks a free one [default: 4077]')
-    assert.match(flags[1].help, /^The IP address to listen on; .*\[default: 127\.0\.0\.1\]$/)
-    // Here --host is the address to listen on; the note says so, as the other commands' is a URL.
-    assert.match(ours.stdout, /--host here is the address this emulator listens\s+on,\s+not\s+the\s+platform's\s+URL/)
-  },
-)
-
-test(
-  'a wrong value of an emulator flag gets the same message from roq-invites emulator and roq-emulator',
-  { skip: NO_CARGO },
-  async () => {
-    const binary = roqEmulatorBinary()
-    const cases = [
-      ['--invite-validity-days=0', '--invite-validity-days must be a positive number of days, got "0"'],
-      ['--invite-validity-days=-1', '--invite-validity-days must be a positive number of days, got "-1"'],
-      ['--invite-validity-days=1e3', '--invite-validity-days must be a positive number of days, got "1e3"'],
-      ['--invite-validity-days=36501', '--invite-validity-days must be at most 36500 (a hundred years), got "36501"'],
-      ['--port=http', '--port must be a whole number, got "http"'],
-      ['--port=65536', '--port must be a whole number from 0 to 65535, got "65536"'],
-      [
-        '--host=localhost',
-        '--host must be the IP address to listen on, e.g. 127.0.0.1, or 0.0.0.0 for every interface; got "localhost"',
-      ],
-      [
-        '--webhook=http://hooks.example.com/roq',
-        '--webhook "http://hooks.example.com" is http:// to another machine, which would send the webhook key in clear text; use https:// (http:// is only for localhost, 127.0.0.1 or [::1])',
-      ],
-      [
-        '--webhook=https://admin:hunter2@hooks.example.com/roq',
-        '--webhook has a user name or password in it, which the dashboard would show; remove them, and have the receiver check the roq-platform-webhook-key header instead',
-      ],
-      [
-        '--accept-url=javascript:alert(document.domain)',
-        `--accept-url "javascript:alert(document.domain)" is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, e.g. "http://localhost:3000/accept-invite"`,
-      ],
-      [
-        '--accept-url=data:text/html,hi',
-        `--accept-url "data:text/html,hi" is not an http:// or https:// URL, and every mail's accept link would be it; pass your app's accept page, e.g. "http://localhost:3000/accept-invite"`,
-      ],
-    ]
-    await Promise.all(
-      cases.map(async ([arg, message]) => {
-        const ours = await cli(['emulator', arg])
-        assert.deepEqual(
-          [ours.code, ours.stdout, ours.stderr],
-          [2, '', `roq-invites: ${message}\nRun "roq-invites emulator --help" for usage.\n`],
-          arg,
-        )
-        const theirs = spawnSync(binary, [arg], { encoding: 'utf8', timeout: TIMEOUT_MS })
-        // clap's own layout for a usage error: the message, the usage line and a hint.
-        assert.deepEqual(
-          [theirs.status, theirs.stdout, theirs.stderr.split('\n')[0]],
-          [2, '', `error: ${message}`],
-          arg,
-        )
-      }),
-    )
-  },
-)
 
 test('an unknown command, flag or argument is a usage error with a hint', async () => {
   const cases = [

@@ -67,7 +67,12 @@ async function fakePlatform(t) {
     response.end(JSON.stringify(answer.body))
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise((resolve) => server.close(resolve)))
+  // close() waits for each connection to end, and the client keeps its own for the next call
+  // (reqwest's pool, 90 s idle): on Node 24 that held a test 90 s now and then.
+  t.after(() => {
+    server.closeAllConnections()
+    return new Promise((resolve) => server.close(resolve))
+  })
   return { url: `http://127.0.0.1:${server.address().port}`, requests }
 }
 

@@ -7,9 +7,11 @@
 // glibc 2.17 whatever glibc the build machine has, musl from any Linux machine. macOS and Windows
 // build with their own toolchains, on their own runners. `--debug` without `--target` (`npm run
 // build:debug`, for the tests and the demo) is a developer's build: this machine's own toolchain,
-// no zig needed, and the same target/debug as `cargo test`, so the suite builds its dependencies
-// once. What ships, and what the packed install, the Debian 11 test, the e2e and the benchmark
-// use, is the release build.
+// no zig needed. napi passes cargo `--target <this machine's triple>` even then, so it builds in
+// target/<triple>/debug, not target/debug; `npm test` runs `cargo test --target host-tuple` to
+// build in the same folder, and the dependencies the two share are built once, not twice. What
+// ships, and what the packed install, the Debian 11 test, the e2e and the benchmark use, is the
+// release build.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

@@ -1,15 +1,20 @@
-// `npm run test:node-versions`: the node:test suite on Node 22 and 24 as well (Node 20 runs it in
-// `npm run test:node`). Each version is installed from npm as the `node` package, once, into
-// node_modules/.cache/node-versions.
+// `npm run test:node-versions`: the node:test suite and the packed install on Node 22 and 24 as
+// well (`npm test` runs the suite on the Node you have, `npm run test:package` the packed install).
+// Not part of `npm test`: CI's workflow runs every version, and `.ci/run` runs this after it. Each
+// version is installed from npm as the `node` package, once, into node_modules/.cache/node-versions.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const files = readdirSync(join(root, '__test__'))
-  .filter((file) => file.endsWith('.test.mjs'))
-  .map((file) => join('__test__', file))
+// What `npm run test:node` and `npm run test:package` run.
+const files = ['__test__', join('__test__', 'package')].flatMap((dir) =>
+  readdirSync(join(root, dir))
+    .filter((file) => file.endsWith('.test.mjs'))
+    .map((file) => join(dir, file)),
+)
 
 const failed = []
 for (const major of [22, 24]) {
@@ -22,7 +27,12 @@ for (const major of [22, 24]) {
   }
   const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
   console.log(`\n=== node:test suite on Node ${version}`)
-  const { status } = spawnSync(node, ['--test', ...files], { cwd: root, stdio: 'inherit' })
+  // Two files at a time at least, as `npm run test:node` (scripts/test-node.mjs says why).
+  const concurrency = Math.max(2, availableParallelism() - 1)
+  const { status } = spawnSync(node, ['--test', `--test-concurrency=${concurrency}`, ...files], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (status !== 0) failed.push(version)
 }
 if (failed.length > 0) {

@@ -1,5 +1,7 @@
-// The package as npm ships it: what the tarball holds, an install into an empty folder that runs
-// the docs' call, a platform whose binary is missing, and runtimes that cannot load it.
+// `npm run test:package`: the package as npm ships it, packed from the addon built here (npm run
+// build, or build:debug): what the tarball holds, an install into an empty folder that runs the
+// docs' call, a platform whose binary is missing, and runtimes that cannot load it. Its own
+// command, as packing and installing take most of a minute: not in `npm test`.
 import assert from 'node:assert/strict'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -8,9 +10,9 @@ import { dirname, join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
-import { docSnippets } from './helpers.mjs'
+import { docSnippets } from '../helpers.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..')
 // The per-platform package of the binary built here (napi-rs names it after the target, e.g.
 // roq-invites.linux-x64-gnu.node): the one this machine needs.
 const builtTarget = readdirSync(root)
