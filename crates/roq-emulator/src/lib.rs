@@ -23,6 +23,7 @@ mod platform;
 mod principal;
 mod problem;
 mod rate_limit;
+mod request_log;
 mod schema;
 mod server;
 mod snapshot;
@@ -50,6 +51,7 @@ pub use platform::reset_generations::Removed;
 pub use platform::sessions::{Session, SessionRequest};
 pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
+pub use request_log::{CallerKind, Endpoint, LoggedRequest, RequestLogQuery};
 pub use roq_rules as rules;
 pub use snapshot::format::{
   ImportFrom, SNAPSHOT_VERSION, Snapshot, SnapshotDelivery, SnapshotInvite, SnapshotMail, SnapshotUser,
@@ -178,6 +180,7 @@ impl Emulator {
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
       resets,
+      requests: Default::default(),
       #[cfg(test)]
       export_pause: Default::default(),
     });
@@ -247,6 +250,12 @@ impl Emulator {
     self.platform.invite_records(query)
   }
 
+  /// The requests the platform's endpoints answered that match `query`, newest first (the log
+  /// keeps the newest 1,000).
+  pub fn requests(&self, query: &RequestLogQuery) -> Result<Vec<LoggedRequest>, Problem> {
+    self.platform.requests.read(query)
+  }
+
   /// The faults still waiting, in order.
   pub fn queued_faults(&self) -> Vec<Fault> {
     self.platform.faults.queued()
@@ -302,7 +311,8 @@ impl Emulator {
   }
 
   /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
-  /// queued faults with them), keeping the credentials and settings; says what it removed.
+  /// queued faults and the request log with them), keeping the credentials and settings; says
+  /// what it removed.
   pub fn reset(&self, request: &ResetRequest) -> Result<Removed, Problem> {
     self.platform.reset(request)
   }
