@@ -70,6 +70,14 @@ class Emulator {
     return settle(this.#native.invites(toJson(query, 'invites query')))
   }
 
+  /**
+   * The request log: the requests the platform's endpoints answered (the newest 1,000), newest
+   * first, that match `{ traceId?, requestId?, status?, limit? }`.
+   */
+  async requests(query = {}) {
+    return settle(this.#native.requests(toJson(query, 'requests query')))
+  }
+
   /** The key sent as `roq-platform-webhook-key` to webhooks without their own. */
   get webhookKey() {
     return this.#native.webhookKey
@@ -202,6 +210,10 @@ class RemoteEmulator {
 
   async webhooks() {
     return this.#request('GET', 'webhooks')
+  }
+
+  async requests(query = {}) {
+    return this.#request('GET', 'requests', query, 'requests query')
   }
 
   async faults(faults) {
