@@ -360,6 +360,10 @@ export type InviteRecords = { data: Array<InviteRecord>; totalCount: number }
  * Which invites to show.
  */
 export type InviteRecordQuery = {
+  /**
+   * Only the invite of this id (the dashboard's link from a request that made or changed it).
+   */
+  id?: string
   tenantId?: string
   /**
    * `pending`, `accepted`, `canceled` or `expired`.

@@ -65,7 +65,7 @@ class Emulator {
     return settle(this.#native.session(toJson(options, 'session')))
   }
 
-  /** Every invite (newest first), with its history: `{ tenantId?, status?, limit? }` → `{ data, totalCount }`. */
+  /** Every invite (newest first), with its history: `{ id?, tenantId?, status?, limit? }` → `{ data, totalCount }`. */
   async invites(query = {}) {
     return settle(this.#native.invites(toJson(query, 'invites query')))
   }

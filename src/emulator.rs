@@ -131,7 +131,7 @@ impl NativeEmulator {
     })
   }
 
-  /// `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+  /// `query`: JSON of `{ id?, tenantId?, status?, limit? }`; resolves to the JSON of the invites
   /// with their histories.
   #[napi]
   pub fn invites<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
