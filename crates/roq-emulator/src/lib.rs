@@ -34,6 +34,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::ServiceExt;
+use axum::extract::Request;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -198,14 +200,16 @@ impl Emulator {
     }
 
     let (shutdown, signal) = oneshot::channel::<()>();
-    let app = server::router(Arc::clone(&platform), server::BrowserOrigins(origins));
+    let app = server::app(Arc::clone(&platform), server::BrowserOrigins(origins));
     let server = tokio::spawn(async move {
       let stopped = async {
         let _ = signal.await;
       };
       // An error here means the listener failed; there is no one to report it to but the
       // caller of stop(), who sees the server gone either way.
-      let _ = axum::serve(listener, app).with_graceful_shutdown(stopped).await;
+      let _ = axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
+        .with_graceful_shutdown(stopped)
+        .await;
     });
     Ok(Self {
       url,

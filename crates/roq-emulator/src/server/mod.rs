@@ -14,14 +14,19 @@
 //! This file is the router and its layers; each endpoint is a file of its own, and what they
 //! share is `state.rs` (what each is given) and `answers.rs` (the answer shapes).
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
+
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::response::Redirect;
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use crate::pages::{accept, dashboard, dashboard_reset};
 use crate::platform::Platform;
@@ -74,10 +79,19 @@ impl BrowserOrigins {
   }
 }
 
-pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
+/// What the emulator serves: the router inside the request log (`request_log_layer.rs`), which
+/// so sees every request, also one a layer or the router itself answers.
+pub(crate) fn app(
+  platform: Arc<Platform>,
+  origins: BrowserOrigins,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static {
+  let logged = axum::middleware::from_fn_with_state(Arc::clone(&platform), request_log_layer::record);
+  logged.layer(router(platform, origins))
+}
+
+fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
   let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), fault_middleware::inject);
-  let logged = || axum::middleware::from_fn_with_state(Arc::clone(&platform), request_log_layer::record);
   let cors = CorsLayer::new()
     .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
     .allow_methods([Method::POST])
@@ -93,21 +107,19 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .max_age(Duration::from_secs(600))
     // A page's graphql-request must be able to read when to come back, and which request it was.
     .expose_headers([header::RETRY_AFTER, request_log_layer::X_REQUEST_ID]);
-  // CORS outside the faults, so that a faulty answer still reaches the page that asked, and the
-  // request log outside both, so that it logs what the caller got. The rate limit is no layer:
+  // CORS outside the faults, so that a faulty answer still reaches the page that asked; the
+  // request log is around the whole router (`app`). The rate limit is no layer:
   // the GraphQL handlers apply it once the caller's credentials are checked (see
   // `too_many_requests.rs`), so a fault queued for a request still comes first.
   let browser = Router::new()
     .route("/v01/graphql", post(browser_graphql))
     .layer(faults())
-    .layer(cors)
-    .layer(logged());
+    .layer(cors);
   let server = Router::new()
     .route("/v01/authorize/serviceAccount", post(service_account_token))
     .route("/v01/authorize", post(user_token))
     .route("/v01/server/graphql", post(server_graphql))
-    .layer(faults())
-    .layer(logged());
+    .layer(faults());
   // The accept page's POST needs the mail's one-time token, which a page of another site does
   // not have; it stays outside the cross-origin guard.
   let accept = Router::new().route("/accept-invite", get(accept::show).post(accept::accept));

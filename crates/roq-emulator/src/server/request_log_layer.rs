@@ -1,8 +1,9 @@
-//! The layer around the platform's endpoints (the two token endpoints and both GraphQL
-//! endpoints) that answers every request with `x-request-id` and writes its row in the request
-//! log (`request_log.rs`). It is the outermost layer there, outside CORS and the faults, so a
-//! request refused early (unauthorized, rate limited, too large, a bad document) and one a fault
-//! answered are logged with what the caller got.
+//! The middleware around the whole router that answers every request to the platform's
+//! endpoints (the two token endpoints and both GraphQL endpoints) with `x-request-id` and writes
+//! its row in the request log (`request_log.rs`). It sees each request before the router does, so
+//! whatever answers it (a route, a method the route does not take, CORS, a fault, a body limit,
+//! the rate limiter, a layer added later) is logged with what the caller got. Other paths go
+//! through untouched.
 //!
 //! The request id is the caller's own `x-request-id` when it sent one (and only one) of 1 to 128
 //! characters of `[A-Za-z0-9._:-]` (our client sends a UUID per attempt), else a UUID the emulator
@@ -32,14 +33,15 @@ const TRACEPARENT: &str = "traceparent";
 
 /// Answers with the request's id, and logs the request and its answer.
 pub(super) async fn record(State(platform): State<Arc<Platform>>, request: Request, next: Next) -> Response {
+  let Some(endpoint) = Endpoint::of(request.uri().path()) else {
+    return next.run(request).await;
+  };
   let (request_id, header) = request_id(request.headers());
-  let endpoint = Endpoint::of(request.uri().path());
-  let logged = endpoint.filter(|_| request.method() != Method::OPTIONS);
-  let Some(endpoint) = logged else {
+  if request.method() == Method::OPTIONS {
     let mut response = next.run(request).await;
     response.headers_mut().insert(X_REQUEST_ID, header);
     return response;
-  };
+  }
   let trace_id = trace_id(request.headers());
   let at_ms = platform.clock.now_ms();
   let started = Instant::now();
