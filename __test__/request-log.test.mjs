@@ -104,6 +104,15 @@ test("a failed call's request id finds its row: the caller's own id, or the one 
     [row.status, row.errorCode, row.caller, row.failed, row.traceId],
     [401, 'UNAUTHORIZED_EXCEPTION', null, true, TRACE],
   )
+  // And on the command line, from another process.
+  const found = await startCli(['requests', '--request-id', 'attempt-1', '--json'], { env: cliEnv(emulator.env) })
+    .exited
+  assert.deepEqual(JSON.parse(found.stdout), [row])
+  const line = await startCli(['requests', '--request-id', 'attempt-1'], { env: cliEnv(emulator.env) }).exited
+  assert.match(
+    line.stdout.split('\n')[1],
+    /^1 +\S+ +\/v01\/authorize\/serviceAccount +- +- +401 +\S+ +[\d.]+ +attempt-1 +4bf9/,
+  )
 
   // A fault's 503, without an id of the caller's: the emulator makes one, and answers with it.
   emulator.faults([{ answer: 'status', status: 503 }])

@@ -719,3 +719,63 @@ async fn no_row_holds_a_secret_or_a_persons_data() {
   }
   emulator.stop().await.unwrap();
 }
+
+/// One request written byte by byte (what no well-behaved client can send), and the whole answer.
+async fn raw(emulator: &Emulator, request_id: &[u8]) -> String {
+  use tokio::io::{AsyncReadExt, AsyncWriteExt};
+  let address = emulator.url().trim_start_matches("http://").to_owned();
+  let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+  let mut request = b"POST /v01/graphql HTTP/1.1\r\nhost: 127.0.0.1\r\nx-request-id: ".to_vec();
+  request.extend_from_slice(request_id);
+  request.extend_from_slice(b"\r\ncontent-type: application/json\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}");
+  stream.write_all(&request).await.unwrap();
+  let mut answer = Vec::new();
+  stream.read_to_end(&mut answer).await.unwrap();
+  String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn a_hostile_request_id_on_the_wire_is_replaced_never_echoed() {
+  let emulator = Emulator::start(EmulatorOptions::default()).await.unwrap();
+  let long = "a".repeat(129);
+  let hostile: [&[u8]; 4] = [
+    "ümlaut-id".as_bytes(),
+    b"\xff\xfe-not-utf8",
+    b"tab\there",
+    long.as_bytes(),
+  ];
+  for given in hostile {
+    let answer = raw(&emulator, given).await;
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{given:?}: {answer}");
+    let ids: Vec<&str> = answer
+      .lines()
+      .filter_map(|line| line.strip_prefix("x-request-id: "))
+      .collect();
+    assert_eq!(ids.len(), 1, "{answer}");
+    assert!(uuid::Uuid::parse_str(ids[0]).is_ok(), "{given:?} answered {}", ids[0]);
+    assert_eq!(row_of(&emulator, ids[0])["errorCode"], "UNAUTHORIZED_EXCEPTION");
+  }
+  let text = serde_json::to_string(&rows(&emulator, RequestLogQuery::default())).unwrap();
+  for never in ["mlaut", "not-utf8", "here", &long] {
+    assert!(!text.contains(never), "{never} in {text}");
+  }
+
+  // A line break (a folded line) or another control character cannot be in a header: HTTP
+  // itself refuses the request before any route, so it is answered without an id and no row.
+  let before = rows(&emulator, RequestLogQuery::default()).len();
+  for given in [
+    &b"line\r\n break"[..],
+    b"del\x7fbreak",
+    b"esc\x1b[2Jbreak",
+    b"nul\x00break",
+  ] {
+    let refused = raw(&emulator, given).await;
+    assert!(refused.starts_with("HTTP/1.1 400 "), "{given:?}: {refused}");
+    assert!(
+      !refused.contains("break") && !refused.contains("x-request-id"),
+      "{refused}"
+    );
+  }
+  assert_eq!(rows(&emulator, RequestLogQuery::default()).len(), before);
+  emulator.stop().await.unwrap();
+}
