@@ -61,7 +61,7 @@ export declare class NativeEmulator {
    */
   session(request: string): Promise<Outcome<string>>
   /**
-   * `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+   * `query`: JSON of `{ id?, tenantId?, status?, limit? }`; resolves to the JSON of the invites
    * with their histories.
    */
   invites(query: string): Promise<Outcome<string>>
