@@ -64,7 +64,7 @@ button.danger { background: #c92a2a; }
 .nowrap { white-space: nowrap; }
 th.number, td.number { text-align: right; font-variant-numeric: tabular-nums; }
 td code.id, td code.nowrap { white-space: nowrap; overflow-wrap: normal; }
-td code.operation { color: var(--accent); }
+td code.operation { color: var(--ink); font-weight: 600; }
 div.scroll { overflow-x: auto; }
 main.wide { max-width: 1320px; }
 form.filters input.trace { width: 24em; }
