@@ -8,7 +8,16 @@ import { test } from 'node:test'
 import { Platform } from '@roq/nodejs'
 
 import { RoqError, connectEmulator } from '../index.js'
-import { NO_CHROMIUM, cliEnv, clientFor, emulatorFor, launchChromium, startCli } from './helpers.mjs'
+import {
+  NO_CHROMIUM,
+  cliEnv,
+  clientFor,
+  docSnippets,
+  emulatorFor,
+  launchChromium,
+  runSnippet,
+  startCli,
+} from './helpers.mjs'
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736'
 const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`
@@ -139,6 +148,20 @@ test("a failed call's request id finds its row: the caller's own id, or the one 
   assert.ok(error instanceof RoqError, String(error))
   const [last] = await emulator.requests({ status: 'failed', limit: 1 })
   assert.deepEqual([last.status, last.fault, last.endpoint], [500, 'status', '/v01/server/graphql'])
+})
+
+test('the request log snippet of docs/emulator.md runs as written, in process and from another', async (t) => {
+  const emulator = await emulatorFor(t)
+  emulator.faults([{ answer: 'status', status: 503 }])
+  await post(emulator, '/v01/server/graphql', { 'x-request-id': 'attempt-1' }, { query: LIST })
+  const [snippet] = docSnippets("emulator.requests({ requestId: 'attempt-1' })")
+  const remote = connectEmulator(emulator.env)
+  const { rows, failed } = await runSnippet(snippet, { emulator, connectEmulator: () => remote }, '{ rows, failed }')
+  assert.deepEqual(
+    rows.map((row) => [row.requestId, row.status, row.fault]),
+    [['attempt-1', 503, 'status']],
+  )
+  assert.deepEqual(failed, rows)
 })
 
 test('a filter that can match nothing is refused as INVALID_ARGUMENT, in process and from another', async (t) => {
@@ -422,7 +445,7 @@ test('roq-invites requests prints the log as a table or JSON, filtered, with eve
   )
   const byId = await cli(emulator, ['--request-id', 'eve-1', '--limit', '1'])
   assert.match(byId.stdout, /eve-1/)
-  assert.match(byId.stdout, /\n1 requests, newest first\n$/)
+  assert.match(byId.stdout, /\n1 request, newest first\n$/)
   const none = await cli(emulator, ['--status', '418'])
   assert.deepEqual([none.code, none.stdout], [0, 'no request matches\n'])
 
