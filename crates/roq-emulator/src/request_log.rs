@@ -396,7 +396,9 @@ pub struct RequestLogQuery {
 mod status_filter {
   use serde::Deserializer;
 
-  use super::StatusFilter;
+  // From the crate, not `super::`: tests/no_import_circles.rs reads a file's paths as the file's,
+  // and `super::` of this file is the crate root.
+  use crate::request_log::StatusFilter;
 
   pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<StatusFilter>, D::Error> {
     deserializer.deserialize_any(Visitor)
