@@ -61,10 +61,15 @@ export declare class NativeEmulator {
    */
   session(request: string): Promise<Outcome<string>>
   /**
-   * `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+   * `query`: JSON of `{ id?, tenantId?, status?, limit? }`; resolves to the JSON of the invites
    * with their histories.
    */
   invites(query: string): Promise<Outcome<string>>
+  /**
+   * `query`: JSON of `{ traceId?, requestId?, status?, limit? }`; resolves to the JSON of the
+   * request log's rows that match, newest first.
+   */
+  requests(query: string): Promise<Outcome<string>>
   /** JSON of how many requests each endpoint has answered. */
   stats(): string
   /** `faults`: JSON of a list of faults; replaces the queue (`[]` clears it). */

@@ -411,7 +411,7 @@ test('an unknown command, flag or argument is a usage error with a hint', async 
     [['list', '--api-kye=secret'], 'unknown option --api-kye', 'list'],
     [
       ['invite', 'ada@acme.io'],
-      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session, reset, webhooks',
+      'unknown command "invite"; the commands are emulator, send, list, resend, cancel, session, reset, webhooks, requests',
       '',
     ],
     [['--tenant', 'acme'], 'unknown option --tenant; options go after the command', ''],

@@ -246,6 +246,7 @@ test('connectEmulator() follows no redirect on any of its endpoints', async (t) 
     ['outbox', 'GET', '/__emulator/outbox', () => remote.outbox()],
     ['invites', 'GET', '/__emulator/invites', () => remote.invites()],
     ['webhooks', 'GET', '/__emulator/webhooks', () => remote.webhooks()],
+    ['requests query', 'GET', '/__emulator/requests', () => remote.requests()],
     ['faults', 'GET', '/__emulator/faults', () => remote.faults()],
     ['faults', 'POST', '/__emulator/faults', () => remote.faults({ status: 503 })],
     ['session', 'POST', '/__emulator/sessions', () => remote.session({ tenantId: 'acme', userId: 'alice' })],

@@ -527,7 +527,7 @@ test("the dashboard's Reset shows exactly the scope and the counts its button re
     'webhook deliveries': 0,
   }
   assert.deepEqual(countsOf(confirm.html), shown)
-  assert.match(textOf(confirm.html), /Other tenants, and the queued faults \(no tenant's\), stay\./)
+  assert.match(textOf(confirm.html), /Other tenants, the queued faults and the request log \(no tenant's\) stay\./)
   const form = formOf(confirm.html)
   assert.deepEqual(
     [form.action, Object.fromEntries(form.fields)],
@@ -571,6 +571,7 @@ test("the dashboard's Reset shows exactly the scope and the counts its button re
   assert.match(allTenants.html, /href="\/__emulator\/\?view=reset&amp;scope=all">Reset…/)
   const all = await dashboard(emulator, '?view=reset&scope=all')
   assert.match(textOf(all.html), /Reset every tenant\?/)
+  assert.match(textOf(all.html), /The request log is emptied too\./)
   assert.deepEqual(countsOf(all.html), {
     invites: 1,
     mails: 2,

@@ -31,6 +31,7 @@ import type {
   UserInviteStatus,
   ResetCounts,
 } from '../index.js'
+import type { LoggedRequest, RequestLogQuery } from '../index.js'
 import type { BrowserContext } from 'playwright-core'
 import { SESSION_COOKIE, signInAs } from 'roq-invites/testing'
 
@@ -234,6 +235,32 @@ export async function usage(): Promise<void> {
   // @ts-expect-error a seed's invite needs its email
   const noEmail: SnapshotSeed = { version: 1, invites: [{ tenantId, createdByUserId: 'alice' }] }
   void noEmail
+  await emulator.stop()
+}
+
+// The emulator's request log, in process and from another.
+export async function requestLog() {
+  const emulator = await startEmulator()
+  const query: RequestLogQuery = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', status: 'failed', limit: 10 }
+  const rows: LoggedRequest[] = await emulator.requests(query)
+  const fromElsewhere: LoggedRequest[] = await connectEmulator(emulator.env).requests({ requestId: 'r-1', status: 503 })
+  const first = rows[0]!
+  const facts: [string, string | null, 'serviceAccount' | 'user' | null, number, boolean, string[]] = [
+    first.requestId,
+    first.traceId,
+    first.caller,
+    first.status,
+    first.failed,
+    first.inviteIds,
+  ]
+  void [fromElsewhere, facts, await emulator.requests()]
+  // @ts-expect-error status is a number or 'failed'
+  await emulator.requests({ status: 'ok' })
+  // @ts-expect-error the filter is traceId
+  await emulator.requests({ trace: 'x' })
+  // @ts-expect-error an endpoint is one of the platform's
+  const wrongEndpoint: LoggedRequest['endpoint'] = '/__emulator/requests'
+  void wrongEndpoint
   await emulator.stop()
 }
 

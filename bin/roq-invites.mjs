@@ -10,6 +10,7 @@ import emulator from '../lib/cli/commands/emulator.js'
 import emulatorExec from '../lib/cli/commands/emulator-exec.js'
 import list from '../lib/cli/commands/list.js'
 import resend from '../lib/cli/commands/resend.js'
+import requests from '../lib/cli/commands/requests.js'
 import reset from '../lib/cli/commands/reset.js'
 import send from '../lib/cli/commands/send.js'
 import session from '../lib/cli/commands/session.js'
@@ -18,7 +19,7 @@ import { connectionNote } from '../lib/cli/connection.js'
 import { complain } from '../lib/cli/terminal.js'
 import { UsageError } from '../lib/cli/usage-error.js'
 
-const COMMANDS = [emulator, send, list, resend, cancel, session, emulatorExec, reset, webhooks]
+const COMMANDS = [emulator, send, list, resend, cancel, session, emulatorExec, reset, webhooks, requests]
 
 const TOOL_HELP = toolUsage({
   description: 'Invite users into a ROQ Platform tenant and manage their invites.',

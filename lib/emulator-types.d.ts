@@ -360,6 +360,10 @@ export type InviteRecords = { data: Array<InviteRecord>; totalCount: number }
  * Which invites to show.
  */
 export type InviteRecordQuery = {
+  /**
+   * Only the invite of this id (the dashboard's link from a request that made or changed it).
+   */
+  id?: string
   tenantId?: string
   /**
    * `pending`, `accepted`, `canceled` or `expired`.
@@ -550,6 +554,100 @@ export type ResetCounts = {
    * Queued faults: only a reset of every tenant removes them.
    */
   faults: number
+}
+
+/**
+ * A request the emulator answered, as the log shows it (`emulator.requests()`).
+ */
+export type LoggedRequest = {
+  /**
+   * The row's number: from 1, in the order the answers went out, never given again (not after a
+   * reset either).
+   */
+  id: number
+  /**
+   * When the request arrived, by the emulator's clock (ISO-8601).
+   */
+  at: string
+  endpoint: '/v01/authorize/serviceAccount' | '/v01/authorize' | '/v01/server/graphql' | '/v01/graphql'
+  /**
+   * The GraphQL operation's name as the document gives it (the one `operationName` picks), else
+   * its first root field (`userInvites`); null for a token request, or a GraphQL request whose
+   * document was not read (refused before, or not parsed).
+   */
+  operation: string | null
+  /**
+   * Who called, as the credentials showed: null when they showed nobody (refused, or not read).
+   */
+  caller: 'serviceAccount' | 'user' | null
+  /**
+   * The user's id when `caller` is `user`.
+   */
+  userId: string | null
+  /**
+   * The HTTP status of the answer (a fault's, when a fault answered).
+   */
+  status: number
+  /**
+   * The platform's code of the error the answer holds: REST's `errorCode`, or the first GraphQL
+   * error's `extensions.code` (GraphQL answers most errors with HTTP 200); null when it holds none.
+   */
+  errorCode: string | null
+  /**
+   * The fault that answered in the platform's place (`status`, `drop`: the connection broken,
+   * ...; see `Fault`) or, `normal`, only delayed its answer; null without one.
+   */
+  fault: 'normal' | 'status' | 'drop' | 'nonJson' | 'truncated' | 'dataNull' | null
+  /**
+   * Whether the caller got a failure: `status` 400 or more, an `errorCode`, or a fault other
+   * than `normal`.
+   */
+  failed: boolean
+  /**
+   * From the request's arrival to its answer's headers, in milliseconds (to the microsecond),
+   * a fault's delay included.
+   */
+  durationMs: number
+  /**
+   * The `x-request-id` the answer carried: the caller's own, when it sent one of 1 to 128
+   * characters of `[A-Za-z0-9._:-]`, else one the emulator made (a UUID).
+   */
+  requestId: string
+  /**
+   * The trace id of the request's `traceparent`, when it sent a valid one.
+   */
+  traceId: string | null
+  /**
+   * The ids of the first invites (at most 5) the request created or changed, in order.
+   */
+  inviteIds: Array<string>
+  /**
+   * How many invites the request created or changed.
+   */
+  inviteCount: number
+}
+
+/**
+ * Which rows to show (`emulator.requests(query)`, `GET /__emulator/requests?...`): those with
+ * every property given, newest first.
+ */
+export type RequestLogQuery = {
+  /**
+   * The trace id (32 hexadecimal characters) of the requests' `traceparent`.
+   */
+  traceId?: string
+  /**
+   * The request's `x-request-id`, e.g. a `RoqError`'s `requestId`.
+   */
+  requestId?: string
+  /**
+   * An HTTP status, or `failed`: every request answered with a failure.
+   */
+  status?: number | 'failed'
+  /**
+   * At most this many rows, 0 to 1000; all of them if absent.
+   */
+  limit?: number
 }
 
 /**

@@ -8,9 +8,11 @@ import type {
   Fault,
   InviteRecordQuery,
   InviteRecords,
+  LoggedRequest,
   Mail,
   OutboxFilter,
   QueuedFault,
+  RequestLogQuery,
   ResetCounts,
   ResetOptions,
   SessionOptions,
@@ -27,9 +29,11 @@ export type {
   InviteRecord,
   InviteRecordQuery,
   InviteRecords,
+  LoggedRequest,
   Mail,
   OutboxFilter,
   QueuedFault,
+  RequestLogQuery,
   ResetCounts,
   ResetOptions,
   SessionOptions,
@@ -69,6 +73,18 @@ interface EmulatorBase {
   invites(query?: InviteRecordQuery): Promise<InviteRecords>
   /** Every webhook delivery, newest first, with its attempts. Also `GET /__emulator/webhooks`. */
   webhooks(): Promise<WebhookDelivery[]>
+  /**
+   * The request log: every request the platform's endpoints (the token endpoints and both
+   * GraphQL endpoints) answered, the newest 1,000 kept, newest first; with a query, those with
+   * the `traceId` of their `traceparent`, their `requestId` (the `x-request-id` of the answer,
+   * e.g. a `RoqError`'s `requestId`), their HTTP `status` or every failure (`'failed'`), at most
+   * `limit`. No row holds a key, token, email, name or variables. A reset of every tenant empties
+   * it. Also `GET /__emulator/requests`, `npx roq-invites requests` and the dashboard.
+   * @throws {RoqError} `INVALID_ARGUMENT` for a `traceId` that is not 32 hexadecimal characters,
+   * a `requestId` no request can have, a `status` that is neither 100 to 599 nor `'failed'`, a
+   * `limit` past 1000, or another field.
+   */
+  requests(query?: RequestLogQuery): Promise<LoggedRequest[]>
   /**
    * The data as a snapshot, which `importFrom` starts from. Also `GET /__emulator/export`.
    * @throws {RoqError} `CONFLICT` when the snapshot would be larger than an import reads.

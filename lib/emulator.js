@@ -65,9 +65,17 @@ class Emulator {
     return settle(this.#native.session(toJson(options, 'session')))
   }
 
-  /** Every invite (newest first), with its history: `{ tenantId?, status?, limit? }` → `{ data, totalCount }`. */
+  /** Every invite (newest first), with its history: `{ id?, tenantId?, status?, limit? }` → `{ data, totalCount }`. */
   async invites(query = {}) {
     return settle(this.#native.invites(toJson(query, 'invites query')))
+  }
+
+  /**
+   * The request log: the requests the platform's endpoints answered (the newest 1,000), newest
+   * first, that match `{ traceId?, requestId?, status?, limit? }`.
+   */
+  async requests(query = {}) {
+    return settle(this.#native.requests(toJson(query, 'requests query')))
   }
 
   /** The key sent as `roq-platform-webhook-key` to webhooks without their own. */
@@ -202,6 +210,10 @@ class RemoteEmulator {
 
   async webhooks() {
     return this.#request('GET', 'webhooks')
+  }
+
+  async requests(query = {}) {
+    return this.#request('GET', 'requests', query, 'requests query')
   }
 
   async faults(faults) {

@@ -7,7 +7,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use roq_emulator::command_line::{COMMAND_LINE, FlagValues, options_from_flags};
 use roq_emulator::{
-  Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, ResetRequest, SessionRequest, StartError,
+  Emulator, EmulatorOptions, Fault, InviteQuery, OutboxFilter, Problem, RequestLogQuery, ResetRequest, SessionRequest,
+  StartError,
 };
 use roq_invites::input::from_json;
 use roq_invites::{Error, ErrorCode};
@@ -130,7 +131,7 @@ impl NativeEmulator {
     })
   }
 
-  /// `query`: JSON of `{ tenantId?, status?, limit? }`; resolves to the JSON of the invites
+  /// `query`: JSON of `{ id?, tenantId?, status?, limit? }`; resolves to the JSON of the invites
   /// with their histories.
   #[napi]
   pub fn invites<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
@@ -138,6 +139,17 @@ impl NativeEmulator {
     spawn_json(env, async move {
       let query: InviteQuery = from_json(&query, "invites query")?;
       emulator.invites(&query).map_err(refused)
+    })
+  }
+
+  /// `query`: JSON of `{ traceId?, requestId?, status?, limit? }`; resolves to the JSON of the
+  /// request log's rows that match, newest first.
+  #[napi]
+  pub fn requests<'env>(&self, env: &'env Env, query: String) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let emulator = Arc::clone(&self.emulator);
+    spawn_json(env, async move {
+      let query: RequestLogQuery = from_json(&query, "requests query")?;
+      emulator.requests(&query).map_err(refused)
     })
   }
 

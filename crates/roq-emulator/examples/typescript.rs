@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use roq_emulator::{
-  Attempt, EmulatorOptions, Fault, HistoryEntry, InviteQuery, InviteRecord, InviteRecords, Mail, OutboxFilter, Removed,
-  ResetRequest, Session, SessionRequest, Snapshot, Stats, WebhookDelivery,
+  Attempt, EmulatorOptions, Fault, HistoryEntry, InviteQuery, InviteRecord, InviteRecords, LoggedRequest, Mail,
+  OutboxFilter, Removed, RequestLogQuery, ResetRequest, Session, SessionRequest, Snapshot, Stats, WebhookDelivery,
 };
 use roq_emulator::{SnapshotDelivery, SnapshotInvite, SnapshotMail, SnapshotUser};
 use ts_rs::{Config, TS};
@@ -79,6 +79,8 @@ fn generated() -> String {
     declaration::<SnapshotDelivery>(&cfg),
     declaration::<ResetRequest>(&cfg),
     declaration::<Removed>(&cfg),
+    declaration::<LoggedRequest>(&cfg),
+    declaration::<RequestLogQuery>(&cfg),
   ];
   PREAMBLE.to_owned() + &declarations.concat() + VIEWS
 }

@@ -23,6 +23,7 @@ mod platform;
 mod principal;
 mod problem;
 mod rate_limit;
+mod request_log;
 mod schema;
 mod server;
 mod snapshot;
@@ -33,6 +34,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::ServiceExt;
+use axum::extract::Request;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -50,6 +53,7 @@ pub use platform::reset_generations::Removed;
 pub use platform::sessions::{Session, SessionRequest};
 pub use problem::Problem;
 pub use rate_limit::{RateLimit, RateLimitState};
+pub use request_log::{CallerKind, Endpoint, LoggedRequest, RequestLogQuery};
 pub use roq_rules as rules;
 pub use snapshot::format::{
   ImportFrom, SNAPSHOT_VERSION, Snapshot, SnapshotDelivery, SnapshotInvite, SnapshotMail, SnapshotUser,
@@ -178,6 +182,7 @@ impl Emulator {
       webhooks,
       rate_limiter: RateLimiter::new(options.rate_limit),
       resets,
+      requests: Default::default(),
       #[cfg(test)]
       export_pause: Default::default(),
     });
@@ -195,14 +200,16 @@ impl Emulator {
     }
 
     let (shutdown, signal) = oneshot::channel::<()>();
-    let app = server::router(Arc::clone(&platform), server::BrowserOrigins(origins));
+    let app = server::app(Arc::clone(&platform), server::BrowserOrigins(origins));
     let server = tokio::spawn(async move {
       let stopped = async {
         let _ = signal.await;
       };
       // An error here means the listener failed; there is no one to report it to but the
       // caller of stop(), who sees the server gone either way.
-      let _ = axum::serve(listener, app).with_graceful_shutdown(stopped).await;
+      let _ = axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
+        .with_graceful_shutdown(stopped)
+        .await;
     });
     Ok(Self {
       url,
@@ -245,6 +252,12 @@ impl Emulator {
   /// The invites that match `query`, newest first, each with its history.
   pub fn invites(&self, query: &InviteQuery) -> Result<InviteRecords, Problem> {
     self.platform.invite_records(query)
+  }
+
+  /// The requests the platform's endpoints answered that match `query`, newest first (the log
+  /// keeps the newest 1,000).
+  pub fn requests(&self, query: &RequestLogQuery) -> Result<Vec<LoggedRequest>, Problem> {
+    self.platform.requests.read(query)
   }
 
   /// The faults still waiting, in order.
@@ -302,7 +315,8 @@ impl Emulator {
   }
 
   /// Removes the invites, mails, users and webhook deliveries of one tenant (or of all, and the
-  /// queued faults with them), keeping the credentials and settings; says what it removed.
+  /// queued faults and the request log with them), keeping the credentials and settings; says
+  /// what it removed.
   pub fn reset(&self, request: &ResetRequest) -> Result<Removed, Problem> {
     self.platform.reset(request)
   }

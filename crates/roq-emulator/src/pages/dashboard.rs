@@ -1,6 +1,7 @@
 //! The dashboard, `GET /__emulator/` in a browser, as Firebase's Emulator UI and Mailpit give one:
 //! every invite with its history (filtered by tenant and status), the outbox with each mail
-//! rendered and its accept link, and the faults waiting. It is guarded by the environment's
+//! rendered and its accept link, webhook deliveries, the request log (`dashboard_requests.rs`)
+//! and the faults waiting. It is guarded by the environment's
 //! credentials (the browser asks for them: the environment id as user name, the API key as
 //! password). It only reads, but for its buttons, forms that post to `/__emulator/dashboard/...`
 //! (the guard lets the dashboard's own forms, and nothing else's, through there): Reset
@@ -16,8 +17,8 @@ use serde::Deserialize;
 
 use crate::faults::{Fault, FaultAnswer, FaultTarget};
 use crate::pages::dashboard_bar::{View, view_page};
-use crate::pages::dashboard_reset;
 use crate::pages::layout::{html_response, page, shown, state};
+use crate::pages::{dashboard_requests, dashboard_reset};
 use crate::platform::Platform;
 use crate::platform::invite_records::{InviteQuery, InviteRecord};
 use crate::platform::mail::{Mail, OutboxFilter};
@@ -38,6 +39,14 @@ pub struct DashboardQuery {
   status: Option<String>,
   #[serde(default)]
   to: Option<String>,
+  /// The Invites tab: only the invite of this id (a request's link).
+  #[serde(default)]
+  invite: Option<String>,
+  /// The Requests tab's filters (`status` is shared with the Invites tab).
+  #[serde(default)]
+  trace_id: Option<String>,
+  #[serde(default)]
+  request_id: Option<String>,
   /// The Reset page's scope: `all` for every tenant (see [`dashboard_reset::scope_of`]).
   #[serde(default)]
   scope: Option<String>,
@@ -60,6 +69,7 @@ pub async fn show(
     Some("outbox") => View::Outbox,
     Some("faults") => View::Faults,
     Some("webhooks") => View::Webhooks,
+    Some("requests") => View::Requests,
     Some("reset") => View::Reset,
     _ => View::Invites,
   };
@@ -68,6 +78,12 @@ pub async fn show(
     View::Invites => ok(invites(&platform, &query)),
     View::Outbox => ok(outbox(&platform, &query)),
     View::Webhooks => ok(webhooks(&platform)),
+    View::Requests => Ok(dashboard_requests::view(
+      &platform,
+      query.trace_id.as_deref(),
+      query.request_id.as_deref(),
+      query.status.as_deref(),
+    )),
     View::Faults => Ok((StatusCode::OK, faults(&platform.faults.queued()))),
     View::Reset => Ok(dashboard_reset::view(
       &platform,
@@ -110,6 +126,7 @@ fn sign_in_prompt() -> Response {
 fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Problem> {
   let tenants = platform.tenants()?;
   let records = platform.invite_records(&InviteQuery {
+    id: query.invite.clone(),
     tenant_id: query.tenant.clone(),
     status: query.status.clone(),
     limit: None,
@@ -133,7 +150,12 @@ fn invites(platform: &Platform, query: &DashboardQuery) -> Result<Markup, Proble
         }
       }
       button type="submit" { "Show" }
-      span.muted { "showing " (records.data.len()) " of " (records.total_count) " invites, newest first" }
+      @if let Some(invite) = query.invite.as_deref().filter(|id| !id.is_empty()) {
+        // A request's link: this invite only; the form's Show shows them all again.
+        span.muted data-one-invite { "invite " code { (invite) } " only · " a href="/__emulator/?view=invites" { "all invites" } }
+      } @else {
+        span.muted { "showing " (records.data.len()) " of " (records.total_count) " invites, newest first" }
+      }
       // The tenant shown, or (all tenants shown) every tenant: a page that says what goes asks to confirm.
       a.button.secondary.reset href=(dashboard_reset::confirm_href(query.tenant.as_deref())) { "Reset…" }
     }

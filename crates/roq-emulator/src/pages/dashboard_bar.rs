@@ -15,6 +15,7 @@ pub(crate) enum View {
   Invites,
   Outbox,
   Webhooks,
+  Requests,
   Faults,
   Reset,
 }
@@ -25,6 +26,7 @@ impl View {
       Self::Invites => "Invites",
       Self::Outbox => "Outbox",
       Self::Webhooks => "Webhooks",
+      Self::Requests => "Requests",
       Self::Faults => "Faults",
       Self::Reset => "Reset",
     }
@@ -35,7 +37,11 @@ impl View {
 pub(crate) fn view_page(platform: &Platform, view: View, status: StatusCode, body: Markup) -> Response {
   html_response(
     status,
-    page(view.title(), html! { (bar(platform, view)) main { (body) } }),
+    // The request log's rows are wide: its view takes more of a wide screen.
+    page(
+      view.title(),
+      html! { (bar(platform, view)) main class=[(view == View::Requests).then_some("wide")] { (body) } },
+    ),
   )
 }
 
@@ -52,6 +58,7 @@ fn bar(platform: &Platform, view: View) -> Markup {
       (tab(View::Invites, "/__emulator/?view=invites", "Invites"))
       (tab(View::Outbox, "/__emulator/?view=outbox", "Outbox"))
       (tab(View::Webhooks, "/__emulator/?view=webhooks", "Webhooks"))
+      (tab(View::Requests, "/__emulator/?view=requests", "Requests"))
       (tab(View::Faults, "/__emulator/?view=faults", "Faults"))
       span.meta {
         "environment " code { (platform.credentials.environment_id) }

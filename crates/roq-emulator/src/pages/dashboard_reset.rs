@@ -24,7 +24,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::pages::dashboard_bar::{View, view_page};
-use crate::pages::layout::quoted;
+use crate::pages::layout::{encode, quoted};
 use crate::platform::Platform;
 use crate::platform::ids::check_id;
 use crate::platform::reset_generations::{Removed, ResetScope};
@@ -110,9 +110,13 @@ fn confirmation(scope: &ResetScope, removed: &Removed, changed: bool) -> Markup 
   let tokens = match scope {
     ResetScope::Tenant(_) => {
       "Its users' tokens and sessions stop working, even once their ids are used again; \
-       other tenants' users stay signed in. Other tenants, and the queued faults (no tenant's), stay."
+       other tenants' users stay signed in. Other tenants, the queued faults and the request log \
+       (no tenant's) stay."
     }
-    ResetScope::Every => "Every user's tokens and sessions stop working; the service account's keep working.",
+    ResetScope::Every => {
+      "Every user's tokens and sessions stop working; the service account's keep working. The \
+       request log is emptied too."
+    }
   };
   html! {
     div.card.confirm data-scope=(scope_words(scope)) {
@@ -267,10 +271,6 @@ fn capitalized(words: &str) -> String {
     .next()
     .map(|first| first.to_uppercase().chain(chars).collect())
     .unwrap_or_default()
-}
-
-fn encode(text: &str) -> String {
-  url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[cfg(test)]

@@ -61,6 +61,14 @@ button.danger { background: #c92a2a; }
 .card.confirm table.counts th { background: #fff; color: var(--ink); font-weight: 400; font-size: 14px; }
 .warning { background: #fff3c4; color: #8d6708; border-radius: 10px; padding: 12px 16px; }
 .card.confirm form { margin: 20px 0 0; }
+.nowrap { white-space: nowrap; }
+th.number, td.number { text-align: right; font-variant-numeric: tabular-nums; }
+td code.id, td code.nowrap { white-space: nowrap; overflow-wrap: normal; }
+td code.operation { color: var(--ink); font-weight: 600; }
+div.scroll { overflow-x: auto; }
+main.wide { max-width: 1320px; }
+form.filters input.trace { width: 24em; }
+a.invite, a.trace { white-space: nowrap; }
 "#;
 
 /// A whole page: the frame, `title`, and `body`.
@@ -112,6 +120,11 @@ pub fn shown(id: &str) -> String {
   let quoted = quoted(id);
   let plain = !id.is_empty() && id.trim() == id && quoted.len() == id.len() + 2;
   if plain { id.to_owned() } else { quoted }
+}
+
+/// `text` as a value in a link's query (`?tenant=...`): percent-encoded.
+pub fn encode(text: &str) -> String {
+  url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// A status badge: `pending`, `accepted`, `canceled` or `expired`.

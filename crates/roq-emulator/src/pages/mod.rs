@@ -4,5 +4,6 @@
 pub(crate) mod accept;
 pub(crate) mod dashboard;
 pub(crate) mod dashboard_bar;
+pub(crate) mod dashboard_requests;
 pub(crate) mod dashboard_reset;
 pub(crate) mod layout;

@@ -21,6 +21,9 @@ use crate::problem::Problem;
   ts(rename = "InviteRecordQuery", optional_fields)
 )]
 pub struct InviteQuery {
+  /// Only the invite of this id (the dashboard's link from a request that made or changed it).
+  #[serde(default)]
+  pub id: Option<String>,
   #[serde(default)]
   pub tenant_id: Option<String>,
   /// `pending`, `accepted`, `canceled` or `expired`.
@@ -70,6 +73,9 @@ impl Platform {
       equal_to: Some(value.to_owned()),
       ..FieldFilter::default()
     };
+    if let Some(id) = query.id.as_deref().filter(|id| !id.is_empty()) {
+      filters.push((Field::Id, equal(id)));
+    }
     if let Some(tenant) = query.tenant_id.as_deref().filter(|t| !t.is_empty()) {
       filters.push((Field::TenantId, equal(tenant)));
     }

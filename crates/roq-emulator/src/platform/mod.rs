@@ -31,6 +31,7 @@ use crate::platform::credentials::Credentials;
 use crate::platform::reset_generations::Resets;
 use crate::platform::store::Store;
 use crate::rate_limit::RateLimiter;
+use crate::request_log::RequestLog;
 use crate::webhooks::config::Webhooks;
 
 /// The rules the emulator applies where the real platform's are unknown (see docs/emulator.md).
@@ -68,6 +69,8 @@ pub struct Platform {
   pub webhooks: Webhooks,
   pub rate_limiter: RateLimiter,
   pub resets: Resets,
+  /// Every request the platform's endpoints answered, the newest kept.
+  pub requests: RequestLog,
   #[cfg(test)]
   pub(crate) export_pause: Pause,
 }

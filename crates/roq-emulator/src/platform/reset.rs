@@ -23,7 +23,9 @@
 //! is checked with no lookup at all; an older one with one lookup by primary key.
 //!
 //! Faults are not any tenant's (a fault is taken by the next request, before anyone knows its
-//! tenant): a reset of every tenant clears the queue, a reset of one leaves it to the others.
+//! tenant): a reset of every tenant clears the queue, a reset of one leaves it to the others. So
+//! with the request log (`request_log.rs`): a reset of every tenant empties it, one of a tenant
+//! leaves it.
 //!
 //! The dashboard asks before it resets (`dashboard_reset.rs`): [`Platform::preview_reset`] runs
 //! the very same reset and rolls it back, and [`Platform::reset_if`] commits only if it removes
@@ -128,6 +130,9 @@ impl Platform {
       tx.commit()?;
       if *scope == ResetScope::Every {
         faults.clear();
+        // Not counted in what was removed: the log grows with every request, so a count the
+        // dashboard showed would rarely be the count at its button.
+        self.requests.clear();
       }
       let done = Done {
         generation,

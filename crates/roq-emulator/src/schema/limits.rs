@@ -10,7 +10,8 @@
 //! `limit_complexity` would say only "Query is nested too deep." or "Query is too complex.", so
 //! the extension compares the numbers itself. The sizes of a request body and of an answer,
 //! which the client must agree with, are the rulebook's (`roq_rules`); `server/graphql.rs`
-//! keeps them.
+//! keeps them. Once a document is parsed, its operation is noted for the request log
+//! (`request_note.rs`).
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use roq_rules::{DEFAULT_PAGE_SIZE, MAX_INVITES_PER_REQUEST, MAX_PAGE_SIZE, MAX_R
 
 use super::document_shape::{DocumentShape, Measured};
 use super::parsed_documents::ParsedDocuments;
+use super::request_note::note_operation;
 
 /// The text of a document, in bytes: parsing takes time in proportion to it. Our client's and
 /// ROQ's SDKs' documents are under 1 KiB; graphql-js's introspection query, about 2 KiB.
@@ -110,8 +112,12 @@ impl Extension for DocumentLimits {
     // document from the request. A kept document has passed the shape check.
     if let Some(document) = self.parsed.get(&request.query) {
       request.set_parsed_query(document);
+      note_operation(&mut request);
       return Ok(request);
     }
+    request.parsed_query()?;
+    // Before the shape is checked: a refused document's row names it too.
+    note_operation(&mut request);
     check_shape(DocumentShape::of(request.parsed_query()?, MAX_NESTING))?;
     let document = request.parsed_query()?.clone();
     self.parsed.keep(&request.query, document);

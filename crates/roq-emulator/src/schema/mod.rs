@@ -17,6 +17,7 @@ mod limits;
 mod models;
 mod parsed_documents;
 mod query;
+mod request_note;
 mod scalars;
 mod send;
 

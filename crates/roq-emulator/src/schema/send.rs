@@ -11,6 +11,7 @@ use super::enums::UserInviteStatusEnum;
 use super::inputs::{UserInviteCreateDto, UserInviteCreateV2Dto, UserInvitesCreateDto, UserInvitesCreateV2Dto};
 use super::limits;
 use super::models::CreateUserInvitesModel;
+use super::request_note::note_invites;
 
 #[derive(Default)]
 pub struct SendMutation;
@@ -58,6 +59,8 @@ fn send(
   let outcome = platform
     .send_invites(principal(ctx)?, tenant_id, entries)
     .map_err(|p| graphql_error(&p))?;
+  let created = &outcome.success;
+  note_invites(ctx, created.len(), created.iter().map(|invite| invite.id.as_str()));
   Ok(CreateUserInvitesModel::new(outcome, platform.clock.now_ms()))
 }
 

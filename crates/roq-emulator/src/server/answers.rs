@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::json;
 
 use crate::problem::Problem;
+use crate::request_log::Noted;
 
 /// A JSON answer, typed as the platform types its answers.
 pub(super) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
@@ -23,6 +24,20 @@ pub(super) fn json_response(status: StatusCode, body: &impl Serialize) -> Respon
     )
       .into_response(),
     Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+  }
+}
+
+/// `response`, carrying what its endpoint noted of the request to the request log's layer.
+pub(super) fn with_noted(mut response: Response, noted: Noted) -> Response {
+  response.extensions_mut().insert(noted);
+  response
+}
+
+/// What a refused request's row says of its answer: the platform's code of `problem`.
+pub(super) fn refusal_noted(problem: &Problem, noted: Noted) -> Noted {
+  Noted {
+    error_code: Some(problem.error_code().into()),
+    ..noted
   }
 }
 

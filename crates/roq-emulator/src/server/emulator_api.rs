@@ -1,10 +1,11 @@
 //! The emulator's own endpoints under `/__emulator/`, guarded by the environment's credentials:
 //! the outbox, the invites with their histories, the fault switch, webhook deliveries (and their
-//! redelivery), sessions.
+//! redelivery), sessions, the request log.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,6 +17,7 @@ use crate::platform::mail::OutboxFilter;
 use crate::platform::reset::ResetRequest;
 use crate::platform::sessions::SessionRequest;
 use crate::problem::Problem;
+use crate::request_log::RequestLogQuery;
 
 use super::answers::{json_response, parse_body, problem_response};
 use super::state::AppState;
@@ -91,6 +93,23 @@ pub(super) async fn webhook_deliveries(State(state): State<AppState>, headers: H
     .and_then(|()| state.platform.webhook_deliveries(usize::MAX >> 1))
   {
     Ok(deliveries) => json_response(StatusCode::OK, &deliveries),
+    Err(problem) => problem_response(&problem),
+  }
+}
+
+/// `GET /__emulator/requests?traceId=&requestId=&status=&limit=`: the request log, newest first
+/// (see [`crate::request_log`]).
+pub(super) async fn requests(
+  State(state): State<AppState>,
+  headers: HeaderMap,
+  query: Result<Query<RequestLogQuery>, QueryRejection>,
+) -> Response {
+  let rows = state.platform.check_emulator_access(&headers).and_then(|()| {
+    let Query(query) = query.map_err(|rejection| Problem::BadRequest(rejection.body_text()))?;
+    state.platform.requests.read(&query)
+  });
+  match rows {
+    Ok(rows) => json_response(StatusCode::OK, &rows),
     Err(problem) => problem_response(&problem),
   }
 }

@@ -1,6 +1,7 @@
 //! The middleware that applies the queued faults (`faults.rs`) to the platform's endpoints: a
 //! request takes the first fault that targets it, waits its delay, and gets the answer it says,
-//! carried out first with `commit`.
+//! carried out first with `commit`. The answer says which fault it took, and keeps what the
+//! endpoint noted of a request it carried out, for the request log (`request_log_layer.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,8 +13,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::counters::Counters;
-use crate::faults::{FaultAnswer, FaultTarget};
+use crate::faults::{Fault, FaultAnswer, FaultTarget};
 use crate::platform::Platform;
+use crate::request_log::{FaultApplied, Noted};
 
 /// The middleware that applies faults to the platform's endpoints.
 pub(super) async fn inject(State(platform): State<Arc<Platform>>, request: Request, next: Next) -> Response {
@@ -33,14 +35,34 @@ pub(super) async fn inject(State(platform): State<Arc<Platform>>, request: Reque
   if fault.delay_ms > 0 {
     tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
   }
-  if fault.answer == FaultAnswer::Normal {
-    return next.run(request).await;
-  }
-  let carried_out = if fault.commit {
+  let mut carried_out = if fault.answer == FaultAnswer::Normal || fault.commit {
     Some(next.run(request).await)
   } else {
     None
   };
+  // What the endpoint noted stays (who called, the operation, the invites it changed), but for
+  // the error of an answer the caller never saw.
+  let noted = carried_out
+    .as_mut()
+    .and_then(|response| response.extensions_mut().remove::<Noted>())
+    .map(|noted| match fault.answer {
+      FaultAnswer::Normal => noted,
+      _ => Noted {
+        error_code: None,
+        ..noted
+      },
+    });
+  let mut response = spoiled(&fault, carried_out).await;
+  let extensions = response.extensions_mut();
+  extensions.insert(FaultApplied(fault.answer));
+  if let Some(noted) = noted {
+    extensions.insert(noted);
+  }
+  response
+}
+
+/// The answer `fault` gives, from the endpoint's own when it was carried out.
+async fn spoiled(fault: &Fault, carried_out: Option<Response>) -> Response {
   match (fault.answer, carried_out) {
     (FaultAnswer::Normal, carried_out) => carried_out.unwrap_or_default(),
     (FaultAnswer::Status, _) => {

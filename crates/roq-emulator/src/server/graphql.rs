@@ -3,7 +3,9 @@
 //! largest request body and writes at most its largest answer; the schema keeps the limits on
 //! the document between (`schema/limits.rs`).
 
+use std::borrow::Cow;
 use std::io;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -15,8 +17,9 @@ use serde::Serialize;
 use crate::counters::Counters;
 use crate::principal::Principal;
 use crate::problem::Problem;
+use crate::request_log::{Caller, GraphqlNote, Noted};
 
-use super::answers::{graphql_problem, header_text};
+use super::answers::{graphql_problem, header_text, refusal_noted, with_noted};
 use super::state::AppState;
 use super::too_many_requests;
 
@@ -47,38 +50,71 @@ pub(super) async fn browser_graphql(state: State<AppState>, headers: HeaderMap, 
 /// Runs a GraphQL request (`{ query, variables?, operationName? }` as JSON) as `principal`. A
 /// caller who is not signed in is answered before its body is read, and counts nothing against
 /// the rate limit; a signed-in caller's request counts, or is refused (429) over the limit, also
-/// before its body is read (`too_many_requests.rs`).
+/// before its body is read (`too_many_requests.rs`). The answer carries what the request log's
+/// row says of it: the caller, the operation, its error and the invites it changed.
 async fn execute(state: &AppState, principal: Result<Principal, Problem>, body: Body) -> Response {
-  if principal.is_ok()
-    && let Some(refusal) = too_many_requests::refused(&state.platform)
-  {
-    return refusal;
-  }
-  Counters::bump(&state.platform.counters.graphql);
-  let principal = match principal {
-    Ok(principal) => principal,
-    Err(problem) => return graphql_problem(StatusCode::OK, &problem),
+  let mut noted = Noted {
+    caller: principal.as_ref().ok().map(Caller::of),
+    ..Noted::default()
   };
-  let body = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
-    Ok(body) => body,
-    Err(error) => return unread_body(&error),
-  };
-  let request: async_graphql::Request = match serde_json::from_slice(&body) {
-    Ok(request) => request,
-    Err(e) => {
-      let problem = Problem::BadRequest(format!(
-        "The body is not a GraphQL request ({{ query, variables }}): {e}"
-      ));
-      return graphql_problem(StatusCode::BAD_REQUEST, &problem);
+  let response = match run(state, principal, body, &mut noted).await {
+    Ok(response) => response,
+    Err((status, problem)) => {
+      noted = refusal_noted(&problem, noted);
+      graphql_problem(status, &problem)
     }
   };
-  let mut response = state.schema.execute(request.data(principal)).await;
+  with_noted(response, noted)
+}
+
+/// [`execute`]'s work: the answer, or the problem that stands in its place.
+async fn run(
+  state: &AppState,
+  principal: Result<Principal, Problem>,
+  body: Body,
+  noted: &mut Noted,
+) -> Result<Response, (StatusCode, Problem)> {
+  if principal.is_ok()
+    && let Some((refusal, problem)) = too_many_requests::refused(&state.platform)
+  {
+    noted.error_code = Some(problem.error_code().into());
+    return Ok(refusal);
+  }
+  Counters::bump(&state.platform.counters.graphql);
+  let principal = principal.map_err(|problem| (StatusCode::OK, problem))?;
+  let body = axum::body::to_bytes(body, MAX_REQUEST_BYTES)
+    .await
+    .map_err(|error| unread_body(&error))?;
+  let request: async_graphql::Request = serde_json::from_slice(&body).map_err(|e| {
+    let problem = Problem::BadRequest(format!(
+      "The body is not a GraphQL request ({{ query, variables }}): {e}"
+    ));
+    (StatusCode::BAD_REQUEST, problem)
+  })?;
+  // The schema notes the operation and the invites it changes here, for the request log.
+  let note = Arc::new(GraphqlNote::default());
+  let mut response = state
+    .schema
+    .execute(request.data(principal).data(Arc::clone(&note)))
+    .await;
+  if let Ok(note) = Arc::try_unwrap(note) {
+    note.into_noted(noted);
+  }
   label_document_errors(&mut response);
-  answer(&response)
+  noted.error_code = response.errors.first().map(error_code);
+  answer(&response).map_err(|problem| (StatusCode::OK, problem))
+}
+
+/// The code of a GraphQL error (`extensions.code`), or Apollo Server's for an error without one.
+fn error_code(error: &async_graphql::ServerError) -> Cow<'static, str> {
+  match error.extensions.as_ref().and_then(|extensions| extensions.get("code")) {
+    Some(async_graphql::Value::String(code)) => Cow::Owned(code.clone()),
+    _ => Cow::Borrowed("INTERNAL_SERVER_ERROR"),
+  }
 }
 
 /// Why a body was not read: larger than the emulator takes (413), or broken off.
-fn unread_body(error: &axum::Error) -> Response {
+fn unread_body(error: &axum::Error) -> (StatusCode, Problem) {
   let too_large = std::error::Error::source(error).is_some_and(|e| e.is::<http_body_util::LengthLimitError>());
   if too_large {
     let problem = Problem::TooLarge(format!(
@@ -86,19 +122,20 @@ fn unread_body(error: &axum::Error) -> Response {
        send fewer invites in one request",
       MAX_REQUEST_BYTES >> 20
     ));
-    graphql_problem(StatusCode::PAYLOAD_TOO_LARGE, &problem)
+    (StatusCode::PAYLOAD_TOO_LARGE, problem)
   } else {
-    graphql_problem(
+    (
       StatusCode::BAD_REQUEST,
-      &Problem::BadRequest(format!("The body could not be read: {error}")),
+      Problem::BadRequest(format!("The body could not be read: {error}")),
     )
   }
 }
 
-/// The answer as JSON, or an error in its place if it would be larger than a client reads.
-fn answer(response: &async_graphql::Response) -> Response {
-  match json_at_most(response, MAX_ANSWER_BYTES) {
-    Ok(bytes) => (
+/// The answer as JSON, or the problem to answer in its place if it would be larger than a client
+/// reads.
+fn answer(response: &async_graphql::Response) -> Result<Response, Problem> {
+  json_at_most(response, MAX_ANSWER_BYTES).map(|bytes| {
+    (
       StatusCode::OK,
       [(
         header::CONTENT_TYPE,
@@ -106,9 +143,8 @@ fn answer(response: &async_graphql::Response) -> Response {
       )],
       bytes,
     )
-      .into_response(),
-    Err(problem) => graphql_problem(StatusCode::OK, &problem),
-  }
+      .into_response()
+  })
 }
 
 /// `value` as JSON, written until it passes `max` bytes: a larger answer is never held whole.

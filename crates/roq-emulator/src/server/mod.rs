@@ -7,17 +7,26 @@
 //! browser origins (CORS); the server and token endpoints take the API key, which a page must
 //! never hold, so they send no CORS headers at all.
 //!
+//! Every request to the platform's endpoints is answered with `x-request-id` and written in the
+//! request log (`request_log_layer.rs`); the browser endpoint lets pages send `x-request-id` and
+//! the W3C trace context (`traceparent`, `tracestate`), and read the answer's `x-request-id`.
+//!
 //! This file is the router and its layers; each endpoint is a file of its own, and what they
 //! share is `state.rs` (what each is given) and `answers.rs` (the answer shapes).
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::Request;
+
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::response::Redirect;
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_layer::Layer;
+use tower_service::Service;
 
 use crate::pages::{accept, dashboard, dashboard_reset};
 use crate::platform::Platform;
@@ -28,13 +37,14 @@ mod cross_origin;
 mod emulator_api;
 mod fault_middleware;
 mod graphql;
+mod request_log_layer;
 mod state;
 mod tokens;
 mod too_many_requests;
 
 use emulator_api::{
-  create_session, export, invites, outbox, queued_faults, redeliver, redeliver_from_dashboard, reset, set_faults,
-  webhook_deliveries,
+  create_session, export, invites, outbox, queued_faults, redeliver, redeliver_from_dashboard, requests, reset,
+  set_faults, webhook_deliveries,
 };
 use graphql::{browser_graphql, server_graphql};
 use state::AppState;
@@ -69,22 +79,38 @@ impl BrowserOrigins {
   }
 }
 
-pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
+/// What the emulator serves: the router inside the request log (`request_log_layer.rs`), which
+/// so sees every request, also one a layer or the router itself answers.
+pub(crate) fn app(
+  platform: Arc<Platform>,
+  origins: BrowserOrigins,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone + Send + 'static {
+  let logged = axum::middleware::from_fn_with_state(Arc::clone(&platform), request_log_layer::record);
+  logged.layer(router(platform, origins))
+}
+
+fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
   let schema = schema::build(Arc::clone(&platform));
   let faults = || axum::middleware::from_fn_with_state(Arc::clone(&platform), fault_middleware::inject);
   let cors = CorsLayer::new()
     .allow_origin(AllowOrigin::predicate(move |origin, _| origins.allows(origin)))
     .allow_methods([Method::POST])
+    // A traced page (OpenTelemetry's fetch instrumentation) sends the trace context, and a client
+    // may name its request.
     .allow_headers([
       header::CONTENT_TYPE,
       HeaderName::from_static("roq-platform-authorization"),
+      request_log_layer::X_REQUEST_ID,
+      HeaderName::from_static("traceparent"),
+      HeaderName::from_static("tracestate"),
     ])
     .max_age(Duration::from_secs(600))
-    // A page's graphql-request must be able to read when to come back.
-    .expose_headers([header::RETRY_AFTER]);
-  // CORS outside the faults, so that a faulty answer still reaches the page that asked. The rate
-  // limit is no layer: the GraphQL handlers apply it once the caller's credentials are checked
-  // (see `too_many_requests.rs`), so a fault queued for a request still comes first.
+    // A page's graphql-request must be able to read when to come back, and which request it was.
+    .expose_headers([header::RETRY_AFTER, request_log_layer::X_REQUEST_ID]);
+  // CORS outside the faults, so that a faulty answer still reaches the page that asked; the
+  // request log is around the whole router (`app`). The rate limit is no layer:
+  // the GraphQL handlers apply it once the caller's credentials are checked (see
+  // `too_many_requests.rs`), so a fault queued for a request still comes first.
   let browser = Router::new()
     .route("/v01/graphql", post(browser_graphql))
     .layer(faults())
@@ -106,6 +132,7 @@ pub fn router(platform: Arc<Platform>, origins: BrowserOrigins) -> Router {
     .route("/__emulator/invites", get(invites))
     .route("/__emulator/faults", get(queued_faults).post(set_faults))
     .route("/__emulator/webhooks", get(webhook_deliveries))
+    .route("/__emulator/requests", get(requests))
     .route("/__emulator/sessions", post(create_session))
     .route("/__emulator/export", get(export))
     .route("/__emulator/reset", post(reset))

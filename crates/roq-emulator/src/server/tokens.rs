@@ -13,7 +13,9 @@ use crate::platform::auth::SERVICE_ACCOUNT_EMAIL;
 use crate::principal::Principal;
 use crate::problem::Problem;
 
-use super::answers::{header_text, json_response, parse_body, problem_response};
+use crate::request_log::{Caller, Noted};
+
+use super::answers::{header_text, json_response, parse_body, problem_response, refusal_noted, with_noted};
 use super::state::AppState;
 
 #[derive(serde::Deserialize)]
@@ -39,8 +41,15 @@ pub(super) async fn service_account_token(State(state): State<AppState>, body: B
     platform.issue_service_account_token()
   });
   match token {
-    Ok(token) => json_response(StatusCode::CREATED, &json!({ "accessToken": token })),
-    Err(problem) => problem_response(&problem),
+    Ok(token) => with_noted(
+      json_response(StatusCode::CREATED, &json!({ "accessToken": token })),
+      Noted {
+        caller: Some(Caller::ServiceAccount),
+        ..Noted::default()
+      },
+    ),
+    // Whoever asked did not show the API key: the row names no caller.
+    Err(problem) => with_noted(problem_response(&problem), refusal_noted(&problem, Noted::default())),
   }
 }
 
@@ -58,30 +67,36 @@ struct UserLogin {
 pub(super) async fn user_token(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
   let platform = &state.platform;
   Counters::bump(&platform.counters.user_tokens);
-  let tokens = platform
-    .principal(header_text(&headers, "roq-platform-authorization"))
-    .and_then(|principal| {
-      if principal != Principal::ServiceAccount {
-        return Err(Problem::Forbidden(
-          "Only the service account can ask for a user's token".into(),
-        ));
-      }
-      let login: UserLogin = parse_body(&body)?;
-      platform.check_api_key(&login.environment_id, &login.api_key)?;
-      let expires_in = login
-        .expires_in
-        .as_ref()
-        .map(ExpiresIn::seconds)
-        .transpose()
-        .map_err(Problem::BadRequest)?;
-      let generation = platform.admit_user(&login.user_id)?;
-      Ok((
-        platform.issue_user_token(&login.user_id, expires_in, generation)?,
-        platform.issue_user_token(&login.user_id, expires_in, generation)?,
-      ))
-    });
+  let principal = platform.principal(header_text(&headers, "roq-platform-authorization"));
+  let noted = Noted {
+    caller: principal.as_ref().ok().map(Caller::of),
+    ..Noted::default()
+  };
+  let tokens = principal.and_then(|principal| {
+    if principal != Principal::ServiceAccount {
+      return Err(Problem::Forbidden(
+        "Only the service account can ask for a user's token".into(),
+      ));
+    }
+    let login: UserLogin = parse_body(&body)?;
+    platform.check_api_key(&login.environment_id, &login.api_key)?;
+    let expires_in = login
+      .expires_in
+      .as_ref()
+      .map(ExpiresIn::seconds)
+      .transpose()
+      .map_err(Problem::BadRequest)?;
+    let generation = platform.admit_user(&login.user_id)?;
+    Ok((
+      platform.issue_user_token(&login.user_id, expires_in, generation)?,
+      platform.issue_user_token(&login.user_id, expires_in, generation)?,
+    ))
+  });
   match tokens {
-    Ok((access, id)) => json_response(StatusCode::CREATED, &json!({ "accessToken": access, "idToken": id })),
-    Err(problem) => problem_response(&problem),
+    Ok((access, id)) => with_noted(
+      json_response(StatusCode::CREATED, &json!({ "accessToken": access, "idToken": id })),
+      noted,
+    ),
+    Err(problem) => with_noted(problem_response(&problem), refusal_noted(&problem, noted)),
   }
 }

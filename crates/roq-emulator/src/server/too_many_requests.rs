@@ -20,8 +20,9 @@ use crate::rate_limit::retry_after_seconds;
 
 use super::answers::graphql_problem;
 
-/// Counts a request against the environment's window, or answers 429 with `Retry-After`.
-pub(super) fn refused(platform: &Platform) -> Option<Response> {
+/// Counts a request against the environment's window, or answers 429 with `Retry-After` (and
+/// the problem it answers with, for the request log).
+pub(super) fn refused(platform: &Platform) -> Option<(Response, Problem)> {
   let wait_ms = platform.rate_limiter.admit(|| platform.clock.now_ms()).err()?;
   Counters::bump(&platform.counters.rate_limited);
   let seconds = retry_after_seconds(wait_ms);
@@ -35,5 +36,5 @@ pub(super) fn refused(platform: &Platform) -> Option<Response> {
   response
     .headers_mut()
     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-  Some(response)
+  Some((response, problem))
 }
