@@ -251,7 +251,14 @@ impl Client {
     headers: &HeaderMap,
     read: impl Fn(&Reply) -> Result<T>,
   ) -> Attempt<T> {
-    let call = Call::new(&self.shared.config, &self.shared.transport, deadline, &self.call);
+    let holds_secret = |text: &str| self.holds_secret(text);
+    let call = Call::new(
+      &self.shared.config,
+      &self.shared.transport,
+      deadline,
+      &self.call,
+      &holds_secret,
+    );
     // A failure names the request it came from: the answer's id, else the one sent last.
     let named = |error: Error| error.or_request_id(call.last_sent().as_ref().map(|id| id.as_str()));
     let mut may_refresh = TokenCache::can_refresh(&self.identity);
@@ -386,6 +393,15 @@ impl Client {
   /// A text from the platform (e.g. why it refused an invite) without our secrets in it.
   pub(crate) fn redact_text(&self, text: &str) -> String {
     self.with_secrets(None, |secrets| scrub(text, secrets))
+  }
+
+  /// Whether `text` holds one of this client's secrets, in any case (as [`scrub`] finds them).
+  fn holds_secret(&self, text: &str) -> bool {
+    let bearer = match &self.identity {
+      Identity::Baas { access_token } => Some(access_token),
+      _ => None,
+    };
+    self.with_secrets(bearer, |secrets| scrub(text, secrets) != text)
   }
 
   /// Runs `work` with every secret this client knows: the API key, the Basic credentials, the
