@@ -3,12 +3,12 @@
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import dc from 'node:diagnostics_channel'
-import { createServer } from 'node:http'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
 
 import { RoqClient } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { clientFor, emulatorFor, invites } from './helpers.mjs'
+import { API_KEY, lyingPlatform, SECRETS } from './lying-platform.mjs'
 import { registerTracing, UUID } from './otel-helpers.mjs'
 
 /** A logger that keeps every line as `{ level, args }`. */
@@ -20,16 +20,6 @@ function capture() {
   return { logger, lines }
 }
 
-const send = (count, prefix = 'user') => ({
-  data: {
-    tenantId: 'acme',
-    userInvites: Array.from({ length: count }, (_, i) => ({
-      createdByUserId: 'alice',
-      email: `${prefix}${i}@example.com`,
-    })),
-  },
-})
-
 test('logLevel debug: a line per attempt with its facts, then the call; off by default', async (t) => {
   const emulator = await emulatorFor(t)
   const quiet = capture()
@@ -38,7 +28,7 @@ test('logLevel debug: a line per attempt with its facts, then the call; off by d
 
   const { logger, lines } = capture()
   const client = clientFor(emulator, { logLevel: 'debug', logger })
-  await client.roqPlatform.sendUserInvites(send(3), { batchSize: 2 })
+  await client.roqPlatform.sendUserInvites(invites(3), { batchSize: 2 })
   const attempts = lines.filter((l) => l.args[1]?.kind)
   assert.deepEqual(
     attempts.map((l) => [l.level, l.args[1].kind, l.args[1].status]),
@@ -192,7 +182,7 @@ test('the call channel: start, end, asyncStart and asyncEnd for a call, error fo
     channel.unsubscribe(handlers)
     dc.unsubscribe('roq-invites:attempt', onAttempt)
   })
-  await client.roqPlatform.sendUserInvites(send(2))
+  await client.roqPlatform.sendUserInvites(invites(2))
   assert.deepEqual(
     seen.map(([name]) => name),
     ['start', 'end', 'asyncStart', 'asyncEnd'],
@@ -231,73 +221,14 @@ test('the call channel: start, end, asyncStart and asyncEnd for a call, error fo
 
 // ---- nothing secret is recorded ---------------------------------------------------------------
 
-const API_KEY = 'roq_live_0123456789abcdef_SECRET'
-const jwt = (claims) =>
-  ['{"alg":"none"}', JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims })]
-    .map((part) => Buffer.from(part).toString('base64url'))
-    .join('.') + '.signature'
-const SERVICE_TOKEN = jwt({ sub: 'service-account-SECRET' })
-const USER_TOKEN = jwt({ sub: 'user-SECRET' })
-const BASIC = Buffer.from(`env-1:${API_KEY}`).toString('base64')
 const EMAIL = 'ada.secret-person@example.com'
 const NAME = 'Ada-SECRET-NAME'
 const VARIABLE = 'variable-SECRET-value'
-const SECRETS = [API_KEY, SERVICE_TOKEN, USER_TOKEN, BASIC, EMAIL, NAME, VARIABLE, 'secret-person']
-
-/** A platform that puts everything it is sent into every answer, in every header it can. */
-async function echoingPlatform(t) {
-  const state = { mode: 'ok' }
-  const server = createServer(async (request, response) => {
-    let body = ''
-    for await (const chunk of request) body += chunk
-    const echo = `you sent ${JSON.stringify(request.headers)} and ${body}`
-    const json = (status, value) => {
-      response.writeHead(status, {
-        'content-type': 'application/json',
-        // A valid request id, by the rule: the key itself.
-        'x-request-id': API_KEY,
-      })
-      response.end(JSON.stringify(value))
-    }
-    if (request.url === '/v01/authorize/serviceAccount') return json(201, { accessToken: SERVICE_TOKEN })
-    if (request.url === '/v01/authorize') return json(201, { accessToken: USER_TOKEN })
-    switch (state.mode) {
-      case '503':
-        state.mode = 'ok'
-        response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' })
-        return response.end(echo)
-      case 'graphql-error':
-        return json(200, {
-          errors: [
-            {
-              message: echo,
-              extensions: { response: { statusCode: 403, errorCode: `FORBIDDEN ${echo}`, message: echo } },
-            },
-          ],
-          data: null,
-        })
-      case 'refusals': {
-        const { variables } = JSON.parse(body)
-        const errors = variables.data.userInvites.map((i) => ({
-          email: i.email,
-          error: echo,
-          firstName: '',
-          lastName: '',
-        }))
-        return json(200, { data: { sendUserInvitesV2: { success: [], errors } } })
-      }
-      default:
-        return json(200, { data: { userInvites: { data: [], totalCount: 0 } } })
-    }
-  })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => new Promise((resolve) => server.close(resolve)))
-  return { url: `http://127.0.0.1:${server.address().port}`, state }
-}
+const PERSONAL = [EMAIL, NAME, VARIABLE, 'secret-person']
 
 test('no key, token, credentials, email, name or variable in any span, event, log line or channel message', async (t) => {
   const otel = registerTracing(t)
-  const platform = await echoingPlatform(t)
+  const platform = await lyingPlatform(t)
   const { logger, lines } = capture()
   const messages = []
   const keep = (name) => (message) => messages.push([name, inspect(message, { depth: 6, showHidden: true })])
@@ -338,7 +269,7 @@ test('no key, token, credentials, email, name or variable in any span, event, lo
         .roqPlatform.userInvite({ id: 'x' })
         .catch((e) => e),
     )
-    platform.state.mode = '503'
+    platform.state.mode = '503-once'
     outcomes.push(
       await client.roqPlatform.graphqlRequest('query q($v: String) { userInvites { totalCount } }', { v: VARIABLE }),
     )
@@ -366,7 +297,7 @@ test('no key, token, credentials, email, name or variable in any span, event, lo
     ...messages.map(([, text]) => text),
   ]
   for (const text of texts) {
-    for (const secret of SECRETS) {
+    for (const secret of [...SECRETS, ...PERSONAL]) {
       assert.ok(!text.toLowerCase().includes(secret.toLowerCase()), `a secret leaked in ${text.slice(0, 400)}`)
     }
   }

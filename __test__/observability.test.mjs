@@ -8,20 +8,8 @@ import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentel
 import { suppressTracing } from '@opentelemetry/core'
 import { AlwaysOffSampler } from '@opentelemetry/sdk-trace-base'
 
-import { clientFor, emulatorFor } from './helpers.mjs'
+import { clientFor, emulatorFor, invites } from './helpers.mjs'
 import { interval, parentOf, recordingProxy, registerTracing, UUID } from './otel-helpers.mjs'
-
-function invites(count, prefix = 'user') {
-  return {
-    data: {
-      tenantId: 'acme',
-      userInvites: Array.from({ length: count }, (_, i) => ({
-        createdByUserId: 'alice',
-        email: `${prefix}${i}@example.com`,
-      })),
-    },
-  }
-}
 
 /** A client of the emulator through a recording proxy. */
 async function setUp(t, emulatorOptions) {
