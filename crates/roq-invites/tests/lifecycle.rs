@@ -875,6 +875,6 @@ async fn a_user_id_is_taken_exactly_as_given() {
   send(&admin, "acme", "alice", &[entry("ada@acme.io")]).await;
   let padded = admin.as_user(" alice", None).unwrap();
   assert_eq!(emails(&padded, UserInvitesArgs::default()).await, (vec![], 0));
-  let err = admin.as_user("  ", None).err().expect("a blank user id is refused");
+  let err = admin.as_user("  ", None).expect_err("a blank user id is refused");
   assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
 }
