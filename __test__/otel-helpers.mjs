@@ -56,6 +56,9 @@ export async function recordingProxy(t, target) {
       response.pipe(answer)
     })
     onward.on('error', () => answer.destroy())
+    // A caller that went away (an abort) takes the request to the emulator with it, as a proxy
+    // should: left open, it would keep this process alive until the emulator answered.
+    answer.on('close', () => onward.destroy())
     incoming.pipe(onward)
   })
   server.listen(0, '127.0.0.1')
