@@ -96,7 +96,8 @@ pub struct Error {
   lasting: bool,
   partial: Option<Box<SendUserInvitesResult>>,
   /// Which request it was: the answer's `x-request-id`, else the one sent (`request_id.rs`).
-  request_id: Option<String>,
+  /// A `Box<str>`, not a `String`, to keep the error small (clippy's `result_large_err`).
+  request_id: Option<Box<str>>,
   /// How many attempts the call (or the batch that failed) made.
   attempts: Option<u32>,
 }
@@ -190,7 +191,7 @@ impl Error {
   /// The same error, naming the request `request_id` unless it names one already.
   pub(crate) fn or_request_id(mut self, request_id: Option<&str>) -> Self {
     if self.request_id.is_none() {
-      self.request_id = request_id.map(str::to_owned);
+      self.request_id = request_id.map(Box::from);
     }
     self
   }
