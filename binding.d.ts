@@ -34,15 +34,19 @@ export declare class NativeClient {
    * method's name on `roqPlatform`): `args` is JSON of its argument, `options` JSON of
    * `{ timeoutMs?, maxRetries? }`. Resolves to the JSON of its result, or to the failure. A name
    * that is no operation throws: only lib/client.js calls it, with its own method's name.
+   * `trace`: the app's trace context, sent on every request; `events`, only when the call is
+   * observed: called with each record (`{"attempt":…}`, `{"wait":…}`, `{"tokenRefresh":…}`:
+   * see roq_invites::Observed) as it happens, then `{"done":true}`.
    */
-  run(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null): Promise<Outcome<string>>
+  run(operation: string, args: string, options: string, abort?: AbortHandle | undefined | null, trace?: CallTrace | undefined | null, events?: (((arg: string) => unknown)) | undefined | null): Promise<Outcome<string>>
   /**
    * `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
    * `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
-   * (see `SendEvents`), with progress too if `withProgress`; the promise resolves to `"null"`,
-   * or to the failure.
+   * (see `SendEvents`), with progress too if `withProgress`, and the records of its attempts
+   * and waits if `observe` (see roq_invites::Observed); `trace` is the app's trace context,
+   * sent on every request. The promise resolves to `"null"`, or to the failure.
    */
-  sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean): Promise<Outcome<string>>
+  sendUserInvites(args: string, options: string, abort: AbortHandle | undefined | null, events: ((arg: string) => unknown), withProgress: boolean, trace: CallTrace | undefined | null, observe: boolean): Promise<Outcome<string>>
 }
 
 export declare class NativeEmulator {
@@ -106,6 +110,15 @@ export declare class NativeRoots {
 }
 
 /**
+ * The trace context of a call, from the app's OpenTelemetry (lib/observe.js): sent on every
+ * request of the call. Checked again here; a value that is not one is not sent.
+ */
+export interface CallTrace {
+  traceparent: string
+  tracestate?: string
+}
+
+/**
  * JSON of the emulator's command line, `{ about, flags: [{ name, valueName, help, default, kind }] }`:
  * the table `roq-emulator` builds its flags from, for `roq-invites emulator` to build its own.
  */
@@ -128,6 +141,10 @@ export interface Failure {
   retryAfterMs?: number
   /** Set when a send stopped part way: its results came through its events. */
   partial?: boolean
+  /** Which request failed: the platform's `x-request-id` for it, else the one sent. */
+  requestId?: string
+  /** How many attempts were made. */
+  attempts?: number
 }
 
 /**

@@ -7,6 +7,7 @@
 export * from './types'
 export * from './lib/errors'
 export * from './lib/client'
+export * from './lib/log'
 export * from './lib/webhooks'
 export * from './lib/emulator'
 export * from './lib/session'

@@ -30,6 +30,19 @@ export function clientFor(emulator, options = {}) {
   })
 }
 
+/** A V2 send of `count` invites from alice in the tenant acme: `<prefix><i>@example.com`. */
+export function invites(count, prefix = 'user') {
+  return {
+    data: {
+      tenantId: 'acme',
+      userInvites: Array.from({ length: count }, (_, i) => ({
+        createdByUserId: 'alice',
+        email: `${prefix}${i}@example.com`,
+      })),
+    },
+  }
+}
+
 /**
  * The docs' pages: README.md and docs/*.md (not the generated docs/api/), as
  * `{ path, text }` with the path from the repository's root.

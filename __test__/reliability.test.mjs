@@ -5,19 +5,7 @@ import { once } from 'node:events'
 import { test } from 'node:test'
 
 import { RoqError } from '../index.js'
-import { clientFor, emulatorFor } from './helpers.mjs'
-
-function invites(count, prefix = 'user') {
-  return {
-    data: {
-      tenantId: 'acme',
-      userInvites: Array.from({ length: count }, (_, i) => ({
-        createdByUserId: 'alice',
-        email: `${prefix}${i}@example.com`,
-      })),
-    },
-  }
-}
+import { clientFor, emulatorFor, invites } from './helpers.mjs'
 
 async function rejection(promise) {
   return promise.then(

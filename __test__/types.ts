@@ -24,6 +24,7 @@ import type {
   WebhookEvent,
   InviteErrorCode,
   RoqErrorCode,
+  LogLevel,
   SendProgress,
   SendUserInvitesResult,
   UserInvite,
@@ -45,6 +46,12 @@ export async function usage(): Promise<void> {
   })
   const fromEnv: RoqClient = RoqClient.fromEnv().asUser('user-1', { expiresIn: 3600 }).asSuperAdmin()
   void fromEnv.withBaasToken('a.b.c')
+  const level: LogLevel = 'debug'
+  new RoqClient({ host: emulator.url, environmentId: 'e', apiKey: 'k', logLevel: level, logger: console })
+  // @ts-expect-error not a log level
+  new RoqClient({ host: emulator.url, environmentId: 'e', apiKey: 'k', logLevel: 'verbose' })
+  // @ts-expect-error not a logger
+  new RoqClient({ host: emulator.url, environmentId: 'e', apiKey: 'k', logger: { info() {} } })
 
   const tenantId = 'tenant-1'
   const roqUserId = 'user-1'
@@ -84,7 +91,12 @@ export async function usage(): Promise<void> {
       const code: RoqErrorCode = error.code
       const statusCode: number | undefined = error.statusCode
       const invited: number | undefined = error.partial?.success.length
-      void [code, statusCode, error.errorCode, error.retryAfterMs, invited]
+      const named: [string | undefined, number | undefined, string | undefined] = [
+        error.requestId,
+        error.attempts,
+        error.traceId,
+      ]
+      void [code, statusCode, error.errorCode, error.retryAfterMs, invited, named]
     }
   }
   const resent: UserInvite = await client.roqPlatform.resendUserInvite({ userInviteId: 'id' })

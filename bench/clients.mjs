@@ -39,9 +39,30 @@ function byHand(send) {
   }
 }
 
+/**
+ * ROQ_BENCH_OTEL, to measure what observing costs (docs/observability.md, "Cost"): `api` loads
+ * @opentelemetry/api and registers nothing; `tracing` registers the Node SDK with a batch
+ * processor and an exporter that drops what it gets, so that spans are made and recorded as an
+ * app's are, and nothing else; `unsampled` the same with a sampler that records nothing (the SDK's
+ * own cost, and a traceparent sent). Unset: no OpenTelemetry at all.
+ */
+function observe(mode) {
+  if (mode === 'api') require('@opentelemetry/api').trace.getTracer('bench')
+  if (mode === 'tracing' || mode === 'unsampled') {
+    const { AlwaysOffSampler, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base')
+    const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node')
+    const dropping = { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} }
+    const sampler = mode === 'unsampled' ? new AlwaysOffSampler() : undefined
+    new NodeTracerProvider({ sampler, spanProcessors: [new BatchSpanProcessor(dropping)] }).register()
+  }
+}
+
 /** roq-invites: its own batching and concurrency. */
 const roqInvites = {
-  load: () => require('../index.js'),
+  load: () => {
+    observe(process.env.ROQ_BENCH_OTEL)
+    return require('../index.js')
+  },
   make({ RoqClient }, env) {
     const { roqPlatform } = new RoqClient({
       host: env.ROQ_PLATFORM_URL,

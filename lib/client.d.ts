@@ -13,6 +13,7 @@ import type {
   UserInvitesCreateInput,
   UserInvitesCreateV2Input,
 } from '../types'
+import type { LogOptions } from './log'
 
 /** Options every operation takes, for that call only. */
 export interface CallOptions {
@@ -42,8 +43,12 @@ export interface SendOptions extends CallOptions {
 
 /** A client of the ROQ Platform's invite API. */
 export declare class RoqClient {
-  /** @throws {RoqError} `INVALID_ARGUMENT` when an option is missing or wrong. */
-  constructor(options: RoqClientOptions)
+  /**
+   * With `@opentelemetry/api` and a registered tracer provider, each call is a span under the
+   * active one, each HTTP attempt a `CLIENT` span under that (docs/observability.md).
+   * @throws {RoqError} `INVALID_ARGUMENT` when an option is missing or wrong.
+   */
+  constructor(options: RoqClientOptions & LogOptions)
   /**
    * A client configured from the environment: ROQ_PLATFORM_URL, ROQ_ENVIRONMENT_ID, ROQ_API_KEY.
    * @throws {RoqError} `INVALID_ARGUMENT` naming the variable that is missing or wrong.

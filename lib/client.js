@@ -6,26 +6,37 @@
 // operation it is named (`run`), or to the send's own, which streams its results.
 
 const { RoqError, describe, invalidArgument, isFailure, toRoqError } = require('./errors.js')
+const { makeLog } = require('./log.js')
 const { binding, call, settle } = require('./native.js')
 const { networkFor } = require('./network.js')
+const { Observability } = require('./observe.js')
 const { sentInvite } = require('./sent-invite.js')
 const { toJson } = require('./to-json.js')
 
 // Lets RoqClient be made from a native client without a second public constructor.
 const fromNative = Symbol('fromNative')
+const observedBy = Symbol('observedBy')
 
 /** A client of the ROQ Platform's invite API. */
 class RoqClient {
   #native
   #platform
+  /** Its log and where its platform is: shared by every client made from it (lib/observe.js). */
+  #observability
 
   constructor(options) {
     if (options !== null && typeof options === 'object' && fromNative in options) {
       this.#native = options[fromNative]
+      this.#observability = options[observedBy]
       return
     }
-    const json = toJson(options, 'options')
+    // logLevel and logger are JavaScript's: the rest crosses to the native client.
+    const plain = options !== null && typeof options === 'object' && !Array.isArray(options)
+    const { logLevel, logger, ...rest } = plain ? options : {}
+    const log = makeLog(logLevel, logger)
+    const json = toJson(plain ? rest : options, 'options')
     this.#native = call(() => binding.NativeClient.create(json, ...networkFor(options?.host)))
+    this.#observability = new Observability(log, rest.host)
   }
 
   /**
@@ -54,13 +65,13 @@ class RoqClient {
 
   /** The invite operations. The same object on every access. */
   get roqPlatform() {
-    this.#platform ??= new RoqPlatform(this.#native)
+    this.#platform ??= new RoqPlatform(this.#native, this.#observability)
     return this.#platform
   }
 
   /** The same client, acting as the environment's service account (the default). */
   asSuperAdmin() {
-    return new RoqClient({ [fromNative]: this.#native.asSuperAdmin() })
+    return new RoqClient({ [fromNative]: this.#native.asSuperAdmin(), [observedBy]: this.#observability })
   }
 
   /** The same client, acting as the platform user `userId`. */
@@ -69,7 +80,7 @@ class RoqClient {
       throw invalidArgument('asUser: options must be an object like { expiresIn: 3600 }, or left out')
     }
     const args = toJson({ ...options, userId }, 'asUser arguments')
-    return new RoqClient({ [fromNative]: call(() => this.#native.asUser(args)) })
+    return new RoqClient({ [fromNative]: call(() => this.#native.asUser(args)), [observedBy]: this.#observability })
   }
 
   /** The same client, acting as the signed-in user of a ROQ BaaS app (its roq-session-token cookie). */
@@ -79,7 +90,10 @@ class RoqClient {
         `sessionJwt: expected the roq-session-token cookie's value (a string), got ${describe(sessionJwt)}`,
       )
     }
-    return new RoqClient({ [fromNative]: call(() => this.#native.withBaasToken(sessionJwt)) })
+    return new RoqClient({
+      [fromNative]: call(() => this.#native.withBaasToken(sessionJwt)),
+      [observedBy]: this.#observability,
+    })
   }
 }
 
@@ -87,9 +101,11 @@ class RoqClient {
 /** The invite operations of a RoqClient: `client.roqPlatform`. */
 class RoqPlatform {
   #native
+  #observability
 
-  constructor(native) {
+  constructor(native, observability) {
     this.#native = native
+    this.#observability = observability
   }
 
   /**
@@ -157,8 +173,19 @@ class RoqPlatform {
     return this.#call('graphqlRequest', { query, variables, operationName, headers: headerList(headers) }, rest)
   }
 
-  /** Runs the native operation of the same name (the addon dispatches by it) with the call's options; `signal` and `onProgress` cross as handles. */
+  /**
+   * Runs the native operation of the same name (the addon dispatches by it) with the call's
+   * options; `signal` and `onProgress` cross as handles. The one place a call starts, so the one
+   * place it is observed (lib/observe.js): its span's parent is the context active now.
+   */
   async #call(operation, args, options = {}) {
+    const invites = operation === 'sendUserInvites' ? inviteCount(args) : undefined
+    const observation = this.#observability.begin(operation, invites)
+    const run = () => this.#run(operation, args, options, observation)
+    return observation ? observation.run(run) : run()
+  }
+
+  async #run(operation, args, options, observation) {
     if (options === null || typeof options !== 'object' || Array.isArray(options)) {
       throw invalidArgument(`${operation} options: must be an object like { timeoutMs: 10000 }, or left out`)
     }
@@ -183,11 +210,40 @@ class RoqPlatform {
     signal?.addEventListener('abort', onAbort, { once: true })
     try {
       return operation === 'sendUserInvites'
-        ? await send(this.#native, argsJson, settingsJson, abort, onProgress)
-        : await settle(call(() => this.#native.run(operation, argsJson, settingsJson, abort)))
+        ? await send(this.#native, argsJson, settingsJson, abort, onProgress, observation)
+        : await single(this.#native, operation, argsJson, settingsJson, abort, observation)
     } finally {
       signal?.removeEventListener('abort', onAbort)
     }
+  }
+}
+
+/** How many invites a send's arguments hold, if they hold a list. */
+function inviteCount(args) {
+  const list = args?.data?.userInvites ?? args?.userInvites?.userInvites
+  return Array.isArray(list) ? list.length : undefined
+}
+
+/**
+ * Runs a native operation other than the send. An observed one that wants records gets a
+ * function for them, called with each as JSON, then `{ done: true }`, which is awaited so that
+ * every record is in before the call's span ends.
+ */
+async function single(native, operation, argsJson, settingsJson, abort, observation) {
+  const trace = observation?.traceHeaders
+  if (!observation?.wantsRecords) return settle(call(() => native.run(operation, argsJson, settingsJson, abort, trace)))
+  let delivered
+  const allDelivered = new Promise((resolve) => (delivered = resolve))
+  const onEvent = (json) => {
+    const event = JSON.parse(json)
+    if (event.done) delivered()
+    else observation.record(event)
+  }
+  const pending = call(() => native.run(operation, argsJson, settingsJson, abort, trace, onEvent))
+  try {
+    return await settle(pending)
+  } finally {
+    await allDelivered
   }
 }
 
@@ -211,7 +267,7 @@ function aborted(signal) {
  * Runs a native send. Its results arrive a batch at a time as they are known (`SendEvents` in
  * src/send.rs), with progress, then `done`; they are put back in the caller's order here.
  */
-async function send(native, argsJson, settingsJson, abort, onProgress) {
+async function send(native, argsJson, settingsJson, abort, onProgress, observation) {
   const success = []
   const errors = []
   let delivered
@@ -230,11 +286,21 @@ async function send(native, argsJson, settingsJson, abort, onProgress) {
       report(onProgress, event.progress)
     } else if (event.done) {
       delivered()
+    } else {
+      observation?.record(event)
     }
   }
   let answer
   try {
-    answer = await native.sendUserInvites(argsJson, settingsJson, abort, onEvent, onProgress !== undefined)
+    answer = await native.sendUserInvites(
+      argsJson,
+      settingsJson,
+      abort,
+      onEvent,
+      onProgress !== undefined,
+      observation?.traceHeaders,
+      observation?.wantsRecords === true,
+    )
   } catch (error) {
     answer = toRoqError(error)
   }

@@ -40,4 +40,13 @@ export declare class RoqError extends Error {
    * absent from both lists were not sent.
    */
   readonly partial?: SendUserInvitesResult
+  /**
+   * The request that failed, for the platform's support and its logs: the id the platform
+   * answered with in `x-request-id`, else the one sent (a UUID). Absent when no request was made.
+   */
+  readonly requestId?: string
+  /** How many HTTP requests the call made, the first included, when it made any. */
+  readonly attempts?: number
+  /** The call's trace id, when the app's OpenTelemetry traced it (docs/observability.md). */
+  readonly traceId?: string
 }

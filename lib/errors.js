@@ -6,7 +6,10 @@
 
 /** Every failure of roq-invites rejects (or throws) with a RoqError. */
 class RoqError extends Error {
-  constructor(message, { code, statusCode, errorCode, retryAfterMs, partial, cause } = {}) {
+  constructor(
+    message,
+    { code, statusCode, errorCode, retryAfterMs, partial, requestId, attempts, traceId, cause } = {},
+  ) {
     super(message, cause === undefined ? undefined : { cause })
     this.name = 'RoqError'
     this.code = code
@@ -14,6 +17,9 @@ class RoqError extends Error {
     if (errorCode !== undefined && errorCode !== null) this.errorCode = errorCode
     if (retryAfterMs !== undefined && retryAfterMs !== null) this.retryAfterMs = retryAfterMs
     if (partial !== undefined && partial !== null) this.partial = partial
+    if (requestId !== undefined && requestId !== null) this.requestId = requestId
+    if (attempts !== undefined && attempts !== null) this.attempts = attempts
+    if (traceId !== undefined && traceId !== null) this.traceId = traceId
   }
 }
 
@@ -34,7 +40,8 @@ function isFailure(value) {
 
 /**
  * The RoqError for a failure: the native side's error data (`{ code, message, statusCode?,
- * errorCode?, retryAfterMs? }`), a RoqError already, or anything else, which is a bug.
+ * errorCode?, retryAfterMs?, requestId?, attempts? }`), a RoqError already, or anything else,
+ * which is a bug.
  */
 function toRoqError(failure) {
   if (failure instanceof RoqError) return failure

@@ -6,15 +6,17 @@
 //! its own (`send.rs`). Each takes its argument and options as JSON text and parses them on the
 //! runtime's threads, straight into the operation's types (serde names the path of any mistake).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use napi::Env;
 use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use roq_invites::input::from_json;
 use roq_invites::{
-  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, GraphqlRequest, IdArgs, TokenArgs,
-  UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
+  AcceptUserInvite, CallOptions, Client, ClientOptions, Config, GraphqlRequest, IdArgs, Observed, Observer, TokenArgs,
+  TraceContext, UpdateUserInviteArgs, UserInviteIdArgs, UserInvitesArgs,
 };
 use serde::Deserialize;
 use serde::Serialize;
@@ -23,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::network::{self, NativeRoots};
 use crate::outcome::{Outcome, outcome, spawn_json};
+use crate::send::{DoneOnDrop, SendEvents};
 
 #[napi]
 pub struct NativeClient {
@@ -68,17 +71,53 @@ pub(crate) struct OperationOptions {
   pub max_retries: Option<u32>,
 }
 
-/// The client with a call's options: its deadline, retries and cancellation.
+/// The trace context of a call, from the app's OpenTelemetry (lib/observe.js): sent on every
+/// request of the call. Checked again here; a value that is not one is not sent.
+#[napi(object)]
+pub struct CallTrace {
+  pub traceparent: String,
+  pub tracestate: Option<String>,
+}
+
+/// What a call is observed with: the trace context to send, and where its records go (none
+/// when nobody observes it).
+#[derive(Default)]
+pub(crate) struct Observation {
+  pub trace: Option<TraceContext>,
+  pub observer: Option<Observer>,
+}
+
+impl Observation {
+  /// `trace` checked, and an observer that sends each record to `events` as JSON, if given.
+  pub fn new(trace: Option<CallTrace>, events: Option<Arc<SendEvents>>) -> Self {
+    Self {
+      trace: trace.and_then(|t| TraceContext::new(&t.traceparent, t.tracestate.as_deref())),
+      observer: events.map(|events| {
+        Observer::new(Arc::new(move |observed: &Observed| {
+          if let Ok(json) = serde_json::to_string(observed) {
+            events.call(json, ThreadsafeFunctionCallMode::NonBlocking);
+          }
+        }))
+      }),
+    }
+  }
+}
+
+/// The client with a call's options: its deadline, retries and cancellation, and how it is
+/// observed.
 pub(crate) fn for_call(
   client: &Client,
   timeout_ms: Option<u64>,
   max_retries: Option<u32>,
   cancel: Option<CancellationToken>,
+  observation: Observation,
 ) -> roq_invites::Result<Client> {
   client.with_call_options(CallOptions {
     timeout: timeout_ms.map(Duration::from_millis),
     max_retries,
     cancel,
+    trace: observation.trace,
+    observer: observation.observer,
   })
 }
 
@@ -90,6 +129,9 @@ struct Call<'a, 'env> {
   args: String,
   options: String,
   abort: Option<&'a AbortHandle>,
+  observation: Observation,
+  /// Where the records go; `{"done":true}` is sent on it when the call is over.
+  events: Option<Arc<SendEvents>>,
 }
 
 impl<'env> Call<'_, 'env> {
@@ -110,12 +152,16 @@ impl<'env> Call<'_, 'env> {
       args,
       options,
       abort,
+      observation,
+      events,
     } = self;
     let client = client.clone();
     let cancel = abort.map(|handle| handle.token.clone());
+    let done = events.map(DoneOnDrop);
     spawn_json(env, async move {
+      let _done = done;
       let options: OperationOptions = from_json(&options, &format!("{operation} options"))?;
-      let client = for_call(&client, options.timeout_ms, options.max_retries, cancel)?;
+      let client = for_call(&client, options.timeout_ms, options.max_retries, cancel, observation)?;
       let args: A = from_json(&args, &format!("{operation} argument"))?;
       run(client, args).await
     })
@@ -160,7 +206,11 @@ impl NativeClient {
   /// method's name on `roqPlatform`): `args` is JSON of its argument, `options` JSON of
   /// `{ timeoutMs?, maxRetries? }`. Resolves to the JSON of its result, or to the failure. A name
   /// that is no operation throws: only lib/client.js calls it, with its own method's name.
+  /// `trace`: the app's trace context, sent on every request; `events`, only when the call is
+  /// observed: called with each record (`{"attempt":…}`, `{"wait":…}`, `{"tokenRefresh":…}`:
+  /// see roq_invites::Observed) as it happens, then `{"done":true}`.
   #[napi]
+  #[allow(clippy::too_many_arguments)]
   pub fn run<'env>(
     &self,
     env: &'env Env,
@@ -168,7 +218,11 @@ impl NativeClient {
     args: String,
     options: String,
     abort: Option<&AbortHandle>,
+    trace: Option<CallTrace>,
+    // Spelled out rather than `SendEvents`, so that binding.d.ts shows the callback's type.
+    events: Option<ThreadsafeFunction<String, Unknown<'static>, String, Status, false>>,
   ) -> Result<PromiseRaw<'env, Outcome<String>>> {
+    let events = events.map(Arc::new);
     let call = Call {
       env,
       client: &self.client,
@@ -176,6 +230,8 @@ impl NativeClient {
       args,
       options,
       abort,
+      observation: Observation::new(trace, events.clone()),
+      events,
     };
     match call.operation.as_str() {
       "resendUserInvite" => {

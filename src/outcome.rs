@@ -17,6 +17,10 @@ pub struct Failure {
   pub retry_after_ms: Option<f64>,
   /// Set when a send stopped part way: its results came through its events.
   pub partial: Option<bool>,
+  /// Which request failed: the platform's `x-request-id` for it, else the one sent.
+  pub request_id: Option<String>,
+  /// How many attempts were made.
+  pub attempts: Option<u32>,
 }
 
 impl From<&roq_invites::Error> for Failure {
@@ -28,6 +32,8 @@ impl From<&roq_invites::Error> for Failure {
       error_code: error.error_code().map(str::to_owned),
       retry_after_ms: error.retry_after().map(|d| d.as_millis() as f64),
       partial: error.partial().map(|_| true),
+      request_id: error.request_id().map(str::to_owned),
+      attempts: error.attempts(),
     }
   }
 }

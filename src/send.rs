@@ -13,7 +13,7 @@ use roq_invites::input::from_json;
 use roq_invites::{OnExisting, ResultsSink, SendOptions, SendUserInvites, SendUserInvitesResult, SentJson, SentSink};
 use serde::{Deserialize, Serialize};
 
-use crate::client::{AbortHandle, NativeClient, for_call};
+use crate::client::{AbortHandle, CallTrace, NativeClient, Observation, for_call};
 use crate::memory;
 use crate::outcome::{Outcome, spawn_json};
 
@@ -25,8 +25,8 @@ use crate::outcome::{Outcome, spawn_json};
 /// `done` has been delivered.
 pub type SendEvents = ThreadsafeFunction<String, Unknown<'static>, String, Status, false>;
 
-/// Sends `{"done":true}` when dropped: after the send, or if its future is dropped or unwinds.
-struct DoneOnDrop(Arc<SendEvents>);
+/// Sends `{"done":true}` when dropped: after the call, or if its future is dropped or unwinds.
+pub(crate) struct DoneOnDrop(pub Arc<SendEvents>);
 
 impl Drop for DoneOnDrop {
   fn drop(&mut self) {
@@ -72,9 +72,11 @@ struct SendInvitesOptions {
 impl NativeClient {
   /// `args`: JSON of `{ userInvites: {...} }` (V1) or `{ data: {...} }` (V2); `options`: JSON of
   /// `{ timeoutMs?, maxRetries?, batchSize?, concurrency?, onExisting? }`. Results go to `events`
-  /// (see `SendEvents`), with progress too if `withProgress`; the promise resolves to `"null"`,
-  /// or to the failure.
+  /// (see `SendEvents`), with progress too if `withProgress`, and the records of its attempts
+  /// and waits if `observe` (see roq_invites::Observed); `trace` is the app's trace context,
+  /// sent on every request. The promise resolves to `"null"`, or to the failure.
   #[napi]
+  #[allow(clippy::too_many_arguments)]
   pub fn send_user_invites<'env>(
     &self,
     env: &'env Env,
@@ -84,16 +86,19 @@ impl NativeClient {
     // Spelled out rather than `SendEvents`, so that binding.d.ts shows the callback's type.
     events: ThreadsafeFunction<String, Unknown<'static>, String, Status, false>,
     with_progress: bool,
+    trace: Option<CallTrace>,
+    observe: bool,
   ) -> Result<PromiseRaw<'env, Outcome<String>>> {
     let client = self.client.clone();
     let cancel = abort.map(|handle| handle.token.clone());
     let events = Arc::new(events);
     let done = DoneOnDrop(Arc::clone(&events));
+    let observation = Observation::new(trace, observe.then(|| Arc::clone(&events)));
     spawn_json(env, async move {
       let _done = done;
       let request: SendUserInvites = from_json(&args, "sendUserInvites argument")?;
       let options: SendInvitesOptions = from_json(&options, "sendUserInvites options")?;
-      let client = for_call(&client, options.timeout_ms, options.max_retries, cancel)?;
+      let client = for_call(&client, options.timeout_ms, options.max_retries, cancel, observation)?;
       let defaults = SendOptions::default();
       let on_progress = with_progress.then(|| {
         let events = Arc::clone(&events);

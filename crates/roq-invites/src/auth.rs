@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::jwt;
-use crate::transport::Call;
+use crate::transport::{Call, Reply};
 
 /// The service account's email: a constant of the platform (and the SDK's cache key for it).
 pub(crate) const SERVICE_ACCOUNT_EMAIL: &str = "project-service-account@roq.tech";
@@ -185,7 +185,7 @@ fn refresh_at(token: &str) -> Instant {
 }
 
 async fn fetch_service_token(call: &Call<'_>) -> Result<SecretString> {
-  let config = call.config;
+  let config = call.config();
   let body = json!({
     "email": SERVICE_ACCOUNT_EMAIL,
     "environmentId": config.environment_id(),
@@ -207,7 +207,7 @@ async fn fetch_user_token(
   user_id: &str,
   expires_in: Option<u64>,
 ) -> Result<SecretString> {
-  let config = call.config;
+  let config = call.config();
   let mut body = json!({
     "environmentId": config.environment_id(),
     "apiKey": config.api_key().expose_secret(),
@@ -241,6 +241,11 @@ async fn request_token(
 ) -> Result<SecretString> {
   let body = serde_json::to_vec(body).expect("a JSON value always encodes");
   let reply = call.post(path, headers, body.into()).await?;
+  read_token(path, &reply, whom).map_err(|error| error.or_request_id(Some(&reply.request_id)))
+}
+
+/// The token in a token endpoint's answer, or why there is none.
+fn read_token(path: &str, reply: &Reply, whom: &str) -> Result<SecretString> {
   let parsed: Option<TokenReply> = if reply.is_json {
     serde_json::from_slice(&reply.body).ok()
   } else {

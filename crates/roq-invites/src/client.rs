@@ -23,8 +23,10 @@ use crate::config::{Config, check_max_retries, check_timeout};
 use crate::documents::Operation;
 use crate::error::{Error, ErrorCode, Result, scrub};
 use crate::graphql;
+use crate::observe::{Observer, WaitKind};
 use crate::pacing::Pacing;
 use crate::retry_budget::RetryBudget;
+use crate::trace_context::TraceContext;
 use crate::transport::{Call, Reply, Transport};
 
 /// A client of the ROQ Platform's invite API. Cheap to clone; clones share the connection pool,
@@ -57,6 +59,11 @@ pub struct CallOptions {
   pub max_retries: Option<u32>,
   /// Cancels the call (`ABORTED`) when cancelled.
   pub cancel: Option<CancellationToken>,
+  /// The caller's trace, sent on every request of the call (`traceparent`, `tracestate`).
+  pub trace: Option<TraceContext>,
+  /// Receives a record of each attempt and wait of the call, as they happen; none when nobody
+  /// observes the call, and then nothing is recorded.
+  pub observer: Option<Observer>,
 }
 
 /// Whether an attempt whose outcome is unknown (the answer was lost) may simply be repeated.
@@ -147,6 +154,18 @@ impl Client {
     &self.call
   }
 
+  /// The call's observer, when someone observes it.
+  pub(crate) fn observer(&self) -> Option<&Observer> {
+    self.call.observer.as_ref()
+  }
+
+  /// The same client with another observer (a scope of the call's own: see `observe.rs`).
+  pub(crate) fn with_observer(&self, observer: Observer) -> Self {
+    let mut client = self.clone();
+    client.call.observer = Some(observer);
+    client
+  }
+
   /// The retry budget this client's family shares.
   pub(crate) fn budget(&self) -> &RetryBudget {
     &self.shared.budget
@@ -186,8 +205,18 @@ impl Client {
     deadline: Instant,
     headers: &HeaderMap,
   ) -> Result<T> {
+    // An observed call's attempt loop counts its resends in a scope of its own.
+    let scoped;
+    let client = match self.observer() {
+      Some(observer) => {
+        let mutation = replay == Replay::Never || operation.document.trim_start().starts_with("mutation");
+        scoped = self.with_observer(observer.for_operation(operation.operation_name, mutation));
+        &scoped
+      }
+      None => self,
+    };
     let mut call = SingleCall {
-      client: self,
+      client,
       operation,
       body: Bytes::from(graphql::request_body(operation, variables)?),
       replay,
@@ -195,7 +224,7 @@ impl Client {
       headers,
       output: PhantomData,
     };
-    self.retrying(deadline, &mut call).await
+    client.retrying(deadline, &mut call).await
   }
 
   /// One attempt at a GraphQL operation: a token (fetched again, once, if the platform rejects
@@ -222,11 +251,16 @@ impl Client {
     headers: &HeaderMap,
     read: impl Fn(&Reply) -> Result<T>,
   ) -> Attempt<T> {
-    let call = Call {
-      config: &self.shared.config,
-      transport: &self.shared.transport,
+    let holds_secret = |text: &str| self.holds_secret(text);
+    let call = Call::new(
+      &self.shared.config,
+      &self.shared.transport,
       deadline,
-    };
+      &self.call,
+      &holds_secret,
+    );
+    // A failure names the request it came from: the answer's id, else the one sent last.
+    let named = |error: Error| error.or_request_id(call.last_sent().as_ref().map(|id| id.as_str()));
     let mut may_refresh = TokenCache::can_refresh(&self.identity);
     loop {
       // Nothing has been sent yet: whatever stops the wait, the attempt may be made again.
@@ -244,7 +278,7 @@ impl Client {
         Ok(bearer) => bearer,
         Err(error) => {
           return Attempt::Failed {
-            error: self.redact(error, None),
+            error: named(self.redact(error, None)),
             replayable: true,
           };
         }
@@ -258,6 +292,9 @@ impl Client {
       {
         Ok(value) => return Attempt::Done(value),
         Err(error) if error.code() == ErrorCode::Unauthorized && may_refresh => {
+          if let Some(observer) = self.observer() {
+            observer.token_refresh();
+          }
           self.shared.tokens.forget(&self.identity, &bearer).await;
           may_refresh = false;
           continue;
@@ -266,7 +303,7 @@ impl Client {
       };
       let replayable = replay == Replay::Safe || !error.outcome_unknown();
       return Attempt::Failed {
-        error: self.redact(error, Some(&bearer)),
+        error: named(self.redact(error, Some(&bearer))),
         replayable,
       };
     }
@@ -288,7 +325,7 @@ impl Client {
       self.shared.server_authorization.clone(),
     );
     let reply = call.post("v01/server/graphql", headers, body).await?;
-    read(&reply)
+    read(&reply).map_err(|error| error.or_request_id(Some(&reply.request_id)))
   }
 
   /// Waits while the pacing gate is closed; if it opens only past `deadline`, the call ends now
@@ -306,12 +343,17 @@ impl Client {
       );
       return Err(Error::new(ErrorCode::RateLimited, message).with_status(429).lasting());
     }
-    self
+    let started = Instant::now();
+    let waited = self
       .guard(deadline, async {
         tokio::time::sleep_until(opens.into()).await;
         Ok(())
       })
-      .await
+      .await;
+    if let Some(observer) = self.observer() {
+      observer.waited(WaitKind::RateLimit, Some("429".to_owned()), started);
+    }
+    waited
   }
 
   /// Runs `work` unless the call is cancelled (`ABORTED`) or its deadline passes (`TIMEOUT`)
@@ -351,6 +393,15 @@ impl Client {
   /// A text from the platform (e.g. why it refused an invite) without our secrets in it.
   pub(crate) fn redact_text(&self, text: &str) -> String {
     self.with_secrets(None, |secrets| scrub(text, secrets))
+  }
+
+  /// Whether `text` holds one of this client's secrets, in any case (as [`scrub`] finds them).
+  fn holds_secret(&self, text: &str) -> bool {
+    let bearer = match &self.identity {
+      Identity::Baas { access_token } => Some(access_token),
+      _ => None,
+    };
+    self.with_secrets(bearer, |secrets| scrub(text, secrets) != text)
   }
 
   /// Runs `work` with every secret this client knows: the API key, the Basic credentials, the

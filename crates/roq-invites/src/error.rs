@@ -95,6 +95,11 @@ pub struct Error {
   /// Set when no retry can help although the code is one that usually passes (a refused certificate).
   lasting: bool,
   partial: Option<Box<SendUserInvitesResult>>,
+  /// Which request it was: the answer's `x-request-id`, else the one sent (`request_id.rs`).
+  /// A `Box<str>`, not a `String`, to keep the error small (clippy's `result_large_err`).
+  request_id: Option<Box<str>>,
+  /// How many attempts the call (or the batch that failed) made.
+  attempts: Option<u32>,
 }
 
 /// The result of every fallible call in this crate.
@@ -113,6 +118,8 @@ impl Error {
       outcome_unknown: false,
       lasting: false,
       partial: None,
+      request_id: None,
+      attempts: None,
     }
   }
 
@@ -167,6 +174,31 @@ impl Error {
   /// For a bulk send that was aborted or ran out of time: what was done before it stopped.
   pub fn partial(&self) -> Option<&SendUserInvitesResult> {
     self.partial.as_deref()
+  }
+
+  /// Which request to the platform failed: the `x-request-id` the platform answered with when it
+  /// is a valid one, else the one sent. None when nothing was sent.
+  pub fn request_id(&self) -> Option<&str> {
+    self.request_id.as_deref()
+  }
+
+  /// How many attempts were made (the first, and each retry) before the call failed; for a send,
+  /// those of the batch that failed. None when nothing was sent.
+  pub fn attempts(&self) -> Option<u32> {
+    self.attempts
+  }
+
+  /// The same error, naming the request `request_id` unless it names one already.
+  pub(crate) fn or_request_id(mut self, request_id: Option<&str>) -> Self {
+    if self.request_id.is_none() {
+      self.request_id = request_id.map(Box::from);
+    }
+    self
+  }
+
+  pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+    self.attempts.get_or_insert(attempts);
+    self
   }
 
   /// The same error, caused by `source`.

@@ -325,6 +325,8 @@ mod tests {
       is_json,
       body: body.as_bytes().to_vec(),
       retry_after: None,
+      request_id: "req-1".to_owned(),
+      answered_request_id: None,
     }
   }
 

@@ -35,8 +35,10 @@ mod graphql_request;
 pub mod input;
 mod lifecycle;
 mod listing;
+mod observe;
 mod proxy;
 mod redirect;
+mod request_id;
 mod roq_platform;
 mod send;
 
@@ -48,6 +50,7 @@ mod retry_after;
 mod retry_budget;
 mod retry_policy;
 mod session;
+mod trace_context;
 mod transport;
 mod trust;
 mod validate;
@@ -59,6 +62,9 @@ pub use client::{CallOptions, Client};
 pub use config::{ClientOptions, Config, DEFAULT_TIMEOUT, ENV_API_KEY, ENV_ENVIRONMENT_ID, ENV_HOST, MAX_RETRIES};
 pub use error::{Error, ErrorCode, Result};
 pub use graphql_request::GraphqlRequest;
+pub use observe::{
+  AttemptRecord, Observed, ObservedSink, Observer, RequestKind, TokenRefreshRecord, WaitKind, WaitRecord,
+};
 pub use proxy::Proxy;
 pub use retry_policy::RetryPolicy;
 pub use roq_platform::RoqPlatform;
@@ -68,6 +74,7 @@ pub use send::{
   EntryResult, MAX_CONCURRENCY, OnExisting, Progress, ResultsSink, SENT_INVITE_FIELDS, SendOptions, SentJson, SentSink,
 };
 pub use session::{Session, SessionUser, read_session};
+pub use trace_context::TraceContext;
 pub use trust::TrustedRoots;
 pub use types::*;
 pub use webhook::{

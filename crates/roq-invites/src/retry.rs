@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use crate::attempt::{Attempt, Attempts};
 use crate::client::Client;
 use crate::error::{Error, ErrorCode, Result};
+use crate::observe::WaitKind;
 use crate::retry_after::MAX_RETRY_AFTER;
 
 impl Client {
@@ -26,13 +27,21 @@ impl Client {
     let policy = self.config().retry_policy();
     let max_retries = self.call_options().max_retries.unwrap_or(policy.max_retries);
     let mut retries = 0;
+    let mut attempts = 0;
+    // The request the last attempt that sent one sent: a failure at the pacing gate names it.
+    let mut last_request_id: Option<String> = None;
     loop {
+      attempts += 1;
       let (error, replayable) = match work.attempt().await {
         Attempt::Done(value) => {
           self.budget().refund();
           return Ok(value);
         }
-        Attempt::Failed { error, replayable } => (error, replayable),
+        Attempt::Failed { error, replayable } => {
+          let error = error.or_request_id(last_request_id.as_deref()).with_attempts(attempts);
+          last_request_id = error.request_id().map(str::to_owned);
+          (error, replayable)
+        }
       };
       if let Some(wait) = pacing_wait(&error) {
         // Every request of the family waits; this call too, unless it may not be retried.
@@ -51,14 +60,34 @@ impl Client {
       if !retry {
         return Err(error);
       }
-      self
+      let started = Instant::now();
+      let waited = self
         .guard(deadline, async {
           tokio::time::sleep(wait).await;
           Ok(())
         })
-        .await?;
+        .await;
+      if let Some(observer) = self.observer() {
+        observer.waited(WaitKind::Backoff, Some(error_type(&error)), started);
+      }
+      if let Err(stopped) = waited {
+        return Err(
+          stopped
+            .or_request_id(last_request_id.as_deref())
+            .with_attempts(attempts),
+        );
+      }
       retries += 1;
     }
+  }
+}
+
+/// What an error is, in the words of OpenTelemetry's `error.type`: the HTTP status the platform
+/// answered with, else the code.
+fn error_type(error: &Error) -> String {
+  match error.status_code() {
+    Some(status) if status >= 400 => status.to_string(),
+    _ => error.code().as_str().to_owned(),
   }
 }
 

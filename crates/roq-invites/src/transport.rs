@@ -1,16 +1,20 @@
 //! HTTP: one shared reqwest client (rustls, keep-alive pool, no redirects), JSON bodies, and the
 //! mapping of transport failures to `NETWORK_ERROR` / `TIMEOUT`.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use crate::client::CallOptions;
 use crate::config::Config;
 use crate::error::{Error, ErrorCode, Result};
-
+use crate::observe::Observer;
 use crate::redirect;
+use crate::request_id::{self, RequestId, X_REQUEST_ID};
 use crate::retry_after::parse_retry_after;
 use crate::trust::TrustedRoots;
 
@@ -26,6 +30,11 @@ pub(crate) struct Reply {
   pub body: Vec<u8>,
   /// The `Retry-After` the platform sent, if any.
   pub retry_after: Option<Duration>,
+  /// Which request this answers: the answer's `x-request-id` when it is a valid one, else the
+  /// one sent.
+  pub request_id: String,
+  /// The answer's `x-request-id`, when it is a valid one.
+  pub answered_request_id: Option<String>,
 }
 
 impl Reply {
@@ -84,10 +93,19 @@ impl Transport {
     Ok(Self { http })
   }
 
-  /// POSTs a JSON body and reads the whole answer, within `timeout`.
-  pub async fn post_json(&self, url: Url, mut headers: HeaderMap, body: Bytes, timeout: Duration) -> Result<Reply> {
+  /// POSTs a JSON body as the request `request_id` and reads the whole answer, within `timeout`.
+  /// A failure without an answer names the request by `request_id`.
+  pub async fn post_json(
+    &self,
+    url: Url,
+    mut headers: HeaderMap,
+    body: Bytes,
+    timeout: Duration,
+    request_id: RequestId,
+  ) -> Result<Reply> {
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let failed = |e: reqwest::Error| transport_error(&url, e, timeout);
+    headers.insert(X_REQUEST_ID, request_id.header_value());
+    let failed = |e: reqwest::Error| transport_error(&url, e, timeout).or_request_id(Some(request_id.as_str()));
     let mut response = self
       .http
       .post(url.clone())
@@ -97,12 +115,13 @@ impl Transport {
       .send()
       .await
       .map_err(failed)?;
+    let answered_request_id = request_id::answered(response.headers().get(X_REQUEST_ID));
+    let named = answered_request_id
+      .clone()
+      .unwrap_or_else(|| request_id.as_str().to_owned());
     if response.status().is_redirection() {
-      return Err(redirect::refused(
-        &url,
-        response.status().as_u16(),
-        response.headers().get(LOCATION),
-      ));
+      let error = redirect::refused(&url, response.status().as_u16(), response.headers().get(LOCATION));
+      return Err(error.or_request_id(Some(&named)));
     }
     let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     let is_json = header(CONTENT_TYPE).is_some_and(is_json_content_type);
@@ -118,7 +137,11 @@ impl Transport {
           "the answer from {url} is larger than {} MiB; is host pointing at the ROQ platform?",
           MAX_BODY_BYTES >> 20
         );
-        return Err(Error::protocol(message).with_outcome_unknown());
+        return Err(
+          Error::protocol(message)
+            .with_outcome_unknown()
+            .or_request_id(Some(&named)),
+        );
       }
       body.extend_from_slice(&chunk);
     }
@@ -127,6 +150,8 @@ impl Transport {
       is_json,
       body,
       retry_after,
+      request_id: named,
+      answered_request_id,
     })
   }
 }
@@ -226,23 +251,82 @@ fn is_json_content_type(value: &str) -> bool {
   .any(|prefix| value.starts_with(prefix))
 }
 
-/// One call to the platform: its configuration, the connection pool, and the deadline every
-/// request of the call (token requests included) must meet.
+/// One attempt at a call to the platform: its configuration, the connection pool, the deadline
+/// every request of the attempt (token requests included) must meet, and what the call's options
+/// say of observing it.
 pub(crate) struct Call<'a> {
-  pub config: &'a Config,
-  pub transport: &'a Transport,
-  pub deadline: Instant,
+  config: &'a Config,
+  transport: &'a Transport,
+  deadline: Instant,
+  options: &'a CallOptions,
+  /// Whether a text holds one of the client's secrets: a platform that answers with one as its
+  /// `x-request-id` must not have it recorded.
+  holds_secret: &'a (dyn Fn(&str) -> bool + Sync),
+  /// The id of the last request sent, to name it when the attempt is cut short.
+  last_sent: Mutex<Option<RequestId>>,
 }
 
-impl Call<'_> {
-  /// POSTs to `path` (e.g. `v01/server/graphql`) with what is left of the deadline.
-  pub async fn post(&self, path: &str, headers: HeaderMap, body: Bytes) -> Result<Reply> {
+impl<'a> Call<'a> {
+  pub fn new(
+    config: &'a Config,
+    transport: &'a Transport,
+    deadline: Instant,
+    options: &'a CallOptions,
+    holds_secret: &'a (dyn Fn(&str) -> bool + Sync),
+  ) -> Self {
+    Self {
+      config,
+      transport,
+      deadline,
+      options,
+      holds_secret,
+      last_sent: Mutex::new(None),
+    }
+  }
+
+  pub fn config(&self) -> &Config {
+    self.config
+  }
+
+  /// The id of the last request this attempt sent, if any.
+  pub fn last_sent(&self) -> Option<RequestId> {
+    *self.last_sent.lock().unwrap_or_else(PoisonError::into_inner)
+  }
+
+  fn observer(&self) -> Option<&Observer> {
+    self.options.observer.as_ref()
+  }
+
+  fn cancel(&self) -> Option<&CancellationToken> {
+    self.options.cancel.as_ref()
+  }
+
+  /// POSTs to `path` (e.g. `v01/server/graphql`) with what is left of the deadline: the one place
+  /// every request to the platform is made. Each carries a new `x-request-id` and the trace
+  /// context of the call, if it has one; with an observer, each is reported as it ends.
+  pub async fn post(&self, path: &str, mut headers: HeaderMap, body: Bytes) -> Result<Reply> {
     // The call's deadline is enforced around the whole call (so that its error names timeoutMs);
     // the request's own timeout is a backstop just beyond it.
     let left = self.deadline.saturating_duration_since(Instant::now()) + Duration::from_millis(250);
-    self
-      .transport
-      .post_json(self.config.endpoint(path), headers, body, left)
-      .await
+    let request_id = RequestId::new();
+    *self.last_sent.lock().unwrap_or_else(PoisonError::into_inner) = Some(request_id);
+    if let Some(trace) = &self.options.trace {
+      trace.add_to(&mut headers);
+    }
+    let url = self.config.endpoint(path);
+    let probe = self
+      .observer()
+      .map(|observer| observer.attempt(path, &url, request_id, self.cancel()));
+    let mut result = self.transport.post_json(url, headers, body, left, request_id).await;
+    if let Ok(reply) = &mut result
+      && reply.answered_request_id.as_deref().is_some_and(self.holds_secret)
+    {
+      reply.answered_request_id = None;
+      reply.request_id = request_id.as_str().to_owned();
+    }
+    if let Some(probe) = probe {
+      probe.finish(&result);
+    }
+    result
   }
 }

@@ -75,14 +75,26 @@ pub(super) fn operation(request: &SendUserInvites) -> &'static Operation<'static
   }
 }
 
-/// Sends one batch: the entries at `indices`, until each has a result or the batch fails for good.
+/// Sends one batch (its index among the send's, and the entries at `indices`), until each has a
+/// result or the batch fails for good.
 pub(super) async fn send_batch(
   client: &Client,
   request: &SendUserInvites,
-  indices: Vec<usize>,
+  (index, indices): (usize, Vec<usize>),
   options: &SendOptions,
   call_deadline: Option<Instant>,
 ) -> BatchOutcome {
+  // An observed batch reports its attempts as its own.
+  let scoped;
+  let client = match client.observer() {
+    Some(observer) => {
+      let operation = operation(request);
+      let name = operation.operation_name.unwrap_or(operation.name);
+      scoped = client.with_observer(observer.for_batch(name, index, indices.len()));
+      &scoped
+    }
+    None => client,
+  };
   let deadline = call_deadline.unwrap_or_else(|| client.deadline());
   let mut batch = Batch {
     client,

@@ -70,9 +70,9 @@ impl RoqPlatform<'_> {
     let (sender, _grace) = with_abort_grace(client)?;
     let stopped = AtomicBool::new(false);
     let batches = Batches::new(request, &to_send, options.batch_size)?;
-    let mut outcomes = stream::iter(batches)
+    let mut outcomes = stream::iter(batches.enumerate())
       .take_while(|_| std::future::ready(!stopped.load(Ordering::Relaxed) && !is_cancelled(client)))
-      .map(|batch| send_batch(&sender, request, batch, options, call_deadline))
+      .map(|(index, batch)| send_batch(&sender, request, (index, batch), options, call_deadline))
       .buffer_unordered(options.concurrency);
     let mut failure: Option<Error> = None;
     while let Some(outcome) = outcomes.next().await {

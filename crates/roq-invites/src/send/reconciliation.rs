@@ -13,6 +13,7 @@ use super::options::OnExisting;
 use super::results::EntryResult;
 use crate::client::{CallOptions, Client};
 use crate::error::Result;
+use crate::observe::Observer;
 use crate::types::{
   IdFilter, InviteErrorCode, InviteOutcome, SendUserInvites, SentInvite, StringFilter, UserInvite, UserInviteFilter,
   UserInviteIdArgs, UserInviteStatus, UserInvitesArgs,
@@ -62,6 +63,8 @@ async fn pending_invites(
     timeout: Some(RECONCILE_TIMEOUT),
     max_retries: Some(1),
     cancel: None,
+    trace: client.call_options().trace.clone(),
+    observer: client.observer().map(Observer::for_reconcile),
   })?;
   let mut groups: HashMap<Option<&str>, Vec<usize>> = HashMap::new();
   for &i in indices {
