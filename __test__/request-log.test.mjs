@@ -140,14 +140,18 @@ test("a failed call's request id finds its row: the caller's own id, or the one 
     assert.equal((await rowOf(emulator, id)).errorCode, 'UNAUTHORIZED_EXCEPTION')
   }
 
-  // Our client's failure, as RoqError: the row of its request is among the failed ones.
-  emulator.faults([{ answer: 'status', status: 500, times: 10 }])
+  // Our client's failure, as RoqError: its requestId finds the row of its last attempt.
+  emulator.faults([{ answer: 'status', status: 503, times: 10 }])
   const error = await clientFor(emulator)
-    .roqPlatform.userInvites(undefined, { maxRetries: 0 })
+    .roqPlatform.userInvites(undefined, { maxRetries: 1 })
     .catch((e) => e)
   assert.ok(error instanceof RoqError, String(error))
-  const [last] = await emulator.requests({ status: 'failed', limit: 1 })
-  assert.deepEqual([last.status, last.fault, last.endpoint], [500, 'status', '/v01/server/graphql'])
+  assert.equal(error.attempts, 2)
+  assert.match(error.requestId, UUID)
+  const last = await rowOf(emulator, error.requestId)
+  assert.deepEqual([last.status, last.fault, last.endpoint], [503, 'status', '/v01/server/graphql'])
+  const [newest] = await emulator.requests({ status: 'failed', limit: 1 })
+  assert.equal(newest.requestId, error.requestId, 'the last attempt is the newest failed row')
 })
 
 test('the request log snippet of docs/emulator.md runs as written, in process and from another', async (t) => {
