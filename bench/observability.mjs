@@ -1,12 +1,12 @@
 // `node bench/observability.mjs`: what observing a call costs (docs/observability.md, "Cost").
 //
 // Runs roq-invites' own scenarios of bench/scenario.mjs (cold: `bulk`, 10,000 invites in a fresh
-// process; warm: `warm`, 25,000 after 15,000; `single`, 2,000 calls of one invite) with no
-// OpenTelemetry, with @opentelemetry/api loaded and no provider registered, with the Node SDK and
-// an always-off sampler, and with the Node SDK recording (ROQ_BENCH_OTEL in bench/clients.mjs),
-// the modes alternating in each round,
-// each run in a fresh process against a fresh standalone emulator. Writes
-// bench/observability.json: each figure's median, min and max per mode.
+// process; warm: `warm`, 25,000 after 15,000; `single`, 2,000 calls of one invite) in five modes
+// (ROQ_BENCH_OTEL in bench/clients.mjs): no OpenTelemetry; a package about the API's size loaded
+// (the control: what more modules cost a fresh process); @opentelemetry/api loaded and no
+// provider registered; the Node SDK with an always-off sampler; the Node SDK recording. The modes
+// alternate in each round, each run in a fresh process against a fresh standalone emulator.
+// Writes bench/observability.json: each figure's median, min and max per mode.
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
@@ -17,9 +17,9 @@ import { standaloneEmulator } from './standalone-emulator.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const rounds = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 5)
-const MODES = ['off', 'api', 'unsampled', 'tracing']
+const MODES = ['off', 'modules', 'api', 'unsampled', 'tracing']
 const FIGURES = {
-  bulk: ['cpuUsPerInvite', 'mainCpuUsPerInvite', 'nativeCpuUsPerInvite'],
+  bulk: ['cpuUsPerInvite', 'mainCpuUsPerInvite', 'nativeCpuUsPerInvite', 'otherCpuUsPerInvite'],
   warm: ['cpuUsPerInvite', 'mainCpuUsPerInvite', 'nativeCpuUsPerInvite'],
   single: ['cpuUsPerCall', 'mainCpuUsPerCall'],
 }
