@@ -1,14 +1,15 @@
 // The example's end-to-end test: `npm run test:e2e` from the repository's root, which runs
 // Playwright under `roq-invites emulator exec` (the emulator, with the ROQ_* settings in the
-// environment). Playwright starts the app (webServer: e2e/serve.mjs packs roq-invites, installs
-// it into a copy of the app, runs next build and serves the standalone folder), and the test walks
-// the whole invite journey in Debian's Chromium.
+// environment). Playwright starts a receiver of OTLP/HTTP (e2e/otlp-receiver.mjs) and the app
+// (e2e/serve.mjs packs roq-invites, installs it into a copy of the app, runs next build and serves
+// the standalone folder, which exports its spans to the receiver), and the test walks the whole
+// invite journey in Debian's Chromium.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import { defineConfig } from '@playwright/test'
 
-import { appPort, appUrl, chromiumPath, emulator } from './e2e/settings'
+import { appPort, appUrl, chromiumPath, emulator, otlpPort, otlpUrl } from './e2e/settings'
 
 export default defineConfig({
   testDir: './e2e',
@@ -44,19 +45,33 @@ export default defineConfig({
       },
     },
   },
-  webServer: {
-    command: 'node e2e/serve.mjs',
-    url: `${appUrl}/sign-in`,
-    timeout: 10 * 60_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    // serve.mjs stops next and removes its copy of the app.
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
-    // With Playwright's own environment, which has the emulator's ROQ_* settings.
-    env: {
-      NEXT_PUBLIC_ROQ_PLATFORM_URL: emulator.url,
-      E2E_APP_PORT: String(appPort),
-      NEXT_TELEMETRY_DISABLED: '1',
+  webServer: [
+    {
+      command: 'node e2e/otlp-receiver.mjs',
+      url: `${otlpUrl}/spans`,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { E2E_OTLP_PORT: String(otlpPort) },
     },
-  },
+    {
+      command: 'node e2e/serve.mjs',
+      url: `${appUrl}/sign-in`,
+      timeout: 10 * 60_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      // serve.mjs stops next and removes its copy of the app.
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+      // With Playwright's own environment, which has the emulator's ROQ_* settings.
+      env: {
+        NEXT_PUBLIC_ROQ_PLATFORM_URL: emulator.url,
+        E2E_APP_PORT: String(appPort),
+        NEXT_TELEMETRY_DISABLED: '1',
+        // instrumentation.ts exports the app's spans to the receiver, as JSON, each second rather
+        // than every five (the batch span processor's default), so that the test waits less.
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_BSP_SCHEDULE_DELAY: '1000',
+      },
+    },
+  ],
 })

@@ -1,7 +1,9 @@
 // The whole invite journey of a ROQ app, in a real browser: a user of tenant acme signs in and
 // invites people (one address is bad); the browser-side client lists, resends and cancels; the
 // invitee opens the newest link, accepts, and the inviter's page shows it; a user of another
-// tenant sees nothing of it; the emulator's dashboard and its own accept page show it all.
+// tenant sees nothing of it; the emulator's dashboard and its own accept page show it all. The
+// invite's trace, exported by the app's instrumentation.ts, holds the server action's span, the
+// client's call and its HTTP attempts, and the emulator's Requests tab finds them by its id.
 // Each page is saved as a screenshot in e2e/screenshots/.
 import { join } from 'node:path'
 
@@ -9,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test'
 
 import { connectEmulator } from '../../../index.js'
 import { signInAs } from '../../../testing.js'
-import { appUrl, emulator } from './settings'
+import { appUrl, emulator, otlpUrl } from './settings'
 
 const platform = connectEmulator(emulator)
 const shot = (page: Page, name: string) =>
@@ -24,6 +26,23 @@ async function signIn(page: Page, email: string, firstName: string, tenantId: st
   await page.getByTestId('sign-in-submit').click()
   await expect(page.getByTestId('signed-in-as')).toContainText(`tenant ${tenantId}`)
 }
+
+/** A span as e2e/otlp-receiver.mjs keeps it: OTLP's JSON, its attributes as an object. */
+interface Span {
+  traceId: string
+  spanId: string
+  parentSpanId?: string
+  name: string
+  /** OTLP's SpanKind: 1 internal, 2 server, 3 client. */
+  kind: number
+  attributes: Record<string, unknown>
+  scope: string
+  service: string
+}
+const SERVER = 2
+const CLIENT = 3
+/** Every span the app has exported so far. */
+const exported = async (): Promise<Span[]> => (await fetch(`${otlpUrl}/spans`)).json()
 
 /** The invites the page lists, as "email: status". */
 const listed = (page: Page) =>
@@ -77,7 +96,10 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     const listedByBrowser = page.waitForResponse(
       (r) => r.url() === `${emulator.url}/v01/graphql` && r.request().method() === 'POST',
     )
+    const actionPost = page.waitForRequest((r) => r.method() === 'POST' && r.url() === `${appUrl}/`)
     await page.getByTestId('invite-submit').click()
+    // The form posts to its server action: the page's URL, with Next's Next-Action header.
+    expect(await (await actionPost).headerValue('next-action')).toBeTruthy()
     const results = rows.getByTestId('row-result')
     await expect(results.nth(0)).toHaveAttribute('data-ok', 'true')
     await expect(results.nth(1)).toHaveAttribute('data-ok', 'true')
@@ -89,6 +111,72 @@ test('the invite journey: sign in, invite, list, resend, accept, tenant isolatio
     expect((await listedByBrowser).headers()['content-type']).toBe('application/json; charset=utf-8')
     await expect.poll(() => listed(page)).toEqual(['grace@example.com: pending', 'ada@example.com: pending'])
     await shot(page, '02-invited')
+  })
+
+  await test.step("the invite's trace: the server action's span, the call's under it, the attempts under that; the emulator's Requests tab shows it", async () => {
+    // The spans arrive in batches: wait until the call's and every span above it, up to the
+    // trace's root, are in.
+    let trace: Span[] = []
+    let call: Span | undefined
+    const above = (span: Span) => trace.find((parent) => parent.spanId === span.parentSpanId)
+    await expect
+      .poll(async () => {
+        const spans = await exported()
+        call = spans.find((span) => span.name === 'RoqPlatform.sendUserInvites')
+        trace = spans.filter((span) => span.traceId === call?.traceId)
+        let top = call
+        while (top?.parentSpanId) top = above(top)
+        return top !== undefined
+      }, 'the call span and its ancestors, up to the root')
+      .toBe(true)
+    const ancestors: Span[] = []
+    for (let span = above(call!); span; span = above(span)) ancestors.push(span)
+    // The server action: the browser's POST of the form to the page, which Next traces as the
+    // request (BaseServer.handleRequest) with the route's name; the call is under it.
+    const action = ancestors.at(-1)!
+    expect([action.name, action.kind, action.attributes['http.method'], action.attributes['next.route']]).toEqual([
+      'POST /',
+      SERVER,
+      'POST',
+      '/',
+    ])
+    expect(call!).toMatchObject({ scope: 'roq-invites', service: 'roq-invites-nextjs-example' })
+    // Its attempts: CLIENT spans right under it, the send's GraphQL request among them.
+    const attempts = trace.filter((span) => span.parentSpanId === call!.spanId && span.kind === CLIENT)
+    expect(attempts.find((span) => span.attributes['graphql.operation.name'] === 'sendUserInvites')).toMatchObject({
+      attributes: { 'url.full': `${emulator.url}/v01/server/graphql`, 'roq.batch.size': 2 },
+    })
+    for (const attempt of attempts)
+      expect(attempt.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.response.status_code': 200 })
+    // Nothing exported holds a secret or a person's data: no key, session, token or address.
+    const [session] = (await page.context().cookies()).filter((cookie) => cookie.name === 'roq-session-token')
+    const { roqAccessToken } = JSON.parse(Buffer.from(session!.value.split('.')[1]!, 'base64url').toString())
+    const everything = JSON.stringify(await exported())
+    for (const secret of [
+      emulator.apiKey,
+      emulator.webhookKey,
+      session!.value,
+      roqAccessToken,
+      'alice@acme.io',
+      'ada@example.com',
+      'grace@example.com',
+    ])
+      expect(everything).not.toContain(secret)
+    expect(everything).not.toMatch(/bearer|basic /i)
+
+    // The emulator's Requests tab, filtered by the trace's id, shows the attempts' requests.
+    const developer = await browser.newContext({
+      httpCredentials: { username: emulator.environmentId, password: emulator.apiKey },
+    })
+    const dashboard = await developer.newPage()
+    await dashboard.goto(`${emulator.url}/__emulator/?view=requests&traceId=${call!.traceId}`)
+    const rows = dashboard.locator('tr[data-request]')
+    await expect(rows.locator('[data-trace-id]')).toHaveText(attempts.map(() => call!.traceId))
+    expect((await rows.locator('[data-request-id]').allTextContents()).sort()).toEqual(
+      attempts.flatMap((span) => span.attributes['http.request.header.x-request-id'] as string[]).sort(),
+    )
+    await shot(dashboard, '02b-dashboard-requests-trace')
+    await developer.close()
   })
 
   let firstLink = ''

@@ -14,6 +14,9 @@ if (missing.length > 0)
 
 export const appPort = 3100
 export const appUrl = `http://127.0.0.1:${appPort}`
+// The OTLP/HTTP receiver (e2e/otlp-receiver.mjs) the app exports its spans to.
+export const otlpPort = 3101
+export const otlpUrl = `http://127.0.0.1:${otlpPort}`
 export const emulator = {
   url: env.ROQ_PLATFORM_URL!,
   environmentId: env.ROQ_ENVIRONMENT_ID!,

@@ -68,6 +68,8 @@ td code.operation { color: var(--ink); font-weight: 600; }
 div.scroll { overflow-x: auto; }
 main.wide { max-width: 1320px; }
 form.filters input.trace { width: 24em; }
+form.filters :is(input, select, button, .button) { box-sizing: border-box; height: 36px; }
+form.filters :is(button, .button) { display: inline-flex; align-items: center; padding: 0 18px; }
 a.invite, a.trace { white-space: nowrap; }
 "#;
 
