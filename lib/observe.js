@@ -44,7 +44,7 @@ class Observability {
   }
 }
 
-/** `server.address` and `server.port` of the platform's URL. */
+/** `server.address` and `server.port` of a URL of the platform's (the `host` option, an attempt's endpoint). */
 function server(host) {
   try {
     const url = new URL(host)
@@ -140,20 +140,14 @@ class Observation {
     const failed = record.errorType !== undefined && record.errorType !== null && record.errorType !== 'ABORTED'
     const trace = this.#trace
     if (trace?.recording) {
+      const { address, port } = server(record.url)
       const attributes = {
         'http.request.method': 'POST',
-        'server.address': undefined,
-        'server.port': undefined,
+        'server.address': address,
+        'server.port': port,
         'url.full': record.url,
         'roq.request.kind': record.kind,
         'http.request.header.x-request-id': [record.requestId],
-      }
-      try {
-        const url = new URL(record.url)
-        attributes['server.address'] = url.hostname.replace(/^\[(.*)\]$/, '$1')
-        attributes['server.port'] = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
-      } catch {
-        // The URL came from the configuration, which checked it.
       }
       if (record.status != null) attributes['http.response.status_code'] = record.status
       if (failed) attributes['error.type'] = record.errorType

@@ -38,13 +38,13 @@ function print(rows, filtered) {
     row.traceId ?? '-',
     String(row.inviteCount),
   ])
-  if (table.length > 0)
+  if (table.length > 0) {
     printTable(
       ['ID', 'TIME', 'ENDPOINT', 'OPERATION', 'CALLER', 'STATUS', 'MS', 'REQUEST ID', 'TRACE ID', 'INVITES'],
       table,
     )
-  if (table.length > 0) say(`${table.length} ${table.length === 1 ? 'request' : 'requests'}, newest first`)
-  else if (filtered) say('no request matches')
+    say(`${table.length} ${table.length === 1 ? 'request' : 'requests'}, newest first`)
+  } else if (filtered) say('no request matches')
   else say('no requests yet: the log shows each request to the token and GraphQL endpoints')
 }
 
