@@ -41,9 +41,6 @@ pub const INVITE_IDS_KEPT: usize = 5;
 /// The longest operation name kept, in bytes (a GraphQL name is ASCII); a longer one is cut.
 pub const MAX_OPERATION_BYTES: usize = 128;
 
-/// The longest request id taken from a caller: 1 to this many of `[A-Za-z0-9._:-]`.
-pub const MAX_REQUEST_ID_CHARS: usize = 128;
-
 /// Which endpoint a request went to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "typescript", derive(ts_rs::TS))]
@@ -219,14 +216,7 @@ impl TraceId {
   }
 }
 
-/// Whether `id` is a request id the emulator takes from a caller (and answers with): 1 to
-/// [`MAX_REQUEST_ID_CHARS`] characters of `[A-Za-z0-9._:-]`.
-pub fn is_request_id(id: &[u8]) -> bool {
-  (1..=MAX_REQUEST_ID_CHARS).contains(&id.len())
-    && id
-      .iter()
-      .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
-}
+pub use roq_rules::is_request_id;
 
 /// A row as the log keeps it: what the request's layer moves in.
 #[derive(Debug)]
@@ -464,7 +454,8 @@ impl RequestLogQuery {
           Ok(text)
         } else {
           Err(Problem::BadRequest(format!(
-            "requestId {text:?} is not a request id: 1 to {MAX_REQUEST_ID_CHARS} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'"
+            "requestId {text:?} is not a request id: 1 to {} characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'",
+            roq_rules::MAX_REQUEST_ID
           )))
         }
       })

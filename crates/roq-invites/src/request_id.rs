@@ -1,16 +1,14 @@
 //! Request ids: every request to the platform carries `x-request-id`, a new UUID (version 4,
 //! lower-case, hyphenated) per attempt, and the platform (the emulator does) answers with one.
-//! A failure names the request by the answer's id when it is one by [`is_request_id`]'s rule,
-//! else by the one we sent, so that the platform's logs can be searched for it.
+//! A failure names the request by the answer's id when it is one by [`is_request_id`]'s rule
+//! (the rulebook's, which the emulator applies to the ids it is sent), else by the one we sent,
+//! so that the platform's logs can be searched for it.
 
-use rand::RngCore as _;
 use reqwest::header::{HeaderName, HeaderValue};
+use roq_rules::is_request_id;
 
 /// The header both ways.
 pub(crate) const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// The longest request id taken from an answer.
-const MAX_REQUEST_ID: usize = 128;
 
 /// A request id we made: a version 4 UUID as text, kept on the stack.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -19,21 +17,8 @@ pub(crate) struct RequestId([u8; 36]);
 impl RequestId {
   /// A new random id.
   pub fn new() -> Self {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in bytes.iter().enumerate() {
-      if matches!(i, 4 | 6 | 8 | 10) {
-        at += 1;
-      }
-      text[at] = HEX[usize::from(byte >> 4)];
-      text[at + 1] = HEX[usize::from(byte & 0x0f)];
-      at += 2;
-    }
+    let mut text = [0; 36];
+    uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
     Self(text)
   }
 
@@ -51,15 +36,6 @@ impl std::fmt::Debug for RequestId {
   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
     f.write_str(self.as_str())
   }
-}
-
-/// Whether `value` may be taken as a request id from an answer: 1 to 128 characters of
-/// `[A-Za-z0-9._:-]` (the rule the emulator applies to the ids it is sent).
-pub(crate) fn is_request_id(value: &[u8]) -> bool {
-  (1..=MAX_REQUEST_ID).contains(&value.len())
-    && value
-      .iter()
-      .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 /// The id an answer's `x-request-id` names, if it is one by [`is_request_id`]'s rule.

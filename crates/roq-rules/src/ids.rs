@@ -2,7 +2,7 @@
 //! exactly as it is given (neither trims it: `" acme"` and `"acme"` are two tenants), and both
 //! refuse the same ones.
 
-use crate::MAX_ID;
+use crate::{MAX_ID, MAX_REQUEST_ID};
 
 /// Why a text is not an id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,17 @@ pub fn check_id(id: &str) -> Result<(), IdProblem> {
     }
   }
   Ok(())
+}
+
+/// Whether `id` is a request id (`x-request-id`): 1 to [`MAX_REQUEST_ID`] characters of
+/// `[A-Za-z0-9._:-]`. The emulator answers with a caller's own id only when it is one, and the
+/// client keeps the id a platform answered with only when it is one: nothing else (a newline, a
+/// secret's `=` or `/`, markup) is ever echoed, logged or shown.
+pub fn is_request_id(id: &[u8]) -> bool {
+  (1..=MAX_REQUEST_ID).contains(&id.len())
+    && id
+      .iter()
+      .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
 }
 
 #[cfg(test)]

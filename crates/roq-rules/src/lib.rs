@@ -17,6 +17,6 @@ mod urls;
 
 pub use email::{email_key, is_email};
 pub use enums::{SortOrder, UserInviteSearchKey, UserInviteSortField, UserInviteStatus};
-pub use ids::{IdProblem, check_id};
+pub use ids::{IdProblem, check_id, is_request_id};
 pub use limits::*;
 pub use urls::{UrlProblem, is_loopback, link_url, secret_url};

@@ -11,6 +11,10 @@ pub const MAX_INVITES_PER_REQUEST: usize = 1000;
 /// Ids, tokens and role keys: at most this many characters.
 pub const MAX_ID: usize = 255;
 
+/// The longest request id (`x-request-id`) either side takes from the other: 1 to this many of
+/// `[A-Za-z0-9._:-]`.
+pub const MAX_REQUEST_ID: usize = 128;
+
 /// `firstName` and `lastName`: at most this many characters.
 pub const MAX_NAME: usize = 255;
 
