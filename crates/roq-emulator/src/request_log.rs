@@ -177,22 +177,9 @@ impl GraphqlNote {
 pub struct TraceId([u8; 32]);
 
 impl TraceId {
-  /// The trace id of a valid W3C `traceparent` of version `00`
-  /// (`00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>`, lowercase, neither id all zeros);
-  /// none for anything else.
+  /// The trace id of a valid W3C `traceparent` (the rulebook's rule); none for anything else.
   pub fn of_traceparent(value: &[u8]) -> Option<Self> {
-    let [b'0', b'0', b'-', rest @ ..] = value else {
-      return None;
-    };
-    if rest.len() != 52 || rest[32] != b'-' || rest[49] != b'-' {
-      return None;
-    }
-    let (trace, parent, flags) = (&rest[..32], &rest[33..49], &rest[50..]);
-    let hex = |part: &[u8]| part.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-    let zeros = |part: &[u8]| part.iter().all(|b| *b == b'0');
-    if !hex(trace) || !hex(parent) || !hex(flags) || zeros(trace) || zeros(parent) {
-      return None;
-    }
+    let trace = roq_rules::trace_id_of_traceparent(value)?;
     let mut id = [0; 32];
     id.copy_from_slice(trace);
     Some(Self(id))

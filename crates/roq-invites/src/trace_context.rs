@@ -24,9 +24,8 @@ impl TraceContext {
   /// (`00-<32 hex>-<16 hex>-<2 hex>`, lower case, neither id zero); `tracestate` goes with it
   /// when it is printable ASCII of at most [`MAX_TRACESTATE`] characters.
   pub fn new(traceparent: &str, tracestate: Option<&str>) -> Option<Self> {
-    if !is_traceparent(traceparent) {
-      return None;
-    }
+    // The rulebook's rule, which the emulator reads the trace id by.
+    roq_rules::trace_id_of_traceparent(traceparent.as_bytes())?;
     let tracestate = tracestate
       .filter(|s| !s.is_empty() && s.len() <= MAX_TRACESTATE && s.bytes().all(|b| (0x20..0x7f).contains(&b)))
       .and_then(|s| HeaderValue::from_str(s).ok());
@@ -43,14 +42,6 @@ impl TraceContext {
       headers.insert(TRACESTATE, state.clone());
     }
   }
-}
-
-fn is_traceparent(value: &str) -> bool {
-  let parts: Vec<&str> = value.split('-').collect();
-  let hex = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-  let not_zero = |part: &str| part.bytes().any(|b| b != b'0');
-  matches!(parts.as_slice(), [version, trace, parent, flags]
-    if *version == "00" && hex(trace, 32) && hex(parent, 16) && hex(flags, 2) && not_zero(trace) && not_zero(parent))
 }
 
 #[cfg(test)]

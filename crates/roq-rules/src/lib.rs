@@ -13,10 +13,12 @@ mod email;
 mod enums;
 mod ids;
 mod limits;
+mod traceparent;
 mod urls;
 
 pub use email::{email_key, is_email};
 pub use enums::{SortOrder, UserInviteSearchKey, UserInviteSortField, UserInviteStatus};
 pub use ids::{IdProblem, check_id, is_request_id};
 pub use limits::*;
+pub use traceparent::trace_id_of_traceparent;
 pub use urls::{UrlProblem, is_loopback, link_url, secret_url};
